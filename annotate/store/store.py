@@ -1,0 +1,784 @@
+"""The Store: the only thing that touches the database.
+
+Every user action is one transaction that writes the new state and an append-only event with
+the rows before and after, so undo, audit, time-per-document and crash safety come from one log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..corpus import Document
+from ..errors import StoreError
+from ..scheme import Scheme
+from ..suggest.types import DocSuggestions
+from . import actions
+from . import tables as t
+from .changes import ChangeLog
+from .engine import create_engine, normalise_url, redact, run_read, run_write
+from .migrations import migrate
+from .records import EventRecord, RelationRecord, SpanRecord, StatusRecord, from_row
+
+T = TypeVar("T")
+
+UNDOABLE = frozenset(
+    {
+        "add_span",
+        "update_span",
+        "delete_span",
+        "add_relation",
+        "delete_relation",
+        "accept_suggestion",
+        "reject_suggestion",
+        "accept_all",
+        "set_status",
+    }
+)
+
+
+class Store:
+    """Annotations in a SQLite file (default) or any SQLAlchemy database URL (PostgreSQL).
+
+    >>> store = Store("project.db")                       # doctest: +SKIP
+    >>> store = Store("postgresql://user@host/annotate")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, path_or_url: str | os.PathLike[str], *, scheme: Scheme | None = None
+    ) -> None:
+        self.url = normalise_url(path_or_url)
+        self.engine = create_engine(self.url)
+        migrate(self.engine, url=self.url)
+        self._scheme: Scheme | None = None
+        if scheme is not None:
+            self.set_scheme(scheme)
+
+    def __repr__(self) -> str:
+        return f"Store({redact(self.url)!r})"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    # --- transactions ----------------------------------------------------------------------
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction (retried whole while the database is busy)."""
+        return run_write(self.engine, work, url=self.url)
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        return run_read(self.engine, work, url=self.url)
+
+    def _action(
+        self,
+        name: str,
+        *,
+        annotator: str,
+        actor: str | None,
+        doc_id: str | None,
+        body: Callable[[ChangeLog], T],
+        doc_of: Callable[[T], str | None] | None = None,
+    ) -> T:
+        """One user action: permission check, the change, and its event, in one transaction."""
+        who = actor or annotator
+
+        def work(connection: Connection) -> T:
+            actions.check_may_write(connection, annotator=annotator, actor=who)
+            log = ChangeLog(connection)
+            result = body(log)
+            if log.items:
+                event_doc = doc_id if doc_id is not None else (doc_of(result) if doc_of else None)
+                _record_event(
+                    connection,
+                    annotator=annotator,
+                    actor=who,
+                    doc_id=event_doc,
+                    action=name,
+                    payload={"changes": log.items},
+                )
+            return result
+
+        return self.write(work)
+
+    # --- settings and scheme ---------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        def work(connection: Connection) -> Any:
+            value = connection.execute(
+                sa.select(t.settings.c.value).where(t.settings.c.key == key)
+            ).scalar()
+            return default if value is None else value
+
+        return self.read(work)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        def work(connection: Connection) -> None:
+            connection.execute(t.settings.delete().where(t.settings.c.key == key))
+            connection.execute(t.settings.insert().values(key=key, value=value))
+
+        self.write(work)
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            toml = self.get_setting("scheme_toml")
+            self._scheme = Scheme.from_toml(toml, origin="project") if toml else Scheme.default()
+        return self._scheme
+
+    def set_scheme(self, scheme: Scheme) -> None:
+        self.set_setting("scheme_toml", scheme.source_toml)
+        self._scheme = scheme
+
+    # --- annotators ------------------------------------------------------------------------
+    def add_annotator(self, name: str, *, kind: str = "human", role: str = "annotator") -> None:
+        """Register an annotator; ``role="reviewer"`` may write the adjudicated ``gold``."""
+
+        def work(connection: Connection) -> None:
+            row = actions.ensure_annotator(connection, name, kind=kind, role=role)
+            if row["role"] != role:
+                connection.execute(
+                    t.annotators.update().where(t.annotators.c.name == name).values(role=role)
+                )
+
+        self.write(work)
+
+    def annotators(self) -> list[dict[str, Any]]:
+        def work(connection: Connection) -> list[dict[str, Any]]:
+            rows = connection.execute(sa.select(t.annotators).order_by(t.annotators.c.name))
+            return [dict(row._mapping) for row in rows]
+
+        return self.read(work)
+
+    # --- documents -------------------------------------------------------------------------
+    def document(self, doc_id: str) -> Document:
+        def work(connection: Connection) -> Document:
+            row = connection.execute(
+                sa.select(t.documents).where(t.documents.c.doc_id == doc_id)
+            ).first()
+            if row is None:
+                raise StoreError("E101", doc_id=doc_id)
+            return _document(row)
+
+        return self.read(work)
+
+    def documents(self) -> list[Document]:
+        def work(connection: Connection) -> list[Document]:
+            rows = connection.execute(sa.select(t.documents).order_by(t.documents.c.position))
+            return [_document(row) for row in rows]
+
+        return self.read(work)
+
+    def doc_ids(self) -> list[str]:
+        def work(connection: Connection) -> list[str]:
+            query = sa.select(t.documents.c.doc_id).order_by(t.documents.c.position)
+            return [row.doc_id for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def document_hashes(self) -> dict[str, str]:
+        def work(connection: Connection) -> dict[str, str]:
+            query = sa.select(t.documents.c.doc_id, t.documents.c.text_sha256)
+            return {row.doc_id: row.text_sha256 for row in connection.execute(query)}
+
+        return self.read(work)
+
+    # --- user actions ----------------------------------------------------------------------
+    def add_span(
+        self,
+        *,
+        annotator: str,
+        doc_id: str,
+        layer: str,
+        label: str,
+        start: int,
+        end: int,
+        attrs: dict[str, Any] | None = None,
+        doc_sha256: str | None = None,
+        actor: str | None = None,
+    ) -> SpanRecord:
+        """Mark ``text[start:end]`` (end exclusive) with ``label`` in ``layer``."""
+        row = self._action(
+            "add_span",
+            annotator=annotator,
+            actor=actor,
+            doc_id=doc_id,
+            body=lambda log: actions.add_span(
+                log,
+                self.scheme,
+                annotator=annotator,
+                doc_id=doc_id,
+                layer=layer,
+                label=label,
+                start=start,
+                end=end,
+                attrs=attrs,
+                doc_sha256=doc_sha256,
+            ),
+        )
+        return SpanRecord(**row)
+
+    def update_span(
+        self,
+        span_id: str,
+        *,
+        annotator: str,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        attrs: dict[str, Any] | None = None,
+        doc_sha256: str | None = None,
+        actor: str | None = None,
+    ) -> SpanRecord:
+        """Change a span's label, boundaries or attributes (``None`` attribute values unset)."""
+        row = self._action(
+            "update_span",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=lambda log: actions.update_span(
+                log,
+                self.scheme,
+                annotator=annotator,
+                actor=actor or annotator,
+                span_id=span_id,
+                label=label,
+                start=start,
+                end=end,
+                attrs=attrs,
+                doc_sha256=doc_sha256,
+            ),
+            doc_of=lambda row: row["doc_id"],
+        )
+        return SpanRecord(**row)
+
+    def delete_span(self, span_id: str, *, annotator: str, actor: str | None = None) -> None:
+        self._action(
+            "delete_span",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=lambda log: actions.delete_span(
+                log, annotator=annotator, actor=actor or annotator, span_id=span_id
+            ),
+            doc_of=lambda row: row["doc_id"],
+        )
+
+    def add_relation(
+        self,
+        type: str,
+        head_span_id: str,
+        tail_span_id: str,
+        *,
+        annotator: str,
+        actor: str | None = None,
+    ) -> RelationRecord:
+        """Link two of the annotator's spans, e.g. ``add_relation("said_by", quote, source)``."""
+        row = self._action(
+            "add_relation",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=lambda log: actions.add_relation(
+                log,
+                self.scheme,
+                annotator=annotator,
+                actor=actor or annotator,
+                type=type,
+                head_span_id=head_span_id,
+                tail_span_id=tail_span_id,
+            ),
+            doc_of=lambda row: row["doc_id"],
+        )
+        return RelationRecord(**row)
+
+    def delete_relation(
+        self, relation_id: str, *, annotator: str, actor: str | None = None
+    ) -> None:
+        self._action(
+            "delete_relation",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=lambda log: actions.delete_relation(
+                log, annotator=annotator, actor=actor or annotator, relation_id=relation_id
+            ),
+            doc_of=lambda row: row["doc_id"],
+        )
+
+    def accept_suggestion(
+        self,
+        suggestion_id: str,
+        *,
+        annotator: str,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        attrs: dict[str, Any] | None = None,
+        doc_sha256: str | None = None,
+        actor: str | None = None,
+    ) -> SpanRecord:
+        """Take a suggestion into the annotator's work, as it is or changed."""
+        row = self._action(
+            "accept_suggestion",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=lambda log: actions.accept_suggestion(
+                log,
+                self.scheme,
+                annotator=annotator,
+                suggestion_id=suggestion_id,
+                label=label,
+                start=start,
+                end=end,
+                attrs=attrs,
+                doc_sha256=doc_sha256,
+            ),
+            doc_of=lambda row: row["doc_id"],
+        )
+        return SpanRecord(**row)
+
+    def reject_suggestion(
+        self, suggestion_id: str, *, annotator: str, actor: str | None = None
+    ) -> None:
+        def body(log: ChangeLog) -> str:
+            actions.reject_suggestion(log, annotator=annotator, suggestion_id=suggestion_id)
+            return str(actions.span_row(log.connection, suggestion_id)["doc_id"])
+
+        self._action(
+            "reject_suggestion",
+            annotator=annotator,
+            actor=actor,
+            doc_id=None,
+            body=body,
+            doc_of=lambda doc_id: doc_id,
+        )
+
+    def accept_all(
+        self,
+        doc_id: str,
+        *,
+        annotator: str,
+        suggester: str,
+        layer: str,
+        doc_sha256: str | None = None,
+        actor: str | None = None,
+    ) -> list[SpanRecord]:
+        """Accept every undecided suggestion of one layer in a document: one action, one undo."""
+
+        def body(log: ChangeLog) -> list[dict[str, Any]]:
+            accepted = []
+            for proposed in _open_suggestions(
+                log.connection,
+                doc_id=doc_id,
+                annotator=annotator,
+                suggester=suggester,
+                layer=layer,
+            ):
+                accepted.append(
+                    actions.accept_suggestion(
+                        log,
+                        self.scheme,
+                        annotator=annotator,
+                        suggestion_id=proposed,
+                        doc_sha256=doc_sha256,
+                    )
+                )
+            return accepted
+
+        rows = self._action(
+            "accept_all", annotator=annotator, actor=actor, doc_id=doc_id, body=body
+        )
+        return [SpanRecord(**row) for row in rows]
+
+    def set_status(
+        self,
+        doc_id: str,
+        status: str | None,
+        *,
+        annotator: str,
+        comment: str | None = None,
+        actor: str | None = None,
+    ) -> StatusRecord:
+        """Mark a document ``done``, ``skipped`` or ``flagged`` (with a comment), or ``None``."""
+        row = self._action(
+            "set_status",
+            annotator=annotator,
+            actor=actor,
+            doc_id=doc_id,
+            body=lambda log: actions.set_status(
+                log, annotator=annotator, doc_id=doc_id, status=status, comment=comment
+            ),
+        )
+        return StatusRecord(**row)
+
+    def add_time(self, doc_id: str, seconds: float, *, annotator: str) -> float:
+        """Add working time on a document; returns the new total in seconds."""
+
+        def work(connection: Connection) -> float:
+            actions.check_may_write(connection, annotator=annotator, actor=annotator)
+            actions.document_row(connection, doc_id)
+            w = t.work_time.c
+            key = sa.and_(w.doc_id == doc_id, w.annotator == annotator)
+            total = connection.execute(sa.select(w.seconds_spent).where(key)).scalar()
+            new_total = float(total or 0.0) + max(0.0, float(seconds))
+            values = {"seconds_spent": new_total, "updated_at": t.utcnow()}
+            if total is None:
+                connection.execute(
+                    t.work_time.insert().values(doc_id=doc_id, annotator=annotator, **values)
+                )
+            else:
+                connection.execute(t.work_time.update().where(key).values(**values))
+            return new_total
+
+        return self.write(work)
+
+    # --- undo and redo ---------------------------------------------------------------------
+    def undo(self, doc_id: str, *, annotator: str, actor: str | None = None) -> EventRecord:
+        """Reverse the annotator's last action on the document (recorded as an event)."""
+        return self._replay(doc_id, annotator=annotator, actor=actor, redo=False)
+
+    def redo(self, doc_id: str, *, annotator: str, actor: str | None = None) -> EventRecord:
+        """Repeat the last undone action, if nothing was done since."""
+        return self._replay(doc_id, annotator=annotator, actor=actor, redo=True)
+
+    def can_undo(self, doc_id: str, *, annotator: str) -> tuple[bool, bool]:
+        """(something to undo, something to redo)."""
+        done, undone = self.read(lambda c: _undo_stacks(c, annotator=annotator, doc_id=doc_id))
+        return bool(done), bool(undone)
+
+    def _replay(self, doc_id: str, *, annotator: str, actor: str | None, redo: bool) -> EventRecord:
+        who = actor or annotator
+
+        def work(connection: Connection) -> EventRecord:
+            actions.check_may_write(connection, annotator=annotator, actor=who)
+            done, undone = _undo_stacks(connection, annotator=annotator, doc_id=doc_id)
+            stack = undone if redo else done
+            if not stack:
+                raise StoreError("E112" if redo else "E111", annotator=annotator, doc_id=doc_id)
+            target = stack[-1]
+            original = connection.execute(
+                sa.select(t.events.c.payload).where(t.events.c.event_id == target)
+            ).scalar_one()
+            log = ChangeLog(connection)
+            log.replay(original["changes"], reverse=not redo)
+            event_id = _record_event(
+                connection,
+                annotator=annotator,
+                actor=who,
+                doc_id=doc_id,
+                action="redo" if redo else "undo",
+                payload={"changes": log.items},
+                undoes=target,
+            )
+            row = connection.execute(
+                sa.select(t.events).where(t.events.c.event_id == event_id)
+            ).one()
+            return from_row(EventRecord, row)  # type: ignore[no-any-return]
+
+        return self.write(work)
+
+    # --- model suggestions -----------------------------------------------------------------
+    def suggested_docs(self, suggester: str) -> dict[str, str]:
+        """doc_id -> text hash of every document this suggester has already parsed."""
+
+        def work(connection: Connection) -> dict[str, str]:
+            r = t.suggestion_runs.c
+            query = sa.select(r.doc_id, r.text_sha256).where(r.annotator == suggester)
+            return {row.doc_id: row.text_sha256 for row in connection.execute(query)}
+
+        return self.read(work)
+
+    def store_suggestions(
+        self, suggester: str, items: Sequence[tuple[Document, DocSuggestions]]
+    ) -> int:
+        """Save a batch of documents' suggestions under the model annotator ``suggester``.
+
+        Suggestions are their own annotator's spans: they never touch a person's work. A document
+        parsed again (its text changed) gets its new suggestions beside the old ones, which stay
+        tied to the old text hash.
+        """
+        if not items:
+            return 0
+
+        def work(connection: Connection) -> int:
+            actions.ensure_annotator(connection, suggester, kind="model")
+            now = t.utcnow()
+            span_rows: list[dict[str, Any]] = []
+            relation_rows: list[dict[str, Any]] = []
+            run_rows: list[dict[str, Any]] = []
+            for document, suggestions in items:
+                ids = {span.key: actions.new_id() for span in suggestions.spans}
+                for span in suggestions.spans:
+                    span_rows.append(
+                        {
+                            "span_id": ids[span.key],
+                            "doc_id": document.doc_id,
+                            "annotator": suggester,
+                            "layer": span.layer,
+                            "label": span.label,
+                            "start": span.start,
+                            "end": span.end,
+                            "text": document.text[span.start : span.end],
+                            "origin": "model",
+                            "attrs": span.attrs,
+                            "doc_sha256": document.text_sha256,
+                            "source_span_id": None,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                for relation in suggestions.relations:
+                    relation_rows.append(
+                        {
+                            "relation_id": actions.new_id(),
+                            "doc_id": document.doc_id,
+                            "annotator": suggester,
+                            "type": relation.type,
+                            "head_span_id": ids[relation.head],
+                            "tail_span_id": ids[relation.tail],
+                            "origin": "model",
+                            "created_at": now,
+                        }
+                    )
+                run_rows.append(
+                    {
+                        "doc_id": document.doc_id,
+                        "annotator": suggester,
+                        "text_sha256": document.text_sha256,
+                        "n_spans": len(suggestions.spans),
+                        "created_at": now,
+                    }
+                )
+            if span_rows:
+                connection.execute(t.spans.insert(), span_rows)
+            if relation_rows:
+                connection.execute(t.relations.insert(), relation_rows)
+            connection.execute(t.suggestion_runs.insert(), run_rows)
+            return len(span_rows)
+
+        return self.write(work)
+
+    def open_suggestions(
+        self, doc_id: str, *, annotator: str, suggester: str, layer: str | None = None
+    ) -> list[SpanRecord]:
+        """The suggester's spans on the current text that the annotator has not decided yet."""
+
+        def work(connection: Connection) -> list[SpanRecord]:
+            ids = _open_suggestions(
+                connection, doc_id=doc_id, annotator=annotator, suggester=suggester, layer=layer
+            )
+            if not ids:
+                return []
+            rows = connection.execute(sa.select(t.spans).where(t.spans.c.span_id.in_(ids)))
+            by_id = {row.span_id: from_row(SpanRecord, row) for row in rows}
+            return [by_id[i] for i in ids]
+
+        return self.read(work)
+
+    # --- reads -----------------------------------------------------------------------------
+    def spans(
+        self,
+        *,
+        doc_id: str | None = None,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | None = None,
+    ) -> list[SpanRecord]:
+        def work(connection: Connection) -> list[SpanRecord]:
+            s = t.spans.c
+            query = sa.select(t.spans).order_by(s.doc_id, s.start, s.end, s.layer)
+            query = _filter(query, s, doc_id=doc_id, annotator=annotator)
+            if layer is not None:
+                query = query.where(s.layer == layer)
+            return [from_row(SpanRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def relations(
+        self, *, doc_id: str | None = None, annotator: str | Iterable[str] | None = None
+    ) -> list[RelationRecord]:
+        def work(connection: Connection) -> list[RelationRecord]:
+            r = t.relations.c
+            query = sa.select(t.relations).order_by(r.doc_id, r.created_at)
+            query = _filter(query, r, doc_id=doc_id, annotator=annotator)
+            return [from_row(RelationRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def statuses(
+        self, *, doc_id: str | None = None, annotator: str | None = None
+    ) -> list[StatusRecord]:
+        def work(connection: Connection) -> list[StatusRecord]:
+            d = t.doc_status.c
+            query = sa.select(t.doc_status).order_by(d.doc_id, d.annotator)
+            query = _filter(query, d, doc_id=doc_id, annotator=annotator)
+            return [from_row(StatusRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def seconds_spent(self, *, annotator: str | None = None) -> dict[tuple[str, str], float]:
+        def work(connection: Connection) -> dict[tuple[str, str], float]:
+            w = t.work_time.c
+            query = _filter(sa.select(t.work_time), w, doc_id=None, annotator=annotator)
+            return {(r.doc_id, r.annotator): r.seconds_spent for r in connection.execute(query)}
+
+        return self.read(work)
+
+    def decisions(self, doc_id: str, *, annotator: str) -> dict[str, tuple[str, str | None]]:
+        """suggestion id -> (decision, span id) for one annotator on one document."""
+
+        def work(connection: Connection) -> dict[str, tuple[str, str | None]]:
+            d = t.decisions.c
+            query = sa.select(t.decisions).where(d.doc_id == doc_id, d.annotator == annotator)
+            return {
+                row.suggestion_id: (row.decision, row.span_id) for row in connection.execute(query)
+            }
+
+        return self.read(work)
+
+    def events(
+        self, *, doc_id: str | None = None, annotator: str | None = None
+    ) -> list[EventRecord]:
+        def work(connection: Connection) -> list[EventRecord]:
+            e = t.events.c
+            query = _filter(
+                sa.select(t.events).order_by(e.event_id), e, doc_id=doc_id, annotator=annotator
+            )
+            return [from_row(EventRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for status displays and tests."""
+
+        def work(connection: Connection) -> dict[str, int]:
+            names = (
+                "documents",
+                "annotators",
+                "spans",
+                "relations",
+                "decisions",
+                "doc_status",
+                "events",
+                "suggestion_runs",
+            )
+            return {
+                name: int(
+                    connection.execute(
+                        sa.select(sa.func.count()).select_from(t.metadata.tables[name])
+                    ).scalar_one()
+                )
+                for name in names
+            }
+
+        return self.read(work)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _document(row: Any) -> Document:
+    m = row._mapping
+    return Document(
+        doc_id=m["doc_id"],
+        text=m["text"],
+        title=m["title"],
+        source=m["source"],
+        byline=m["byline"],
+        published=m["published"],
+        meta=dict(m["meta"] or {}),
+    )
+
+
+def _filter(query: Any, columns: Any, *, doc_id: str | None, annotator: Any) -> Any:
+    if doc_id is not None:
+        query = query.where(columns.doc_id == doc_id)
+    if isinstance(annotator, str):
+        query = query.where(columns.annotator == annotator)
+    elif annotator is not None:
+        query = query.where(columns.annotator.in_(list(annotator)))
+    return query
+
+
+def _record_event(
+    connection: Connection,
+    *,
+    annotator: str,
+    actor: str,
+    doc_id: str | None,
+    action: str,
+    payload: dict[str, Any],
+    undoes: int | None = None,
+) -> int:
+    result = connection.execute(
+        t.events.insert().values(
+            at=t.utcnow(),
+            annotator=annotator,
+            actor=actor,
+            doc_id=doc_id,
+            action=action,
+            payload=payload,
+            undoes=undoes,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _undo_stacks(
+    connection: Connection, *, annotator: str, doc_id: str
+) -> tuple[list[int], list[int]]:
+    """Replay the log of one annotator on one document into (undoable, redoable) event ids."""
+    e = t.events.c
+    rows = connection.execute(
+        sa.select(e.event_id, e.action, e.undoes)
+        .where(e.annotator == annotator, e.doc_id == doc_id)
+        .order_by(e.event_id)
+    )
+    done: list[int] = []
+    undone: list[int] = []
+    for row in rows:
+        if row.action == "undo" and done and done[-1] == row.undoes:
+            undone.append(done.pop())
+        elif row.action == "redo" and undone and undone[-1] == row.undoes:
+            done.append(undone.pop())
+        elif row.action in UNDOABLE:
+            done.append(row.event_id)
+            undone.clear()
+    return done, undone
+
+
+def _open_suggestions(
+    connection: Connection, *, doc_id: str, annotator: str, suggester: str, layer: str | None
+) -> list[str]:
+    """Ids of the suggester's spans on the document's current text not yet decided by the
+    annotator, nor identical to a span the annotator already has."""
+    s = t.spans.c
+    d = t.decisions.c
+    doc = actions.document_row(connection, doc_id)
+    query = (
+        sa.select(s.span_id, s.layer, s.label, s.start, s.end)
+        .where(s.doc_id == doc_id, s.annotator == suggester, s.doc_sha256 == doc["text_sha256"])
+        .where(~sa.exists().where(d.annotator == annotator, d.suggestion_id == s.span_id))
+        .order_by(s.start, s.end)
+    )
+    if layer is not None:
+        query = query.where(s.layer == layer)
+    own = {
+        (row.layer, row.label, row.start, row.end)
+        for row in connection.execute(
+            sa.select(s.layer, s.label, s.start, s.end).where(
+                s.doc_id == doc_id, s.annotator == annotator
+            )
+        )
+    }
+    return [
+        row.span_id
+        for row in connection.execute(query)
+        if (row.layer, row.label, row.start, row.end) not in own
+    ]

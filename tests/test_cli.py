@@ -1,0 +1,66 @@
+"""The `annotate` command, run through the framework's test runner and as a real process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotate.cli import app
+from tests.conftest import CORPUS
+
+runner = CliRunner()
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+
+
+def test_ingest_then_status(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    result = runner.invoke(app, ["ingest", str(CORPUS), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.output
+    result = runner.invoke(app, ["status", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "2 document(s)" in result.output
+    assert "[2025-12-05, BBC, Agencies]" in result.output
+    assert "Putin says Russia will take Donbas by force" in result.output
+
+
+def test_bad_corpus_exits_with_the_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n")
+    process = subprocess.run(
+        [sys.executable, "-m", "annotate.cli", "ingest", str(bad), "--db", str(tmp_path / "p.db")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 1
+    assert "bad.jsonl, line 1" in process.stderr and "Traceback" not in process.stderr
+
+
+def test_help_is_fast_and_imports_no_heavy_modules() -> None:
+    code = (
+        "import sys, annotate.cli; "
+        "heavy = [m for m in ('spacy', 'pandas', 'pyarrow', 'anywidget') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert process.stdout.strip() == "[]"

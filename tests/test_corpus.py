@@ -1,0 +1,182 @@
+"""Reading articles: metadata recovery, formats, and every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotate.corpus import Document, Problem, parse_txt_article, read_corpus
+from tests.conftest import CORPUS
+
+
+def _read(*paths: Path, **options: object) -> tuple[list[Document], list[Problem]]:
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for item in read_corpus(paths, **options):  # type: ignore[arg-type]
+        (documents if isinstance(item, Document) else problems).append(item)
+    return documents, problems
+
+
+def test_seed_with_date_prefix_and_trailer() -> None:
+    path = CORPUS / "000_c96a03224ae27d3d.txt"
+    (document,), problems = _read(path)
+    assert problems == []
+    assert document.published == "2025-12-05"
+    assert document.text.startswith("President Vladimir Putin has warned again")
+    assert document.source == "BBC"
+    assert document.byline == "Agencies"
+    assert document.title is None
+    assert document.text.endswith("heavy combat casualties.")
+    raw = path.read_text(encoding="utf-8")
+    offset = document.meta["offset_in_file"]
+    # Provenance: the kept text sits exactly at the recorded place in the original file.
+    assert raw[offset : offset + len(document.text)] == document.text
+    assert document.meta["line"] == 1
+
+
+def test_seed_with_headline() -> None:
+    path = CORPUS / "001_b2d94b789626c3bb.txt"
+    (document,), _ = _read(path)
+    assert (
+        document.title
+        == "Putin says Russia will take Donbas by force or Ukraine’s troops will withdraw"
+    )
+    assert document.text.startswith("President Vladimir Putin has said")
+    assert document.published is None and document.source is None
+    assert document.meta["line"] == 3
+    raw = path.read_text(encoding="utf-8")
+    offset = document.meta["offset_in_file"]
+    assert raw[offset : offset + len(document.text)] == document.text
+
+
+def test_ids_are_stable_content_hashes() -> None:
+    first, _ = _read(CORPUS)
+    second, _ = _read(CORPUS)
+    assert [d.doc_id for d in first] == [d.doc_id for d in second]
+    assert len({d.doc_id for d in first}) == 2
+    assert all(len(d.doc_id) == 16 for d in first)
+
+
+def test_first_sentence_is_not_a_title() -> None:
+    document = parse_txt_article("The minister resigned on Monday.\n\nMore text follows here.")
+    assert document.title is None
+    assert document.text.startswith("The minister resigned")
+
+
+def test_trailer_lines_in_any_order_and_crlf() -> None:
+    raw = "Headline here\r\n\r\nBody text.\r\n\r\n--Reuters\r\nSource: AP\r\n"
+    document = parse_txt_article(raw)
+    assert document.title == "Headline here"
+    assert document.text == "Body text."
+    assert (document.source, document.byline) == ("AP", "Reuters")
+
+
+def test_jsonl_and_csv_rows(tmp_path: Path) -> None:
+    jsonl = tmp_path / "a.jsonl"
+    rows = [
+        {
+            "id": "x1",
+            "text": "First article.",
+            "title": "One",
+            "date": "2024-01-02",
+            "section": "w",
+        },
+        {"text": "Second article.", "source": "AFP"},
+    ]
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_text('doc,body\nc1,"A body, with a comma\nand a newline."\nc2,Another.\n')
+    documents, problems = _read(jsonl)
+    assert problems == []
+    assert documents[0].doc_id == "x1" and documents[0].published == "2024-01-02"
+    assert documents[0].meta["section"] == "w" and documents[0].meta["line"] == 1
+    assert documents[1].source == "AFP" and len(documents[1].doc_id) == 16
+    documents, problems = _read(csv_file, text_field="body", id_field="doc")
+    assert problems == []
+    assert [d.doc_id for d in documents] == ["c1", "c2"]
+    assert documents[0].text == "A body, with a comma\nand a newline."
+    assert [d.meta["line"] for d in documents] == [2, 4]
+
+
+def test_undecodable_bytes_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"Line one.\nLine two \xff\xfe broken.\n")
+    _, (problem,) = _read(path)
+    assert problem.fatal
+    assert "bad.txt, line 2" in problem.message and "UTF-8" in problem.message
+
+
+def test_latin1_with_encoding_option(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Café au lait.".encode("latin-1"))
+    (document,), problems = _read(path, encoding="latin-1")
+    assert problems == [] and document.text == "Café au lait."
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    _, (problem,) = _read(path)
+    assert problem.fatal and "binary" in problem.message and "image.txt" in problem.message
+
+
+def test_empty_and_whitespace_articles_are_warnings(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blank.txt").write_text("  \n\t\n")
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_text('{"text": "ok"}\n{"text": "   "}\n')
+    documents, problems = _read(tmp_path)
+    assert [d.text for d in documents] == ["ok"]
+    assert len(problems) == 3 and not any(p.fatal for p in problems)
+    assert any("rows.jsonl, line 2" in p.message for p in problems)
+
+
+def test_csv_without_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id,body\n1,hello\n")
+    _, (problem,) = _read(path)
+    assert problem.fatal and "'text'" in problem.message and "id, body" in problem.message
+
+
+def test_malformed_json_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "good"}\n{"text": broken}\n[1, 2]\n')
+    documents, problems = _read(path)
+    assert len(documents) == 1
+    assert [p.message.split(":")[0] for p in problems] == [f"{path}, line 2", f"{path}, line 3"]
+
+
+def test_missing_file_and_unsupported_type(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# hi")
+    _, problems = _read(tmp_path / "nope.txt", tmp_path / "notes.md")
+    assert len(problems) == 2
+    assert "not found" in problems[0].message and "unsupported" in problems[1].message
+
+
+def test_oversized_article_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_text("word " * 4_200_000)  # 21 MB
+    _, (problem,) = _read(path)
+    assert problem.fatal and "huge.txt" in problem.message and "max_chars" in problem.message
+
+
+def test_twenty_megabyte_jsonl_streams(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    line = json.dumps({"text": "A sentence about the economy. " * 160}) + "\n"
+    with path.open("w") as handle:
+        for i in range(4_300):
+            handle.write(line.replace("economy", f"economy {i}"))
+    assert path.stat().st_size > 20_000_000
+    documents, problems = _read(path)
+    assert problems == [] and len(documents) == 4_300
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.jsonl"])
+def test_hostile_markup_is_kept_verbatim(tmp_path: Path, name: str) -> None:
+    text = 'Attack <script>alert("x")</script> and <img src=x onerror=alert(1)> end.'
+    path = tmp_path / name
+    path.write_text(json.dumps({"text": text}) if name.endswith("jsonl") else text)
+    (document,), _ = _read(path)
+    assert document.text == text
