@@ -177,6 +177,7 @@ class Errors:
         "returns it with the others)."
     )
     E316 = "{path}: no {what} found. Check the path, or pass the file itself."
+    E317 = "unknown={value!r}: pass 'keep' (labels outside the scheme kept, reported) or 'drop'."
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (
@@ -204,7 +205,7 @@ class Errors:
         "Subject {row} has {got} ratings but subject 0 has {expected}: Fleiss' kappa needs the "
         "same number of ratings for every subject. Use krippendorff_alpha for missing ratings."
     )
-    E408 = "{what} needs at least {minimum} coders (rows), got {got}."
+    E408 = "{what} needs at least {minimum} coders, got {got}."
     E409 = (
         "Level {level!r} needs numeric values, but found {value!r}. Use level='nominal' for "
         "labels."
@@ -221,6 +222,10 @@ class Errors:
     E412 = (
         "Token offsets are not usable: {detail}. Pass the start and end character offset of every "
         "token, in text order, e.g. [t.idx for t in doc] and [t.idx + len(t) for t in doc]."
+    )
+    E413 = (
+        "Document {index} has {got} coders but the first one has {expected}. Give every document "
+        "the same coders in the same order, with an empty list for a coder who marked nothing."
     )
 
     # --- article versions (E5xx) -------------------------------------------------------------
@@ -251,6 +256,42 @@ class Errors:
     E508 = "Document {doc_id!r}: the text must be a string, got {kind}."
 
     # --- widgets (E6xx) ----------------------------------------------------------------------
+    E601 = (
+        "No annotator name yet: type your name in the widget, or pass annotator='NAME' to "
+        "Annotator(...) (on JupyterHub, JUPYTERHUB_USER is used). Your work is saved under it."
+    )
+    E602 = (
+        "The widget sent a {kind!r} message with an invalid {field!r} ({detail}). Re-run the "
+        "cell to reload the widget; if it happens again, report this message."
+    )
+    E603 = (
+        "The selection [{start}, {end}) of document {doc_id!r} holds no words. Select at least "
+        "one word, then press the label's key."
+    )
+    E604 = (
+        "The {layer} span {text!r} is still a suggestion: accept it first (Enter), then link it."
+    )
+    E605 = (
+        "The scheme has no relation between a {first!r} span and a {second!r} span. "
+        "It links: {allowed}."
+    )
+    E606 = (
+        "There are no suggestions to accept: the project has no suggester. Run `annotate "
+        "suggest` first, or pass suggester='NAME' to Annotator(...)."
+    )
+    E607 = (
+        "The project {url} has no documents. Add some first: `annotate ingest corpus/` "
+        "(or project.ingest('corpus/'))."
+    )
+    E608 = (
+        "Unexpected error while handling {kind!r}: {detail}. The action may not have been "
+        "saved; re-run the cell, and report this message if it happens again."
+    )
+    E609 = "{name!r} is not a suggester of this project. Model annotators: {known}."
+    E610 = (
+        "Span {span_id!r} is not shown on document {doc_id!r} any more (it was undone, deleted "
+        "or decided). Pick a span on the page."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."

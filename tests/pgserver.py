@@ -56,6 +56,11 @@ class PostgresServer:
         self._run(
             _binary("initdb"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", str(self.data)
         )
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
+        """Start (or restart) the server on its data folder and port."""
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c max_connections=60"
@@ -75,13 +80,17 @@ class PostgresServer:
         while time.monotonic() < deadline:
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
+                    return
             time.sleep(0.1)
         raise RuntimeError(f"PostgreSQL did not start; see {self.folder / 'log'}")
 
+    def stop_server(self) -> None:
+        """Stop the server but keep its data, to simulate an outage."""
+        self._run(_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
     def stop(self) -> None:
         try:
-            self._run(_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self.stop_server()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -283,7 +283,8 @@ def test_suggestions_accept_reject_and_carry_relations(seeded: Store) -> None:
     )
     model = "spacy:test@1/suggest@1"
     assert seeded.store_suggestions(model, [(document, suggestions)]) == 4
-    assert seeded.suggested_docs(model) == {doc_id: document.text_sha256}
+    assert seeded.suggested_docs(model) == {(doc_id, document.text_sha256)}
+    assert seeded.suggesters() == [model]
     open_ = seeded.open_suggestions(doc_id, annotator="alice", suggester=model)
     assert [s.layer for s in open_] == ["entity", "quote", "source", "cue"]
     by_layer = {s.layer: s for s in open_}

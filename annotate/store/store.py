@@ -7,7 +7,7 @@ the rows before and after, so undo, audit, time-per-document and crash safety co
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -171,6 +171,30 @@ class Store:
         def work(connection: Connection) -> list[Document]:
             rows = connection.execute(sa.select(t.documents).order_by(t.documents.c.position))
             return [_document(row) for row in rows]
+
+        return self.read(work)
+
+    def iter_documents(self, doc_ids: Iterable[str], *, page: int = 200) -> Iterator[Document]:
+        """Yield the given documents in order, reading a page at a time (memory stays flat)."""
+        pending: list[str] = []
+        for doc_id in doc_ids:
+            pending.append(doc_id)
+            if len(pending) >= page:
+                yield from self._documents_page(pending)
+                pending = []
+        if pending:
+            yield from self._documents_page(pending)
+
+    def _documents_page(self, doc_ids: list[str]) -> list[Document]:
+        def work(connection: Connection) -> list[Document]:
+            rows = connection.execute(
+                sa.select(t.documents).where(t.documents.c.doc_id.in_(doc_ids))
+            )
+            by_id = {row.doc_id: _document(row) for row in rows}
+            missing = [doc_id for doc_id in doc_ids if doc_id not in by_id]
+            if missing:
+                raise StoreError("E101", doc_id=missing[0])
+            return [by_id[doc_id] for doc_id in doc_ids]
 
         return self.read(work)
 
@@ -485,13 +509,27 @@ class Store:
         return self.write(work)
 
     # --- model suggestions -----------------------------------------------------------------
-    def suggested_docs(self, suggester: str) -> dict[str, str]:
-        """doc_id -> text hash of every document this suggester has already parsed."""
+    def suggested_docs(self, suggester: str) -> set[tuple[str, str]]:
+        """(doc_id, text hash) of every document text this suggester has already parsed."""
 
-        def work(connection: Connection) -> dict[str, str]:
+        def work(connection: Connection) -> set[tuple[str, str]]:
             r = t.suggestion_runs.c
             query = sa.select(r.doc_id, r.text_sha256).where(r.annotator == suggester)
-            return {row.doc_id: row.text_sha256 for row in connection.execute(query)}
+            return {(row.doc_id, row.text_sha256) for row in connection.execute(query)}
+
+        return self.read(work)
+
+    def suggesters(self) -> list[str]:
+        """Model annotators with suggestions, the most recently run first."""
+
+        def work(connection: Connection) -> list[str]:
+            r = t.suggestion_runs.c
+            query = (
+                sa.select(r.annotator, sa.func.max(r.created_at).label("last"))
+                .group_by(r.annotator)
+                .order_by(sa.desc("last"), r.annotator)
+            )
+            return [row.annotator for row in connection.execute(query)]
 
         return self.read(work)
 
