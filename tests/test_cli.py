@@ -64,3 +64,27 @@ def test_help_is_fast_and_imports_no_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert process.stdout.strip() == "[]"
+
+
+def test_export_import_versions_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    assert runner.invoke(app, ["ingest", str(CORPUS), "--db", db]).exit_code == 0
+    from annotate.project import open_project
+    from tests.test_dataset import _annotate
+
+    project = open_project(db)
+    _annotate(project.store, "alice")
+    project.close()
+    out = tmp_path / "exports"
+    result = runner.invoke(app, ["export", "--db", db, "--format", "parquet,prodigy",
+                                 "--annotator", "alice", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "manifest.json").exists() and (out / "spans.parquet").exists()
+    copy = str(tmp_path / "copy.db")
+    result = runner.invoke(app, ["import", str(out / "prodigy" / "annotations.jsonl"),
+                                 "--format", "prodigy", "--db", copy])
+    assert result.exit_code == 0, result.output
+    assert "5 span(s) and 3 relation(s) for alice" in result.output
+    result = runner.invoke(app, ["versions", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "story 0: 2 version(s)" in result.output

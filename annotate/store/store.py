@@ -534,7 +534,11 @@ class Store:
         return self.read(work)
 
     def store_suggestions(
-        self, suggester: str, items: Sequence[tuple[Document, DocSuggestions]]
+        self,
+        suggester: str,
+        items: Sequence[tuple[Document, DocSuggestions]],
+        *,
+        origin: str = "model",
     ) -> int:
         """Save a batch of documents' suggestions under the model annotator ``suggester``.
 
@@ -564,7 +568,7 @@ class Store:
                             "start": span.start,
                             "end": span.end,
                             "text": document.text[span.start : span.end],
-                            "origin": "model",
+                            "origin": origin,
                             "attrs": span.attrs,
                             "doc_sha256": document.text_sha256,
                             "source_span_id": None,
@@ -581,7 +585,7 @@ class Store:
                             "type": relation.type,
                             "head_span_id": ids[relation.head],
                             "tail_span_id": ids[relation.tail],
-                            "origin": "model",
+                            "origin": origin,
                             "created_at": now,
                         }
                     )

@@ -1,0 +1,170 @@
+"""What every importer returns: neutral records, independent of the store, plus the problems.
+
+An :class:`ImportBatch` holds documents, spans and relations as read from another tool's file,
+with labels already mapped onto the scheme's layers. Spans point at their document by
+``ImportedDocument.key`` and relations at spans by ``ImportedSpan.key``; keys are unique within
+the batch. ``problems`` says what could not be mapped, with file and line, so nothing is dropped
+silently. :meth:`ImportBatch.to_tables` turns a batch into contract DataFrames for work that
+does not need the store (agreement on peer data, quick checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .tables import coerce
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    key: str  # unique within the batch; the doc_id where the file had one
+    text: str
+    doc_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSpan:
+    key: str  # unique within the batch; the span id where the file had one
+    doc: str  # ImportedDocument.key
+    annotator: str
+    layer: str
+    label: str
+    start: int
+    end: int  # exclusive
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRelation:
+    key: str
+    doc: str
+    annotator: str
+    type: str
+    head: str  # ImportedSpan.key
+    tail: str  # ImportedSpan.key
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the importer could not map. ``line`` is 1-based; ``unit`` says of what."""
+
+    path: str
+    line: int | None
+    kind: str  # unknown-label | offsets | text-mismatch | skipped-answer | unsupported | ...
+    detail: str
+    count: int = 1
+    unit: str = "line"  # line | task | doc
+
+    def __str__(self) -> str:
+        where = f", {self.unit} {self.line}" if self.line is not None else ""
+        times = f" ({self.count} times; first shown)" if self.count > 1 else ""
+        return f"{self.path}{where}: {self.detail}{times}"
+
+
+@dataclass(slots=True)
+class ImportBatch:
+    path: str
+    format: str
+    records: int  # lines, tasks or docs read from the file(s)
+    documents: list[ImportedDocument] = field(default_factory=list)
+    spans: list[ImportedSpan] = field(default_factory=list)
+    relations: list[ImportedRelation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Every (document key, annotator) the file has an answer for, including answers with no
+    # spans: an annotator who found nothing in a document has still annotated it.
+    units: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted({annotator for _, annotator in self.units})
+
+    def counts(self) -> dict[str, Any]:
+        """Documents, spans per layer/label, relations per type, problems per kind."""
+        spans: dict[str, dict[str, int]] = {}
+        for (layer, label), n in sorted(Counter((s.layer, s.label) for s in self.spans).items()):
+            spans.setdefault(layer, {})[label] = n
+        return {
+            "records": self.records,
+            "documents": len(self.documents),
+            "annotators": self.annotators,
+            "spans": spans,
+            "relations": dict(sorted(Counter(r.type for r in self.relations).items())),
+            "problems": dict(sorted(Counter(p.kind for p in self.problems).items())),
+        }
+
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        """Contract DataFrames: documents, spans (origin "imported"), relations, doc_status.
+
+        ``doc_status`` marks every answered (document, annotator) ``done``; ``doc_id`` is the
+        file's id where it had one, else the document key.
+        """
+        now = pd.Timestamp(dt.datetime.now(dt.UTC))
+        texts = {doc.key: doc.text for doc in self.documents}
+        ids = {doc.key: doc.doc_id or doc.key for doc in self.documents}
+        documents = pd.DataFrame(
+            {
+                "doc_id": [ids[d.key] for d in self.documents],
+                "title": [_meta_text(d.meta, "title") for d in self.documents],
+                "source": [_meta_text(d.meta, "source") for d in self.documents],
+                "published": [_meta_text(d.meta, "published") for d in self.documents],
+                "text": [d.text for d in self.documents],
+                "text_sha256": [
+                    hashlib.sha256(d.text.encode()).hexdigest() for d in self.documents
+                ],
+                "n_chars": [len(d.text) for d in self.documents],
+                "meta": [d.meta for d in self.documents],
+            }
+        )
+        spans = pd.DataFrame(
+            {
+                "doc_id": [ids[s.doc] for s in self.spans],
+                "annotator": [s.annotator for s in self.spans],
+                "span_id": [s.key for s in self.spans],
+                "layer": [s.layer for s in self.spans],
+                "label": [s.label for s in self.spans],
+                "start": [s.start for s in self.spans],
+                "end": [s.end for s in self.spans],
+                "text": [texts[s.doc][s.start : s.end] for s in self.spans],
+                "origin": ["imported"] * len(self.spans),
+                "attrs": [s.attrs for s in self.spans],
+                "created_at": [now] * len(self.spans),
+                "updated_at": [now] * len(self.spans),
+            }
+        )
+        relations = pd.DataFrame(
+            {
+                "doc_id": [ids[r.doc] for r in self.relations],
+                "annotator": [r.annotator for r in self.relations],
+                "relation_id": [r.key for r in self.relations],
+                "type": [r.type for r in self.relations],
+                "head_span_id": [r.head for r in self.relations],
+                "tail_span_id": [r.tail for r in self.relations],
+            }
+        )
+        status = pd.DataFrame(
+            {
+                "doc_id": [ids[doc] for doc, _ in self.units],
+                "annotator": [annotator for _, annotator in self.units],
+                "status": ["done"] * len(self.units),
+                "comment": [None] * len(self.units),
+                "seconds_spent": [None] * len(self.units),
+            }
+        )
+        return {
+            "documents": coerce("documents", documents),
+            "spans": coerce("spans", spans),
+            "relations": coerce("relations", relations),
+            "doc_status": coerce("doc_status", status),
+        }
+
+
+def _meta_text(meta: dict[str, Any], key: str) -> str | None:
+    value = meta.get(key)
+    return value if isinstance(value, str) else None

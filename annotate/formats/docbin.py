@@ -1,0 +1,331 @@
+"""spaCy ``DocBin`` (``.spacy``): what ``spacy train`` and ``spacy evaluate`` read.
+
+One ``Doc`` per (document, annotator), tokenised by ``spacy.blank("en")``:
+
+- ``doc.ents``: the annotator's entities that do not overlap (longest first); the others are
+  reported in the export notes;
+- ``doc.spans[layer]`` for every layer, ``doc.spans["entity"]`` included, so overlapping
+  entities are all kept for span categorisers;
+- ``doc.user_data["annotate"]``: the document id, annotator, document fields, and per layer the
+  span records (id, exact character offsets, origin, attributes) in the order of
+  ``doc.spans[layer]``, plus the relations by span id. All of it is plain JSON.
+
+Spans not on token boundaries are widened to whole tokens (``alignment_mode="expand"``) and
+reported; the exact offsets stay in ``user_data``, which :func:`read_docbin` prefers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import FormatError
+from ..scheme import Scheme
+from .batch import ImportBatch
+from .builder import BatchBuilder, Unknown
+from .docs import AnnotatedDoc, annotated_docs
+from .manifest import ExportNote, WriteReport
+from .tables import SCHEMA_VERSION
+from .tokens import blank_nlp, choose_ents, place_spans
+
+FORMAT = "spacy"
+USER_DATA_KEY = "annotate"
+# What a blank("en") Doc holds: tokens, whitespace (always stored) and entities. Tags, heads,
+# lemmas and morphology are empty without a trained pipeline; storing their zeros would double
+# the file's token arrays and the memory an export of thousands of documents needs.
+DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
+
+
+@contextmanager
+def _msgpack_hooks_once() -> Iterator[None]:
+    """Look up srsly's msgpack encoders and decoders once for the whole export.
+
+    srsly asks its catalogue registries for every msgpack call, and each lookup scans every
+    installed package's entry points: in a JupyterLab environment that is most of the time of
+    a DocBin export (a DocBin packs each span group and each ``user_data`` separately). The
+    registries answer from a snapshot while the block runs and are restored after it.
+    """
+    try:
+        packing: Any = importlib.import_module("srsly.msgpack")
+        registries: list[Any] = [packing.msgpack_encoders, packing.msgpack_decoders]
+    except (ImportError, AttributeError):  # pragma: no cover - another srsly layout
+        yield
+        return
+    patched = []
+    for registry in registries:
+        if "get_all" in vars(registry):  # a concurrent export already did it
+            continue
+        snapshot = registry.get_all()
+        registry.get_all = lambda snapshot=snapshot: dict(snapshot)
+        patched.append(registry)
+    try:
+        yield
+    finally:
+        for registry in patched:
+            vars(registry).pop("get_all", None)
+
+
+def split_documents(
+    doc_ids: Sequence[str], split: float, *, seed: int = 0
+) -> tuple[list[str], list[str]]:
+    """Documents for training and for evaluation, by document so no text is in both.
+
+    The ids are sorted before shuffling, so the same documents and seed give the same split
+    whatever order the tables came in.
+    """
+    if not isinstance(split, (int, float)) or not 0 < split < 1:
+        raise FormatError("E311", split=split)
+    ids = sorted(set(doc_ids))
+    random.Random(seed).shuffle(ids)
+    n_train = round(len(ids) * split)
+    if len(ids) >= 2:
+        n_train = min(max(n_train, 1), len(ids) - 1)
+    return sorted(ids[:n_train]), sorted(ids[n_train:])
+
+
+def to_doc(tokenised: Any, unit: AnnotatedDoc) -> tuple[Any, list[ExportNote]]:
+    """A ``Doc`` holding ``unit``'s spans and relations, built on a copy of ``tokenised``."""
+    from spacy.tokens import Span
+
+    doc = tokenised.copy()
+    layers: dict[str, list[Any]] = {}
+    for record in unit.spans:
+        layers.setdefault(record.layer, []).append(record)
+    notes: list[ExportNote] = []
+    records: dict[str, list[dict[str, Any]]] = {}
+    for layer, spans in layers.items():
+        placed, layer_notes = place_spans(doc, unit, spans, fmt=FORMAT)
+        notes.extend(layer_notes)
+        group = [
+            Span(doc, span.start, span.end, label=record.label, span_id=record.span_id)
+            for record, span in placed
+        ]
+        doc.spans[layer] = group
+        records[layer] = [
+            {
+                "span_id": record.span_id,
+                "label": record.label,
+                "start": record.start,
+                "end": record.end,
+                "origin": record.origin,
+                "attrs": record.attrs,
+            }
+            for record, _ in placed
+        ]
+        if layer == "entity":
+            ents, ent_notes = choose_ents(
+                placed, unit, fmt=FORMAT, fallback="kept in doc.spans['entity'] only"
+            )
+            doc.ents = ents
+            notes.extend(ent_notes)
+    doc.user_data[USER_DATA_KEY] = {
+        "schema_version": SCHEMA_VERSION,
+        "doc_id": unit.doc_id,
+        "annotator": unit.annotator,
+        **unit.header(),
+        "meta": unit.meta,
+        "spans": records,
+        "relations": [
+            {"relation_id": r.relation_id, "type": r.type, "head": r.head, "tail": r.tail}
+            for r in unit.relations
+        ],
+    }
+    return doc, notes
+
+
+def write_units(
+    units: Sequence[AnnotatedDoc], out_dir: Path, *, split: float | None = None, seed: int = 0
+) -> tuple[WriteReport, dict[str, Any] | None]:
+    """Write ``units`` as ``annotations.spacy``, or ``train.spacy`` + ``dev.spacy`` with a split."""
+    from spacy.tokens import DocBin
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = WriteReport()
+    split_info: dict[str, Any] | None = None
+    if split is None:
+        parts = {"annotations": {u.doc_id for u in units}}
+    else:
+        train, dev = split_documents([u.doc_id for u in units], split, seed=seed)
+        parts = {"train": set(train), "dev": set(dev)}
+        split_info = {"ratio": split, "seed": seed, "train_docs": len(train), "dev_docs": len(dev)}
+    bins = {name: DocBin(attrs=DOCBIN_ATTRS, store_user_data=True) for name in parts}
+    order: dict[str, list[str]] = {name: [] for name in parts}
+    nlp = blank_nlp()
+    tokenised: Any = None
+    with _msgpack_hooks_once():
+        for unit in units:
+            # Units come grouped by document: tokenise each text once for all its annotators.
+            if tokenised is None or tokenised.text != unit.text:
+                tokenised = nlp.make_doc(unit.text)
+            doc, notes = to_doc(tokenised, unit)
+            report.notes.extend(notes)
+            name = next(n for n, ids in parts.items() if unit.doc_id in ids)
+            bins[name].add(doc)
+            if not order[name] or order[name][-1] != unit.doc_id:
+                order[name].append(unit.doc_id)
+        for name, docbin in bins.items():
+            path = out_dir / f"{name}.spacy"
+            docbin.to_disk(path)
+            report.files.append(path)
+            report.doc_ids[path] = order[name]
+    return report, split_info
+
+
+def write_docbin(
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    split: float | None = None,
+    seed: int = 0,
+) -> WriteReport:
+    """Write the tables as DocBin file(s) in ``out_dir`` (see the module docstring).
+
+    ``split=0.8`` writes ``train.spacy`` with 80% of the documents and ``dev.spacy`` with the
+    rest, chosen with ``seed``; without it, ``annotations.spacy`` holds everything.
+    """
+    units, notes = annotated_docs(tables, fmt=FORMAT)
+    report, _ = write_units(units, Path(out_dir), split=split, seed=seed)
+    report.notes[:0] = notes
+    return report
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def read_docbin(
+    path: str | Path,
+    *,
+    annotator: str | None = None,
+    layer: str = "entity",
+    label_map: Mapping[str, str] | None = None,
+    span_groups: Mapping[str, str] | None = None,
+    scheme: Scheme | None = None,
+    unknown: Unknown = "keep",
+) -> ImportBatch:
+    """Read a ``.spacy`` file into an :class:`ImportBatch`.
+
+    A DocBin written by :func:`write_docbin` comes back whole: exact offsets, span ids,
+    attributes and relations from ``user_data``. Any other DocBin gives ``doc.ents`` under
+    ``layer`` and each ``doc.spans`` group named like a scheme layer under that layer;
+    ``span_groups={"sc": "entity"}`` maps other group names, and unmapped groups are reported.
+    The annotator is ``annotator``, else the one recorded in the Doc, else the file's stem.
+    """
+    from spacy.tokens import DocBin
+
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError("E307", path=str(path))
+    try:
+        with _msgpack_hooks_once():
+            docbin = DocBin(store_user_data=True).from_disk(path)
+            docs = list(docbin.get_docs(blank_nlp().vocab))
+    except Exception as exc:  # DocBin raises ValueError, KeyError or msgpack errors alike
+        raise FormatError("E309", path=str(path), detail=f"{type(exc).__name__}: {exc}") from exc
+    builder = BatchBuilder(
+        path, FORMAT, scheme=scheme, layer=layer, label_map=label_map, unknown=unknown, unit="doc"
+    )
+    groups = dict(span_groups or {})
+    for number, doc in enumerate(docs, start=1):
+        info = doc.user_data.get(USER_DATA_KEY) if isinstance(doc.user_data, dict) else None
+        if isinstance(info, dict):
+            _read_own(
+                builder, doc, info, number, annotator or str(info.get("annotator") or path.stem)
+            )
+        else:
+            _read_foreign(builder, doc, groups, number, annotator or path.stem)
+    return builder.build(len(docs))
+
+
+def _read_own(
+    builder: BatchBuilder, doc: Any, info: dict[str, Any], number: int, annotator: str
+) -> None:
+    meta = dict(info.get("meta") or {})
+    meta.update({k: info[k] for k in ("title", "source", "published") if k in info})
+    doc_id = info.get("doc_id")
+    key = builder.document(
+        doc.text, doc_id=str(doc_id) if doc_id is not None else None, meta=meta, line=number
+    )
+    if key is None or not builder.claim_unit(key, annotator, line=number):
+        return
+    keys: dict[str, str | None] = {}
+    recorded = info.get("spans") or {}
+    for group_name, group in doc.spans.items():
+        records = list(recorded.get(group_name) or [])
+        if len(records) != len(group):
+            builder.problem(
+                "user-data",
+                f"span group {group_name!r} has {len(group)} spans but user_data records "
+                f"{len(records)}; read the spans as tokens give them",
+                line=number,
+            )
+            records = [{} for _ in group]
+        for span, record in zip(group, records, strict=True):
+            span_id = record.get("span_id") or span.id_ or None
+            keys[str(span_id)] = builder.span(
+                key,
+                annotator=annotator,
+                label=record.get("label", span.label_),
+                start=record.get("start", span.start_char),
+                end=record.get("end", span.end_char),
+                layer=group_name,
+                attrs=record.get("attrs") or {},
+                key=span_id,
+                line=number,
+            )
+    for relation in info.get("relations") or []:
+        builder.relation(
+            key,
+            annotator=annotator,
+            type=relation.get("type"),
+            head=keys.get(str(relation.get("head"))),
+            tail=keys.get(str(relation.get("tail"))),
+            line=number,
+        )
+
+
+def _read_foreign(
+    builder: BatchBuilder, doc: Any, groups: dict[str, str], number: int, annotator: str
+) -> None:
+    key = builder.document(doc.text, line=number)
+    if key is None or not builder.claim_unit(key, annotator, line=number):
+        return
+    layers = set(builder.scheme.layer_names)
+    entity_group = next(
+        (name for name in doc.spans if groups.get(name, name) == builder.layer), None
+    )
+    if entity_group is None:
+        for ent in doc.ents:
+            builder.span(
+                key,
+                annotator=annotator,
+                label=ent.label_,
+                start=ent.start_char,
+                end=ent.end_char,
+                line=number,
+            )
+    for name, group in doc.spans.items():
+        layer = groups.get(name, name)
+        if layer not in layers:
+            builder.problem(
+                "unmapped-group",
+                f"span group {name!r} is not a layer of the scheme; left out "
+                f"(pass span_groups={{{name!r}: 'LAYER'}})",
+                line=number,
+            )
+            continue
+        for span in group:
+            builder.span(
+                key,
+                annotator=annotator,
+                label=span.label_,
+                start=span.start_char,
+                end=span.end_char,
+                layer=layer,
+                line=number,
+            )

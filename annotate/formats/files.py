@@ -1,0 +1,112 @@
+"""The contract tables as Parquet, CSV or JSON Lines files, one file a table, and back.
+
+Parquet keeps every dtype (categories, nullable integers, UTC timestamps). Parquet and CSV have
+no nested values, so the dict columns (``documents.meta``, ``spans.attrs``) hold JSON text
+there; JSON Lines keeps them as objects. CSV and JSON Lines write timestamps as ISO 8601 text.
+:func:`read_tables` undoes all of this, so a written table reads back equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ..errors import FormatError
+from .jsonio import dumps, iter_jsonl
+from .tables import JSON_COLUMNS, TABLES, coerce, table_names
+
+TableFormat = Literal["parquet", "csv", "jsonl"]
+TABLE_FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise FormatError("E302", fmt=fmt, known=", ".join(TABLE_FORMATS))
+
+
+def _json_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    columns = JSON_COLUMNS.get(name, ())
+    if not columns:
+        return frame
+    return frame.assign(
+        **{column: pd.Series([dumps(v) for v in frame[column]], dtype="str") for column in columns}
+    )
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *, fmt: TableFormat = "parquet"
+) -> list[Path]:
+    """Write each table to ``out_dir/<name>.<fmt>``; return the paths in contract order.
+
+    Tables are coerced to the contract first, so the files hold exactly its columns and dtypes.
+    """
+    _check_format(fmt)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in table_names(tables):
+        frame = coerce(name, tables[name])
+        path = out / f"{name}.{fmt}"
+        if fmt == "parquet":
+            _json_text(frame, name).to_parquet(path, engine="pyarrow", index=False)
+        elif fmt == "csv":
+            _json_text(frame, name).to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+        else:
+            _write_jsonl(frame, path)
+        written.append(path)
+    return written
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    columns = list(frame.columns)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for row in zip(*(frame[c].tolist() for c in columns), strict=True):
+            handle.write(dumps(dict(zip(columns, row, strict=True))))
+            handle.write("\n")
+
+
+def read_table(path: str | Path, *, name: str | None = None) -> pd.DataFrame:
+    """One table file written by :func:`write_tables`, coerced back to the contract.
+
+    ``name`` defaults to the file's stem (``spans.parquet`` is the ``spans`` table).
+    """
+    path = Path(path)
+    name = name or path.stem
+    fmt = path.suffix.lstrip(".")
+    _check_format(fmt)
+    if not path.exists():
+        raise FormatError("E307", path=str(path))
+    if fmt == "parquet":
+        frame = pd.read_parquet(path, engine="pyarrow")
+    elif fmt == "csv":
+        # Everything as text first: ids such as "007" must not turn into numbers.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    else:
+        records = [record for _, record in iter_jsonl(path)]
+        frame = pd.DataFrame.from_records(records, columns=list(_columns(name)))
+    return coerce(name, frame)
+
+
+def _columns(name: str) -> tuple[str, ...]:
+    from .tables import COLUMNS
+
+    if name not in COLUMNS:
+        raise FormatError("E303", name=name, known=", ".join(TABLES))
+    return COLUMNS[name]
+
+
+def read_tables(in_dir: str | Path, *, fmt: TableFormat = "parquet") -> dict[str, pd.DataFrame]:
+    """Every contract table found in ``in_dir`` as ``<name>.<fmt>``."""
+    _check_format(fmt)
+    folder = Path(in_dir)
+    if not folder.is_dir():
+        raise FormatError("E307", path=str(folder))
+    found = {
+        name: folder / f"{name}.{fmt}" for name in TABLES if (folder / f"{name}.{fmt}").exists()
+    }
+    if not found:
+        raise FormatError("E316", path=str(folder), what=f"table files (*.{fmt})")
+    return {name: read_table(path, name=name) for name, path in found.items()}

@@ -1,0 +1,85 @@
+"""Pre-annotate a whole project: stream documents through spaCy in batches, store suggestions.
+
+Suggestions are cached by (model annotator, document, text hash): the model annotator's name
+holds the pipeline's name and version and the suggester's version, so an unchanged document is
+never parsed twice, and a new model or rule version is stored beside the old one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..corpus import Document
+from .types import DocSuggestions
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+STORE_EVERY = 64  # documents per write transaction: few commits, bounded memory
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestReport:
+    suggester: str
+    parsed: int
+    cached: int
+    spans: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.suggester}: parsed {self.parsed} document(s), {self.cached} already "
+            f"suggested, {self.spans} suggestion(s) stored"
+        )
+
+
+def suggest_project(
+    store: Store,
+    *,
+    model: str | None = None,
+    nlp: Any = None,
+    batch_size: int = 32,
+    n_process: int = 1,
+    progress: bool = True,
+) -> SuggestReport:
+    """Suggest annotations for every document not yet parsed by this model and suggester.
+
+    Pass ``nlp`` (a loaded pipeline) to reuse one, else ``model`` is resolved and loaded.
+    """
+    from .engine import suggest_texts
+    from .model import load_model, model_annotator_name
+
+    if nlp is None:
+        nlp = load_model(model)
+    suggester = model_annotator_name(nlp)
+    done = store.suggested_docs(suggester)
+    hashes = store.document_hashes()
+    todo = [doc_id for doc_id in store.doc_ids() if (doc_id, hashes[doc_id]) not in done]
+    entity_labels = store.scheme.layer("entity").label_names
+
+    documents, texts = itertools.tee(store.iter_documents(todo), 2)
+    results = suggest_texts(
+        nlp,
+        (document.text for document in texts),
+        entity_labels=entity_labels,
+        batch_size=batch_size,
+        n_process=n_process,
+    )
+    pairs: Iterator[tuple[Document, DocSuggestions]] = zip(documents, results, strict=True)
+    if progress:
+        from tqdm.auto import tqdm
+
+        pairs = iter(tqdm(pairs, total=len(todo), desc="suggest", unit="doc"))
+    stored = 0
+    buffer: list[tuple[Document, DocSuggestions]] = []
+    for pair in pairs:
+        buffer.append(pair)
+        if len(buffer) >= STORE_EVERY:
+            stored += store.store_suggestions(suggester, buffer)
+            buffer = []
+    stored += store.store_suggestions(suggester, buffer)
+    return SuggestReport(
+        suggester=suggester, parsed=len(todo), cached=len(hashes) - len(todo), spans=stored
+    )

@@ -1,0 +1,106 @@
+"""Pre-annotating a project: cached per text hash, model and rule version; never over people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotate.ingest import ingest
+from annotate.store import Store
+from annotate.suggest import pipeline
+from annotate.suggest.model import load_model, model_annotator_name
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_model()
+
+
+def test_second_run_parses_nothing(seeded: Store, nlp: Any) -> None:
+    first = pipeline.suggest_project(seeded, nlp=nlp, progress=False)
+    assert first.parsed == 2 and first.spans > 100
+    assert first.suggester == model_annotator_name(nlp)
+    counts = seeded.counts()
+    second = pipeline.suggest_project(seeded, nlp=nlp, progress=False)
+    assert (second.parsed, second.cached, second.spans) == (0, 2, 0)
+    assert seeded.counts() == counts
+    layers = {s.layer for s in seeded.spans(annotator=first.suggester)}
+    assert layers == {"entity", "quote", "source", "cue", "claim"}
+    assert all("reason" in s.attrs for s in seeded.spans(annotator=first.suggester))
+
+
+def test_changed_text_is_parsed_again_and_old_suggestions_stay(
+    store: Store, nlp: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": "a", "text": "Mr Smith said the plan would fail."}\n')
+    ingest(store, [path])
+    pipeline.suggest_project(store, nlp=nlp, progress=False)
+    path.write_text('{"id": "a", "text": "Ms Jones said the plan would surely fail."}\n')
+    ingest(store, [path], update=True)
+    report = pipeline.suggest_project(store, nlp=nlp, progress=False)
+    assert report.parsed == 1
+    suggester = report.suggester
+    hashes = {s.doc_sha256 for s in store.spans(annotator=suggester)}
+    assert len(hashes) == 2  # both texts' suggestions, each tied to its own text
+    current = store.document("a").text_sha256
+    shown = store.open_suggestions("a", annotator="alice", suggester=suggester)
+    assert shown and {s.doc_sha256 for s in shown} == {current}
+
+
+def test_new_rule_version_is_stored_beside_the_old(
+    seeded: Store, nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pipeline.suggest_project(seeded, nlp=nlp, progress=False)
+    import annotate.suggest.model as model
+
+    monkeypatch.setattr(model, "SUGGESTER_VERSION", model.SUGGESTER_VERSION + 1)
+    second = pipeline.suggest_project(seeded, nlp=nlp, progress=False)
+    assert second.suggester != first.suggester and second.parsed == 2
+    assert set(seeded.suggesters()) == {first.suggester, second.suggester}
+
+
+def test_suggestions_never_touch_human_work(seeded: Store, nlp: Any) -> None:
+    doc_id = seeded.doc_ids()[0]
+    mine = seeded.add_span(annotator="alice", doc_id=doc_id, layer="entity", label="ORG",
+                           start=10, end=24)
+    report = pipeline.suggest_project(seeded, nlp=nlp, progress=False)
+    assert [s.span_id for s in seeded.spans(annotator="alice")] == [mine.span_id]
+    assert seeded.spans(annotator="alice")[0].label == "ORG"
+    # The model's PERSON suggestion on the same words is still offered for alice to decide.
+    offered = seeded.open_suggestions(doc_id, annotator="alice", suggester=report.suggester,
+                                      layer="entity")
+    assert any((s.start, s.end, s.label) == (10, 24, "PERSON") for s in offered)
+
+
+def test_documents_stream_in_pages(
+    tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "p.db")
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(
+        f'{{"id": "d{i}", "text": "Officials said {i} people were hurt."}}' for i in range(450)
+    ))
+    ingest(store, [CORPUS, path])
+    pages: list[int] = []
+    original_page = Store._documents_page
+    original_iter = Store.iter_documents
+
+    def spy(self: Store, doc_ids: list[str]) -> Any:
+        pages.append(len(doc_ids))
+        return original_page(self, doc_ids)
+
+    def small_pages(self: Store, doc_ids: Any, *, page: int = 200) -> Iterator[Any]:
+        return original_iter(self, doc_ids, page=100)
+
+    monkeypatch.setattr(Store, "_documents_page", spy)
+    monkeypatch.setattr(Store, "iter_documents", small_pages)
+    report = pipeline.suggest_project(store, nlp=nlp, progress=False)
+    # Documents are read a page at a time while spaCy works, never all at once.
+    assert report.parsed == 452
+    assert max(pages) == 100 and sum(pages) == 452
+    store.close()
