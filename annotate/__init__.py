@@ -12,4 +12,22 @@ from .scheme import Scheme
 
 __version__ = "0.1.0"
 
-__all__ = ["AnnotateError", "Document", "Project", "Scheme", "open_project", "read_corpus"]
+__all__ = [
+    "AnnotateError",
+    "Annotator",
+    "Document",
+    "Project",
+    "Scheme",
+    "open_project",
+    "read_corpus",
+]
+
+
+def __getattr__(name: str) -> object:
+    # The widgets pull in ipywidgets and anywidget: load them only when asked for, so
+    # `import annotate` and the CLI stay fast.
+    if name == "Annotator":
+        from .widgets import Annotator
+
+        return Annotator
+    raise AttributeError(f"module 'annotate' has no attribute {name!r}")

@@ -198,6 +198,19 @@ class Store:
 
         return self.read(work)
 
+    def document_titles(self, *, preview_chars: int = 120) -> list[tuple[str, str]]:
+        """(doc_id, title or the text's opening) for every document, in queue order, without
+        reading whole texts: what a document list needs on a corpus of any size."""
+
+        def work(connection: Connection) -> list[tuple[str, str]]:
+            d = t.documents.c
+            query = sa.select(d.doc_id, d.title, sa.func.substr(d.text, 1, preview_chars)).order_by(
+                d.position
+            )
+            return [(row[0], row[1] or row[2]) for row in connection.execute(query)]
+
+        return self.read(work)
+
     def doc_ids(self) -> list[str]:
         def work(connection: Connection) -> list[str]:
             query = sa.select(t.documents.c.doc_id).order_by(t.documents.c.position)

@@ -1,0 +1,146 @@
+"""The annotator widget: read an article, accept or fix suggestions, add spans and links.
+
+>>> import annotate
+>>> from annotate.widgets import Annotator
+>>> Annotator(annotate.open_project())          # doctest: +SKIP
+
+Everything lives in one anywidget rather than a box of ipywidgets: the keyboard map needs one
+focus scope that sees every key (and tells JupyterLab to keep its shortcuts off), the toolbar,
+progress and side panel all redraw from the same state, and one message channel keeps every
+action's reply, error and redraw in order.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..project import Project, open_project
+from ..store import Store
+from .identity import resolve_annotator
+from .messages import DOC, Outcome, dispatch
+from .session import Session
+
+STATIC = Path(__file__).parent / "static"
+
+
+class Annotator(anywidget.AnyWidget):
+    """Annotate a project's documents in JupyterLab, saving every action as it is made.
+
+    ``annotator`` is the name the work is saved under; by default ``$JUPYTERHUB_USER``, else
+    the name typed into the widget (asked once, then remembered). ``suggester`` is the model
+    annotator whose suggestions are shown (default: the newest one that has suggestions).
+    ``doc_id`` opens that document; by default the one the annotator was last on.
+    """
+
+    _esm = STATIC / "annotator.js"
+    _css = STATIC / "annotator.css"
+
+    annotator = traitlets.Unicode("").tag(sync=True)
+    doc_id = traitlets.Unicode("").tag(sync=True)
+    # The active layer is the page's own state (the browser writes it); kept here so a second
+    # view of the widget and the notebook see the same one.
+    layer = traitlets.Unicode("").tag(sync=True)
+
+    _scheme = traitlets.Dict().tag(sync=True)
+    _doc = traitlets.Dict().tag(sync=True)
+    _spans: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _relations: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _state = traitlets.Dict().tag(sync=True)
+    # Apart from _state so that it is sent only when a status changes, not with every action.
+    _docs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+
+    def __init__(
+        self,
+        project_or_store: Project | Store | str | os.PathLike[str] | None = None,
+        *,
+        annotator: str | None = None,
+        suggester: str | None = None,
+        doc_id: str | None = None,
+    ) -> None:
+        store = _store_of(project_or_store)
+        self._session = Session(
+            store, annotator=resolve_annotator(annotator), suggester=suggester, doc_id=doc_id
+        )
+        scheme = store.scheme.to_dict()
+        super().__init__(_scheme=scheme, layer=scheme["layers"][0]["name"], **self._views(DOC))
+        self.on_msg(self._on_custom_msg)
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    @property
+    def store(self) -> Store:
+        return self._session.store
+
+    # --- messages from the browser -----------------------------------------------------------
+    def handle(self, message: Any) -> dict[str, Any] | None:
+        """Act on one message from the browser and return the reply (``None``: ignored).
+
+        The views the action changed are pushed to the browser first, in one update, so the
+        page has redrawn by the time the reply tells it which span to select.
+        """
+        outcome: Outcome = dispatch(self._session, message)
+        if outcome.changed:
+            with self.hold_sync():
+                for name, value in self._views(outcome.changed).items():
+                    setattr(self, name, value)
+        return outcome.reply
+
+    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        reply = self.handle(content)
+        if reply is not None:
+            self.send(reply)
+
+    def _views(self, parts: frozenset[str]) -> dict[str, Any]:
+        session = self._session
+        values: dict[str, Any] = {}
+        if "doc" in parts:
+            values["_doc"] = session.document_view()
+            values["doc_id"] = session.doc_id
+            values["annotator"] = session.annotator or ""
+        if "spans" in parts:
+            values["_spans"] = session.spans_view()
+        if "relations" in parts:
+            values["_relations"] = session.relations_view()
+        if "state" in parts:
+            values["_state"] = session.state_view()
+        if "docs" in parts:
+            values["_docs"] = session.docs_view()
+        return values
+
+    # --- the notebook side -------------------------------------------------------------------
+    @traitlets.validate("layer")
+    def _valid_layer(self, proposal: dict[str, Any]) -> str:
+        # A layer the scheme does not have keeps the one there was.
+        names = [layer["name"] for layer in self._scheme.get("layers", [])]
+        value = str(proposal["value"])
+        if not names or value in names:
+            return value
+        return self.layer if self.layer in names else names[0]
+
+    @traitlets.observe("doc_id")
+    def _doc_id_set(self, change: dict[str, Any]) -> None:
+        # Setting ``widget.doc_id = "..."`` in the notebook opens that document.
+        if change["new"] and change["new"] != self._session.doc_id:
+            try:
+                self._session.goto(change["new"])
+            except Exception:
+                self.set_trait("doc_id", self._session.doc_id)
+                raise
+            with self.hold_sync():
+                for name, value in self._views(DOC).items():
+                    setattr(self, name, value)
+
+
+def _store_of(source: Project | Store | str | os.PathLike[str] | None) -> Store:
+    if isinstance(source, Store):
+        return source
+    if isinstance(source, Project):
+        return source.store
+    return open_project(source).store

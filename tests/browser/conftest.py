@@ -1,0 +1,75 @@
+"""A real JupyterLab and headless Chromium for the annotator's end-to-end tests.
+
+One lab server, one browser and one open notebook per test module keep the suite fast: the
+notebook is run once, each test goes to the document it needs, and the kernels are shut down
+when the module is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.labserver import ANNOTATOR, CHROMIUM, Lab, NotebookPage, launch_chromium
+from tests.widgets.seed import seed_project
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not Path(CHROMIUM).exists():
+        skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (scripts/setup --test)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    folder = tmp_path_factory.mktemp("lab")
+    db = folder / "project.db"
+    seed_project(db).close()
+    started = Lab.start(folder, db=db, annotator=ANNOTATOR)
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    try:
+        chromium = launch_chromium(driver, tmp_path_factory.mktemp("chromium-home"))
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="module")
+def notebook(lab: Lab, browser: Any) -> Iterator[NotebookPage]:
+    """The notebook open and run once per module; tests go to the document they need."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        opened = NotebookPage(lab, page).open()
+        opened.run_all()
+        yield opened
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+@pytest.fixture
+def nb(notebook: NotebookPage) -> NotebookPage:
+    """The shared notebook with no link mode, selection or message left from a test before,
+    and the entity layer active."""
+    notebook.press("Escape", "e")
+    return notebook

@@ -1,0 +1,67 @@
+"""Who annotates: argument, JupyterHub user, or a name typed once and remembered."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotate.errors import AnnotateError
+from annotate.store import Store
+from annotate.widgets import Annotator
+from annotate.widgets.identity import remembered_path
+from tests.widgets.conftest import Browser
+from tests.widgets.seed import SUGGESTER
+
+
+def test_name_is_asked_once_then_remembered(project: Store) -> None:
+    page = Browser(Annotator(project))
+    assert page.widget.annotator == "" and page.widget._state["annotator"] == ""
+    assert page.widget._spans == []
+    refused = page("add_span", layer="entity", label="ORG", start=0, end=9)
+    assert refused["code"] == "E601" and project.spans(annotator="") == []
+    assert page("hello", name="   ")["code"] == "E601"
+    page.ok("hello", name="  Zoë ")
+    assert page.widget.annotator == "Zoë" and page.widget._state["annotator"] == "Zoë"
+    assert page.spans(status="suggested")
+    page.ok("add_span", layer="entity", label="ORG", start=0, end=9)
+    assert [s.annotator for s in project.spans(annotator="Zoë")] == ["Zoë"]
+    assert remembered_path().read_text(encoding="utf-8").strip() == "Zoë"
+    assert Annotator(project).annotator == "Zoë"
+
+
+def test_argument_then_jupyterhub_user(project: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
+    assert Annotator(project).annotator == "hubuser"
+    assert Annotator(project, annotator="alice").annotator == "alice"
+
+
+def test_suggester_default_and_choice(project: Store) -> None:
+    assert Annotator(project, annotator="a").session.suggester == SUGGESTER
+    newer = "spacy:other@1/suggest@1"
+    doc = project.documents()[0]
+    from tests.widgets.seed import suggestions_for
+
+    project.store_suggestions(newer, [(doc, suggestions_for(doc.text))])
+    assert Annotator(project, annotator="a").session.suggester == newer
+    assert Annotator(project, annotator="a", suggester=SUGGESTER).session.suggester == SUGGESTER
+    with pytest.raises(AnnotateError) as caught:
+        Annotator(project, annotator="a", suggester="alice")
+    assert caught.value.code == "E609" and SUGGESTER in str(caught.value)
+
+
+def test_without_suggestions_accept_all_explains(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from tests.widgets.seed import seed_project
+
+    store = seed_project(Path(str(tmp_path)) / "bare.db", suggest=False)
+    page = Browser(Annotator(store, annotator="alice"))
+    assert page.widget._spans == [] and page.widget._state["suggester"] == ""
+    assert page("accept_all", layer="entity")["code"] == "E606"
+    store.close()
+
+
+def test_opens_from_a_path_or_a_project(project: Store) -> None:
+    from annotate.project import Project
+
+    assert Annotator(project.url.removeprefix("sqlite:///"), annotator="a").doc_id
+    assert Annotator(Project(project), annotator="a").store is project
