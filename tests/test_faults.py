@@ -86,3 +86,29 @@ def test_sqlite_file_in_a_missing_folder_is_created(tmp_path: Path) -> None:
     store = Store(tmp_path / "new" / "folder" / "p.db")
     assert store.counts()["documents"] == 0
     store.close()
+
+
+def test_database_held_by_another_writer_is_e119_then_retry_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("ANNOTATE_BUSY_TIMEOUT", "1")
+    store = Store(tmp_path / "p.db")
+    ingest(store, [CORPUS])
+    doc_id = store.doc_ids()[0]
+    other = sqlite3.connect(tmp_path / "p.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing and does not let go
+    began = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        store.add_span(annotator="a", doc_id=doc_id, layer="entity", label="PERSON",
+                       start=10, end=24)
+    assert caught.value.code == "E119" and "Nothing was lost" in str(caught.value)
+    assert 0.9 < time.monotonic() - began < 10
+    other.execute("COMMIT")
+    other.close()
+    span = store.add_span(annotator="a", doc_id=doc_id, layer="entity", label="PERSON",
+                          start=10, end=24)
+    assert [s.span_id for s in store.spans(annotator="a")] == [span.span_id]
+    assert [e.action for e in store.events(annotator="a")] == ["add_span"]
+    store.close()

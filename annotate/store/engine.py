@@ -16,7 +16,17 @@ from ..errors import StoreError
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_S = 30.0
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+ENV_BUSY_TIMEOUT = "ANNOTATE_BUSY_TIMEOUT"
+
+
+def busy_timeout() -> float:
+    """How long an action waits for a database another process is writing: seconds from
+    ``$ANNOTATE_BUSY_TIMEOUT``, else 30."""
+    try:
+        return max(0.1, float(os.environ.get(ENV_BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT_S)))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT_S
 _WRITE = "annotate_write"
 
 
@@ -45,13 +55,14 @@ def create_engine(url: str) -> Engine:
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-        _configure_sqlite(engine)
+        timeout = busy_timeout()
+        engine = sa.create_engine(url, connect_args={"timeout": timeout})
+        _configure_sqlite(engine, timeout)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, timeout: float) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (see below), not the driver.
@@ -59,7 +70,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -102,7 +113,8 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, url: str) -> T
     the database (no side effects outside it). A lost connection is retried briefly; if the
     database stays unreachable the caller gets E120 and nothing of this action was written.
     """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    timeout = busy_timeout()
+    deadline = time.monotonic() + timeout
     delay = 0.005
     unreachable_tries = 0
     while True:
@@ -114,7 +126,7 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, url: str) -> T
         except sa.exc.DBAPIError as exc:
             if _is_busy(exc):
                 if time.monotonic() > deadline:
-                    raise StoreError("E119", seconds=BUSY_TIMEOUT_S) from exc
+                    raise StoreError("E119", seconds=timeout) from exc
             elif _is_unreachable(exc):
                 unreachable_tries += 1
                 if unreachable_tries >= 3:
