@@ -354,6 +354,46 @@ class Errors:
         "Span {span_id!r} is not shown on document {doc_id!r} any more (it was undone, deleted "
         "or decided). Pick a span on the page."
     )
+    E611 = (
+        "{name!r} is not a reviewer of this project ({detail}), and only a reviewer adjudicates "
+        "and writes 'gold'. Someone running the project grants it with "
+        "project.store.add_annotator({name!r}, role=\"reviewer\"); then re-run the cell."
+    )
+    E612 = (
+        "No reviewer name yet: type your name in the widget, or pass reviewer='NAME' to "
+        "Reviewer(...) (on JupyterHub, JUPYTERHUB_USER is used). Decisions are saved under it."
+    )
+    E613 = (
+        "Cannot review with annotators={given}: {detail}. People with work in this project: "
+        "{known}. Pass the names of two or more of them, or leave annotators out to take all."
+    )
+    E614 = (
+        "No document of {url} has work from two or more of {annotators} yet, so there is "
+        "nothing to adjudicate. Wait for a second annotator, pass doc_id='...' to open one "
+        "document anyway, or all_documents=True to list every document."
+    )
+    E615 = (
+        "Unit {unit_id!r} is not among the units of document {doc_id!r} any more (an annotator "
+        "changed their work since the page was drawn). The page now shows the current units; "
+        "decide again."
+    )
+    E616 = (
+        "There is no annotator {number} on document {doc_id!r}: its annotators are {annotators}. "
+        "Press the number shown before a name."
+    )
+    E617 = (
+        "Cannot mark document {doc_id!r} done: {count} disagreement(s) are still open. Decide "
+        "each one (a number picks that annotator's version, e edits, x rejects), then mark done."
+    )
+    E618 = "No decision on document {doc_id!r} to undo: nothing was decided here yet."
+    E619 = (
+        "Cannot undo the last decision on document {doc_id!r}: gold was changed after it "
+        "({detail}). Decide the unit again instead (select it and pick a version)."
+    )
+    E620 = (
+        "Document {doc_id!r} has work from {count} annotator(s) ({annotators}); adjudication "
+        "needs two or more. Open another document (n, p or the list)."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."
