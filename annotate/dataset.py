@@ -67,9 +67,12 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
         s, r, d, st, w = (
             t.spans.c, t.relations.c, t.documents.c, t.doc_status.c, t.work_time.c,
         )
+        # attrs and timestamps come back raw and are decoded column-wise below: row by row
+        # they were most of the time of a large table.
         span_query = sa.select(
             s.doc_id, s.annotator, s.span_id, s.layer, s.label, s.start, s.end, s.text,
-            s.origin, s.attrs, s.created_at, s.updated_at,
+            s.origin, _raw(s.attrs, sa.Text), _raw(s.created_at, sa.String),
+            _raw(s.updated_at, sa.String),
         ).order_by(s.doc_id, s.annotator, s.start, s.end)
         relation_query = sa.select(
             r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id
@@ -105,6 +108,7 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
 
     raw = store.read(work)
     spans, relations = raw["spans"], raw["relations"]
+    spans["attrs"] = _json_column(spans["attrs"])
     doc_status = raw["status"].merge(raw["time"], on=["doc_id", "annotator"], how="outer")
     if filters.status is not None:
         keep = doc_status[doc_status["status"].isin(filters.status)][["doc_id", "annotator"]]
@@ -136,8 +140,34 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
     }
 
 
+def _raw(column: Any, type_: Any) -> Any:
+    return sa.type_coerce(column, type_).label(column.name)
+
+
+def _json_column(values: pd.Series) -> pd.Series:
+    """Decode a column of JSON texts, parsing each distinct text once (suggestions repeat the
+    same few attribute sets thousands of times). Drivers that decode JSON already pass through."""
+    import json
+
+    import pandas as pd
+
+    parsed: dict[str, dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    for value in values:
+        if isinstance(value, str):
+            if value not in parsed:
+                parsed[value] = json.loads(value)
+            out.append(dict(parsed[value]))
+        else:
+            out.append(dict(value or {}))
+    return pd.Series(out, dtype=object, index=values.index)
+
+
 def _frame(connection: Any, query: Any) -> pd.DataFrame:
     import pandas as pd
 
     result = connection.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    keys = list(result.keys())
+    # Column by column: handing pandas a list of Row objects makes it probe each row's type.
+    columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in keys]
+    return pd.DataFrame({key: list(values) for key, values in zip(keys, columns, strict=True)})
