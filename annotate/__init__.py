@@ -17,6 +17,7 @@ __all__ = [
     "Annotator",
     "Document",
     "Project",
+    "Reviewer",
     "Scheme",
     "open_project",
     "read_corpus",
@@ -26,8 +27,8 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # The widgets pull in ipywidgets and anywidget: load them only when asked for, so
     # `import annotate` and the CLI stay fast.
-    if name == "Annotator":
-        from .widgets import Annotator
+    if name in ("Annotator", "Reviewer"):
+        from . import widgets
 
-        return Annotator
+        return getattr(widgets, name)
     raise AttributeError(f"module 'annotate' has no attribute {name!r}")

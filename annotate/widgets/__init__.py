@@ -1,8 +1,9 @@
-"""Widgets that run in JupyterLab: the annotator (and, later, the reviewer).
+"""Widgets that run in JupyterLab: the annotator and the reviewer (adjudication).
 
 Importing this package loads anywidget and ipywidgets but never spaCy.
 """
 
 from .annotator import Annotator
+from .review import Reviewer
 
-__all__ = ["Annotator"]
+__all__ = ["Annotator", "Reviewer"]

@@ -62,7 +62,7 @@ class Annotator(anywidget.AnyWidget):
         suggester: str | None = None,
         doc_id: str | None = None,
     ) -> None:
-        store = _store_of(project_or_store)
+        store = store_of(project_or_store)
         self._session = Session(
             store, annotator=resolve_annotator(annotator), suggester=suggester, doc_id=doc_id
         )
@@ -138,7 +138,8 @@ class Annotator(anywidget.AnyWidget):
                     setattr(self, name, value)
 
 
-def _store_of(source: Project | Store | str | os.PathLike[str] | None) -> Store:
+def store_of(source: Project | Store | str | os.PathLike[str] | None) -> Store:
+    """The store behind a project, a store, a path or URL, or the default project."""
     if isinstance(source, Store):
         return source
     if isinstance(source, Project):

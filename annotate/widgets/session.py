@@ -117,19 +117,12 @@ class Session:
 
     # --- views: plain JSON for the browser ---------------------------------------------------
     def document_view(self) -> dict[str, Any]:
-        d = self.document
-        return {
-            "doc_id": d.doc_id,
-            "index": self.doc_ids.index(d.doc_id),
-            "count": len(self.doc_ids),
-            "title": d.title,
-            "published": d.published,
-            "source": d.source,
-            "byline": d.byline,
-            "text": d.text,
-            "sha256": self.sha256,
-            "tokens": self.tokens.flat(),
-        }
+        return document_json(
+            self.document,
+            index=self.doc_ids.index(self.doc_id),
+            count=len(self.doc_ids),
+            tokens=self.tokens,
+        )
 
     def spans_view(self) -> list[dict[str, Any]]:
         if not self.annotator:
@@ -431,6 +424,22 @@ class Session:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def document_json(document: Document, *, index: int, count: int, tokens: Tokens) -> dict[str, Any]:
+    """A document as both widgets draw it: text, metadata, word boundaries, place in the list."""
+    return {
+        "doc_id": document.doc_id,
+        "index": index,
+        "count": count,
+        "title": document.title,
+        "published": document.published,
+        "source": document.source,
+        "byline": document.byline,
+        "text": document.text,
+        "sha256": document.text_sha256,
+        "tokens": tokens.flat(),
+    }
 
 
 def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from tests.widgets.seed import seed_project
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if not Path(CHROMIUM).exists():
-        skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (scripts/setup --test)")
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
+    # A missing browser is a failure, not a skip: ./test installs Chromium.
+    if not Path(CHROMIUM).exists() and any("browser" in item.keywords for item in items):
+        raise pytest.UsageError(
+            f"no Chromium at {CHROMIUM}: run ./test (or scripts/setup --test), which installs it"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -67,16 +67,26 @@ class Lab:
     db: Path
     log: Path
     process: subprocess.Popen[bytes]
+    notebook: str = NOTEBOOK.name
 
     @classmethod
-    def start(cls, folder: Path, *, db: Path, annotator: str) -> Lab:
-        """JupyterLab on a free port, serving a copy of the annotation notebook."""
+    def start(
+        cls,
+        folder: Path,
+        *,
+        db: Path,
+        annotator: str,
+        notebook: Path = NOTEBOOK,
+        environment: dict[str, str] | None = None,
+    ) -> Lab:
+        """JupyterLab on a free port, serving a copy of ``notebook`` (the annotation one by
+        default); ``environment`` adds variables for the lab and its kernels."""
         home, settings, workspaces, root_dir = (
             folder / name for name in ("home", "settings", "workspaces", "root")
         )
         for path in (home, settings, workspaces, root_dir):
             path.mkdir(parents=True, exist_ok=True)
-        shutil.copy(NOTEBOOK, root_dir / NOTEBOOK.name)
+        shutil.copy(notebook, root_dir / notebook.name)
         # No "get Jupyter news?" toast over the widget.
         news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         news.parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +102,7 @@ class Lab:
             JUPYTERHUB_USER=annotator,
             JUPYTER_RUNTIME_DIR=str(folder / "runtime"),
         )
+        env.update(environment or {})
         port = free_port()
         log = folder / "lab.log"
         command = [
@@ -120,7 +131,7 @@ class Lab:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        lab = cls(f"http://127.0.0.1:{port}", db, log, process)
+        lab = cls(f"http://127.0.0.1:{port}", db, log, process, notebook.name)
 
         def ready() -> bool:
             if process.poll() is not None:
@@ -178,11 +189,15 @@ def launch_chromium(driver: Any, home: Path) -> Any:
 
 
 class NotebookPage:
-    """The annotation notebook open in JupyterLab, with the widget's handles for the tests."""
+    """The lab's notebook open in JupyterLab, with the widget's handles for the tests.
 
-    def __init__(self, lab: Lab, page: Any) -> None:
+    ``testid`` is the widget root's ``data-testid``: ``annotator``, or ``reviewer``.
+    """
+
+    def __init__(self, lab: Lab, page: Any, *, testid: str = "annotator") -> None:
         self.lab = lab
         self.page = page
+        self.testid = testid
         self.dialogs: list[str] = []
         page.on("dialog", self._dialog)
 
@@ -192,7 +207,7 @@ class NotebookPage:
 
     # --- JupyterLab --------------------------------------------------------------------------
     def open(self) -> NotebookPage:
-        self.page.goto(f"{self.lab.url}/lab/tree/{NOTEBOOK.name}?reset")
+        self.page.goto(f"{self.lab.url}/lab/tree/{self.lab.notebook}?reset")
         self.wait_kernel_idle(timeout=60)
         return self
 
@@ -225,14 +240,15 @@ class NotebookPage:
 
     # --- the widget --------------------------------------------------------------------------
     def widget(self) -> Any:
-        root = self.page.locator('[data-testid="annotator"]').last
+        root = self.page.locator(f'[data-testid="{self.testid}"]').last
         root.wait_for(state="visible", timeout=60_000)
         self.page.wait_for_function(
-            """() => {
-              const roots = document.querySelectorAll('[data-testid="annotator"]');
+            """(testid) => {
+              const roots = document.querySelectorAll(`[data-testid="${testid}"]`);
               const root = roots[roots.length - 1];
               return Boolean(root && root.dataset.docId);
-            }"""
+            }""",
+            arg=self.testid,
         )
         return root
 
@@ -260,19 +276,19 @@ class NotebookPage:
     def goto_doc(self, doc_id: str) -> None:
         self.widget().locator("select.an-jump").select_option(doc_id)
         self.page.wait_for_function(
-            "(id) => [...document.querySelectorAll('[data-testid=\"annotator\"]')].pop()"
-            ".dataset.docId === id",
-            arg=doc_id,
+            '([id, testid]) => [...document.querySelectorAll(`[data-testid="${testid}"]`)]'
+            ".pop().dataset.docId === id",
+            arg=[doc_id, self.testid],
         )
 
     def text_box(self, text: str, *, within: str = "") -> dict[str, float]:
         """Where ``text`` is drawn: its first occurrence inside the first ``within``."""
         box: dict[str, float] | None = self.page.evaluate(
-            """async ([needle, within]) => {
+            """async ([needle, within, testid]) => {
               const frames = () => new Promise(
                 (done) => requestAnimationFrame(() => requestAnimationFrame(done)));
               const locate = () => {
-                const roots = document.querySelectorAll('[data-testid="annotator"]');
+                const roots = document.querySelectorAll(`[data-testid="${testid}"]`);
                 const area = roots[roots.length - 1].querySelector('.an-text');
                 const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
                 const nodes = [];
@@ -310,7 +326,7 @@ class NotebookPage:
               return {x0: first.left, y0: first.top + first.height / 2,
                       x1: last.right, y1: last.top + last.height / 2};
             }""",
-            [text, within or text],
+            [text, within or text, self.testid],
         )
         assert box is not None, f"{text!r} is not in the article"
         return box

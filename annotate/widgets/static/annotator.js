@@ -57,6 +57,8 @@
 // frame, which encloses an entity's fill, so overlapping spans of every layer stay visible.
 const STYLE_RANK = { bracket: 0, underline: 1, box: 2, highlight: 3 };
 const REPLY_TIMEOUT_MS = 10_000;
+/** Errors after which nothing was written and the same action can be sent again. */
+const RETRYABLE = new Set(["E119", "E120"]);
 const IDLE_AFTER_MS = 60_000; // no input for this long: the annotator is away, time stops
 const TIME_FLUSH_S = 20;
 const COLOR = /^#[0-9a-fA-F]{3,8}$/;
@@ -254,7 +256,7 @@ class AnnotatorView {
     this.el = el;
     this.viewId = Math.random().toString(36).slice(2, 8);
     this.nextId = 1;
-    /** @type {Map<string, {resolve: (reply: Reply | null) => void, timer: number}>} */
+    /** @type {Map<string, {resolve: (reply: Reply | null) => void, timer: number, kind: string, fields: Record<string, any>}>} */
     this.pending = new Map();
     /** Commands run one after another, see run(). @type {Promise<void>} */
     this.chain = Promise.resolve();
@@ -390,7 +392,7 @@ class AnnotatorView {
         );
         resolve(null);
       }, REPLY_TIMEOUT_MS);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { resolve, timer, kind, fields });
       this.renderSaveState();
       this.model.send({ kind, id, ...fields });
     });
@@ -403,7 +405,13 @@ class AnnotatorView {
     if (!waiting) return; // another view's message, or one given up on
     this.pending.delete(reply.id);
     window.clearTimeout(waiting.timer);
-    if (reply.error) this.showError(reply.error);
+    if (reply.error) {
+      // A busy or unreachable database (E119, E120) wrote nothing: offer to send it again.
+      const retry = RETRYABLE.has(reply.code ?? "")
+        ? () => this.run(() => this.request(waiting.kind, waiting.fields))
+        : undefined;
+      this.showError(reply.error, retry);
+    }
     waiting.resolve(reply.error ? null : reply);
     this.renderSaveState();
   }
@@ -1459,11 +1467,18 @@ class AnnotatorView {
   }
 
   // --- messages to the annotator -------------------------------------------------------------
-  /** @param {string} text */
-  showError(text) {
+  /**
+   * @param {string} text
+   * @param {() => void} [retry] offered as a button when the action can simply be sent again
+   */
+  showError(text, retry) {
     this.error = text;
+    const again = retry
+      ? [button("Retry", "send the same action again", () => (this.clearError(), retry()), "an-mini")]
+      : [];
     this.errorBox.replaceChildren(
       h("span", { cls: "an-error-text", text }),
+      ...again,
       button("✕", "dismiss (Esc)", () => this.clearError(), "an-mini"),
     );
     this.errorBox.hidden = false;
