@@ -395,6 +395,11 @@ class Errors:
         "needs two or more. Open another document (n, p or the list)."
     )
 
+    E621 = (
+        "No documents of the project are assigned to {annotator!r}. Ask the team lead to "
+        "include them in the assignment (annotate.assign.set_assignment)."
+    )
+
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."
     E702 = "Unknown database URL {url!r}: {detail}. Use a path to a .db file or a SQLAlchemy URL."

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..assign import queue
 from ..corpus import Document
 from ..errors import AnnotateError
 from ..scheme import RelationType, Scheme
@@ -73,14 +74,27 @@ class Session:
         titles = store.document_titles()
         if not titles:
             raise WidgetError("E607", url=repr(store))
-        self.doc_ids = [doc_id for doc_id, _ in titles]
         self._titles = {doc_id: _short_title(title) for doc_id, title in titles}
         self.suggester = find_suggester(store, suggester)
         self.annotator = annotator
+        self.doc_ids = self._queue()
         self._shown: dict[str, Shown] = {}
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
+            if doc_id not in self.doc_ids:  # asked for by id: reachable even if not assigned
+                self.doc_ids.append(doc_id)
         self._open(doc_id or self._start_doc())
+
+    def _queue(self) -> list[str]:
+        """The annotator's documents in order: the project's assignment if it has one (see
+        annotate.assign), else every document."""
+        if not self.annotator:
+            return list(self._titles)
+        assigned = set(queue(self.store, self.annotator))
+        mine = [doc_id for doc_id in self._titles if doc_id in assigned]
+        if not mine:
+            raise WidgetError("E621", annotator=self.annotator)
+        return mine
 
     # --- where the annotator is --------------------------------------------------------------
     @property
@@ -113,6 +127,7 @@ class Session:
             raise WidgetError("E601")
         self.store.add_annotator(name)
         self.annotator = name
+        self.doc_ids = self._queue()
         self._open(self._start_doc())
 
     # --- views: plain JSON for the browser ---------------------------------------------------
