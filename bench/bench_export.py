@@ -249,7 +249,10 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--spans", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="1,000 documents, 20,000 spans")
     args = parser.parse_args()
+    if args.quick:
+        args.docs, args.spans = 1000, 20_000
 
     start = time.perf_counter()
     tables = synthetic(args.docs, args.spans, seed=args.seed)

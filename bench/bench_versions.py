@@ -89,7 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=5_000, help="articles (default 5,000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="2,000 articles")
     args = parser.parse_args()
+    if args.quick:
+        args.n = 2_000
 
     corpus = SyntheticCorpus(args.n, seed=args.seed)
     spent: dict[str, float] = {}
