@@ -631,9 +631,18 @@ def test_notebook_runs_against_a_project(tmp_path: Path, monkeypatch: pytest.Mon
     ingest(store, [ROOT / "corpus"])
     _annotate_quote(store, "ana", speaker="Vladimir Putin", mention="he", checkworthy="yes")
     _annotate_quote(store, "ben", speaker="", mention="India Today", checkworthy="no")
+    store.add_annotator("lead", role="reviewer")
     store.close()
     monkeypatch.setenv("ANNOTATE_DB", str(database))
+    monkeypatch.setenv("JUPYTERHUB_USER", "lead")
     notebook = nbformat.read(ROOT / "notebooks" / "agreement.ipynb", as_version=4)
+    # What pressing "Review" runs, on the document at the top of the list.
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "open_review(review_button)\n"
+        "shown = [o for o in review_area.outputs if 'application/vnd.jupyter.widget-view+json' "
+        "in o.get('data', {})]\n"
+        "print('review widget shown:', len(shown), 'on', pick.value)"
+    ))
     NotebookClient(
         notebook,
         timeout=300,
@@ -644,3 +653,9 @@ def test_notebook_runs_against_a_project(tmp_path: Path, monkeypatch: pytest.Mon
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert (tmp_path / "agreement.html").exists()
+    # The most-disagreed documents are offered for review in a widget (a click away).
+    widget_views = [o for o in outputs
+                    if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert widget_views
+    last = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
+    assert "review widget shown: 1 on " in last
