@@ -399,6 +399,20 @@ class Errors:
         "No documents of the project are assigned to {annotator!r}. Ask the team lead to "
         "include them in the assignment (annotate.assign.set_assignment)."
     )
+    E622 = (
+        "Document {doc_id!r} has no other versions in this project, so there is nothing to "
+        "compare it with or carry from. Versions are articles whose texts are near copies "
+        "(project.versions() lists them)."
+    )
+    E623 = (
+        "Document {other!r} is not a version of document {doc_id!r}. Its versions: {known}. "
+        "Pick one in the versions strip."
+    )
+    E624 = (
+        "You have no spans on the version {other!r} to carry onto document {doc_id!r}. "
+        "Annotate that version first, or pick the version that holds your work in the "
+        "versions strip."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."

@@ -157,8 +157,15 @@ class Project:
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         tables = load_tables(self.store, filters)
         chosen = [formats] if isinstance(formats, str) else list(formats)
-        return export(tables, out, formats=chosen, filters=filters.to_json(), split=split,
-                      seed=seed, scheme=self.scheme)
+        return export(
+            tables,
+            out,
+            formats=chosen,
+            filters=filters.to_json(),
+            split=split,
+            seed=seed,
+            scheme=self.scheme,
+        )
 
     def import_file(
         self,
@@ -175,8 +182,15 @@ class Project:
         file or nothing; importing it again adds nothing."""
         from .importing import import_batch, read_batch
 
-        batch = read_batch(path, fmt=format, annotator=annotator, layer=layer,
-                           label_map=label_map, drop_unknown=drop_unknown, scheme=self.scheme)
+        batch = read_batch(
+            path,
+            fmt=format,
+            annotator=annotator,
+            layer=layer,
+            label_map=label_map,
+            drop_unknown=drop_unknown,
+            scheme=self.scheme,
+        )
         return import_batch(self.store, batch)
 
     # --- agreement, evaluation, queues ---------------------------------------------------------
@@ -215,8 +229,13 @@ class Project:
         from .evaluate import evaluate
 
         gold = self.tables(annotator=gold_annotator)
-        return evaluate(gold, pred, gold_annotator=gold_annotator, pred_annotator=pred_annotator,
-                        layers=list(layers) if layers is not None else None)
+        return evaluate(
+            gold,
+            pred,
+            gold_annotator=gold_annotator,
+            pred_annotator=pred_annotator,
+            layers=list(layers) if layers is not None else None,
+        )
 
     def queue(self, annotator: str) -> list[str]:
         """The documents ``annotator`` is assigned, in order (all of them without an
@@ -248,23 +267,51 @@ class Project:
         source = self.store.document(source_doc_id)
         target = self.store.document(target_doc_id)
         spans = [s.to_json() for s in self.store.spans(doc_id=source_doc_id, annotator=annotator)]
-        relations = [r.to_json() for r in self.store.relations(doc_id=source_doc_id,
-                                                                annotator=annotator)]
-        projection = project_spans(source.text, target.text, spans, relations,
-                                   source_doc_id=source_doc_id, target_doc_id=target_doc_id)
+        relations = [
+            r.to_json() for r in self.store.relations(doc_id=source_doc_id, annotator=annotator)
+        ]
+        projection = project_spans(
+            source.text,
+            target.text,
+            spans,
+            relations,
+            source_doc_id=source_doc_id,
+            target_doc_id=target_doc_id,
+        )
         suggester = f"projected:{annotator}"
-        already = (target_doc_id, target.text_sha256) in self.store.suggested_docs(suggester)
-        if not already:
+        # Spans carried here before (from any version) are not offered twice; what is new on
+        # the source since then is added.
+        offered = {
+            (s.layer, s.label, s.start, s.end)
+            for s in self.store.spans(doc_id=target_doc_id, annotator=suggester)
+            if s.doc_sha256 == target.text_sha256
+        }
+        new = [
+            s
+            for s in projection.spans
+            if (s["layer"], s["label"], s["start"], s["end"]) not in offered
+        ]
+        new_ids = {str(s["id"]) for s in new}
+        if new:
             suggestions = DocSuggestions(
-                spans=[SpanSuggestion(str(s["id"]), s["layer"], s["label"], s["start"], s["end"],
-                                      dict(s["attrs"])) for s in projection.spans],
-                relations=[RelationSuggestion(r["type"], str(r["head"]), str(r["tail"]))
-                           for r in projection.relations],
+                spans=[
+                    SpanSuggestion(
+                        str(s["id"]), s["layer"], s["label"], s["start"], s["end"], dict(s["attrs"])
+                    )
+                    for s in new
+                ],
+                relations=[
+                    RelationSuggestion(r["type"], str(r["head"]), str(r["tail"]))
+                    for r in projection.relations
+                    if str(r["head"]) in new_ids and str(r["tail"]) in new_ids
+                ],
             )
             self.store.store_suggestions(suggester, [(target, suggestions)], origin="projected")
+        already = bool(projection.spans) and not new
         return {
             "suggester": suggester,
             "already_projected": already,
+            "added": len(new),
             **projection.summary(),
             "left_out": projection.dropped,
         }

@@ -35,4 +35,11 @@ def test_seeds_are_versions_and_projection_arrives_as_suggestions(seeded: Store)
     accepted = seeded.accept_suggestion(offered[0].span_id, annotator="alice")
     assert accepted.origin == "suggested" and accepted.source_span_id == offered[0].span_id
     again = project.project_version(original, rewrite, annotator="alice")
-    assert again["already_projected"]
+    assert again["already_projected"] and again["added"] == 0
+    # More work on the source since: only the new span is carried.
+    ushakov = text.index("Yuri Ushakov")
+    seeded.add_span(annotator="alice", doc_id=original, layer="entity", label="PERSON",
+                    start=ushakov, end=ushakov + 12)
+    more = project.project_version(original, rewrite, annotator="alice")
+    assert (more["added"], more["already_projected"]) == (1, False)
+    assert len(seeded.spans(doc_id=rewrite, annotator=suggester)) == 3

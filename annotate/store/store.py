@@ -615,6 +615,13 @@ class Store:
                 connection.execute(t.spans.insert(), span_rows)
             if relation_rows:
                 connection.execute(t.relations.insert(), relation_rows)
+            # A document suggested again on the same text (projections add to earlier ones)
+            # keeps one run row, the latest.
+            r = t.suggestion_runs.c
+            for row in run_rows:
+                connection.execute(t.suggestion_runs.delete().where(
+                    r.doc_id == row["doc_id"], r.annotator == row["annotator"],
+                    r.text_sha256 == row["text_sha256"]))
             connection.execute(t.suggestion_runs.insert(), run_rows)
             return len(span_rows)
 

@@ -53,6 +53,8 @@ class Annotator(anywidget.AnyWidget):
     _state = traitlets.Dict().tag(sync=True)
     # Apart from _state so that it is sent only when a status changes, not with every action.
     _docs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    # The open document's other versions; empty (not "ready") until the page asks for them.
+    _versions = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -112,6 +114,8 @@ class Annotator(anywidget.AnyWidget):
             values["_state"] = session.state_view()
         if "docs" in parts:
             values["_docs"] = session.docs_view()
+        if "versions" in parts:
+            values["_versions"] = session.versions_view()
         return values
 
     # --- the notebook side -------------------------------------------------------------------

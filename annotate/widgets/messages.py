@@ -27,8 +27,9 @@ Message = dict[str, Any]
 T = TypeVar("T")
 
 # What a reply's action changed, so the widget re-reads only those views.
-DOC = frozenset({"doc", "spans", "relations", "state", "docs"})
+DOC = frozenset({"doc", "spans", "relations", "state", "docs", "versions"})
 SPANS = frozenset({"spans", "relations", "state"})
+VERSIONS = frozenset({"versions"})
 UNDO = SPANS | {"docs"}  # undoing may take a document's status back
 STATE = frozenset({"state"})
 NOTHING: frozenset[str] = frozenset()
@@ -136,6 +137,12 @@ HANDLERS: dict[str, tuple[Callable[[Session, Message], dict[str, Any]], frozense
     "time": (_time, STATE),
     "hello": (_hello, DOC),
     "ping": (lambda s, m: {}, NOTHING),
+    "versions": (lambda s, m: s.load_versions(), VERSIONS),
+    "diff": (lambda s, m: s.diff(optional_text(m, "other")), NOTHING),
+    "project_version": (
+        lambda s, m: s.project_version(optional_text(m, "source")),
+        SPANS | VERSIONS,
+    ),
 }
 
 

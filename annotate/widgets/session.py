@@ -9,7 +9,7 @@ always shows what the store holds, never an optimistic guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..assign import queue
 from ..corpus import Document
@@ -18,9 +18,14 @@ from ..scheme import RelationType, Scheme
 from ..store import RelationRecord, SpanRecord, Store
 from .tokens import Tokens
 
+if TYPE_CHECKING:
+    from ..versions import VersionGroup
+
 POSITION_KEY = "widgets.annotator.position:{annotator}"
 STATUSES = ("done", "skipped", "flagged")
 MAX_TIME_STEP_S = 3600.0  # the browser reports time every few seconds; more is a bug
+MAX_VERSIONS = 12  # listed in the versions strip
+PROJECTED = "projected:{annotator}"  # the model annotator Project.project_version stores under
 
 
 class WidgetError(AnnotateError):
@@ -53,6 +58,9 @@ def find_suggester(store: Store, name: str | None) -> str | None:
             raise WidgetError("E609", name=name, known=known)
         return name
     for model in sorted(models, key=lambda a: a["created_at"], reverse=True):
+        # Work carried from another version is shown beside the suggester, never instead of it.
+        if str(model["name"]).startswith("projected:"):
+            continue
         if store.suggested_docs(model["name"]):
             return str(model["name"])
     return None
@@ -79,6 +87,11 @@ class Session:
         self.annotator = annotator
         self.doc_ids = self._queue()
         self._shown: dict[str, Shown] = {}
+        # doc id -> its group of versions; None until first needed, then kept for the session
+        # (finding versions reads the whole corpus once).
+        self._groups: dict[str, VersionGroup] | None = None
+        self._diffs: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+        self._models: set[str] = set()
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
             if doc_id not in self.doc_ids:  # asked for by id: reachable even if not assigned
@@ -148,15 +161,21 @@ class Session:
             for s in self.store.spans(doc_id=self.doc_id, annotator=self.annotator)
             if s.doc_sha256 == self.sha256
         ]
-        suggested = (
-            self.store.open_suggestions(
-                self.doc_id, annotator=self.annotator, suggester=self.suggester
-            )
-            if self.suggester
-            else []
-        )
         views = [_span_json(s, "accepted") for s in own]
-        views += [_span_json(s, "suggested") for s in suggested]
+        seen = {(v["layer"], v["label"], v["start"], v["end"]) for v in views}
+        for suggester in self.suggesters():
+            for record in self.store.open_suggestions(
+                self.doc_id, annotator=self.annotator, suggester=suggester
+            ):
+                view = _span_json(record, "suggested")
+                where = (view["layer"], view["label"], view["start"], view["end"])
+                if where in seen:
+                    continue  # the same span already shown (yours, or another suggester's)
+                seen.add(where)
+                if record.origin == "projected":
+                    why = view["reason"] or "carried"
+                    view["reason"] = f"your span on another version of this article ({why})"
+                views.append(view)
         views.sort(key=lambda v: (v["start"], -v["end"], v["layer"]))
         self._shown = {
             v["id"]: Shown(
@@ -180,7 +199,8 @@ class Session:
             for r in self.store.relations(doc_id=self.doc_id, annotator=self.annotator)
             if r.head_span_id in shown and r.tail_span_id in shown
         ]
-        if self.suggester:
+        suggesters = self.suggesters()
+        if suggesters:
             accepted = {
                 suggestion: span_id
                 for suggestion, (decision, span_id) in self.store.decisions(
@@ -188,7 +208,7 @@ class Session:
                 ).items()
                 if decision == "accepted" and span_id
             }
-            for r in self.store.relations(doc_id=self.doc_id, annotator=self.suggester):
+            for r in self.store.relations(doc_id=self.doc_id, annotator=suggesters):
                 head = r.head_span_id if r.head_span_id in shown else accepted.get(r.head_span_id)
                 tail = r.tail_span_id if r.tail_span_id in shown else accepted.get(r.tail_span_id)
                 if (
@@ -232,6 +252,140 @@ class Session:
         return [
             {"doc_id": d, "title": self._titles[d], "status": statuses.get(d)} for d in self.doc_ids
         ]
+
+    def suggesters(self) -> list[str]:
+        """Whose open suggestions the page shows: the suggester's, then the annotator's own work
+        carried here from another version of the article (once there is any)."""
+        names = [self.suggester] if self.suggester else []
+        if self.annotator:
+            projected = PROJECTED.format(annotator=self.annotator)
+            if projected not in self._models:
+                self._models = {a["name"] for a in self.store.annotators() if a["kind"] == "model"}
+            if projected in self._models:
+                names.append(projected)
+        return names
+
+    # --- versions of the article -------------------------------------------------------------
+    def versions_view(self) -> dict[str, Any]:
+        """The open document's other versions, once they were looked for (``ready``).
+
+        ``default`` is the version the annotator's work is carried from and compared with when
+        they pick none: the one with most of their spans, then the most similar.
+        """
+        if self._groups is None:
+            return {"doc_id": self.doc_id, "ready": False, "items": [], "default": None}
+        group = self._groups.get(self.doc_id)
+        statuses = (
+            {r.doc_id: r.status for r in self.store.statuses(annotator=self.annotator)}
+            if self.annotator
+            else {}
+        )
+        others = sorted(
+            (
+                (group.similarity(self.doc_id, d) or 0.0, d)
+                for d in group.doc_ids
+                if d != self.doc_id
+            )
+            if group
+            else (),
+            key=lambda pair: (-pair[0], pair[1]),
+        )[:MAX_VERSIONS]  # a group that large is boilerplate, not versions: the closest will do
+        rows: list[tuple[int, float, str]] = []
+        for similarity, other in others:
+            mine = (
+                self.store.spans(doc_id=other, annotator=self.annotator) if self.annotator else []
+            )
+            rows.append((len(mine), similarity, other))
+        rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
+        items = [
+            {
+                "doc_id": other,
+                "title": self._titles.get(other, other),
+                "similarity": round(similarity, 3),
+                "percent": round(similarity * 100),
+                "spans": spans,
+                "status": statuses.get(other),
+            }
+            for spans, similarity, other in rows
+        ]
+        return {
+            "doc_id": self.doc_id,
+            "ready": True,
+            "items": items,
+            "default": items[0]["doc_id"] if items else None,
+        }
+
+    def load_versions(self) -> dict[str, Any]:
+        """Find the project's versions (once per session) and list the open document's."""
+        groups = self._version_groups()
+        group = groups.get(self.doc_id)
+        return {"doc_id": self.doc_id, "count": len(group.doc_ids) - 1 if group else 0}
+
+    def diff(self, other: str | None) -> dict[str, Any]:
+        """What differs between a version (``other``) and the open document: segments with
+        offsets in both; ``insert`` and ``replace`` ranges of this document are not there."""
+        from ..versions import diff_segments
+
+        source = self.store.document(self._version(other))
+        key = (source.doc_id, source.text_sha256, self.doc_id, self.sha256)
+        if key not in self._diffs:
+            self._diffs = {key: diff_segments(source.text, self.document.text)}
+        return {"other": source.doc_id, "doc_id": self.doc_id, "segments": self._diffs[key]}
+
+    def project_version(self, source: str | None) -> dict[str, Any]:
+        """Carry the annotator's spans (and links) on a version here, as suggestions of
+        ``projected:<annotator>``; one store write, so one transaction."""
+        from ..project import Project
+
+        who = self._who()
+        other = self._version(source)
+        if not self.store.spans(doc_id=other, annotator=who):
+            raise WidgetError("E624", other=other, doc_id=self.doc_id)
+        result = Project(self.store).project_version(other, self.doc_id, annotator=who)
+        self._models.add(str(result["suggester"]))
+        left_out = [
+            {
+                "layer": d.get("layer"),
+                "label": d.get("label"),
+                "text": _clip(str(d.get("text", "")), 80),
+                "reason": d.get("reason"),
+            }
+            for d in result["left_out"]
+        ]
+        return {
+            "source": other,
+            "suggester": result["suggester"],
+            "already_projected": result["already_projected"],
+            "carried": result["carried"],
+            "left_out_count": len(left_out),
+            "left_out": left_out,
+        }
+
+    def _version_groups(self) -> dict[str, VersionGroup]:
+        if self._groups is None:
+            from ..versions import find_versions
+
+            store = self.store
+            texts = ((d.doc_id, d.text) for d in store.iter_documents(store.doc_ids()))
+            self._groups = {
+                doc_id: group for group in find_versions(texts) for doc_id in group.doc_ids
+            }
+        return self._groups
+
+    def _version(self, other: str | None) -> str:
+        """``other`` if it is a version of the open document, else the default one."""
+        group = self._version_groups().get(self.doc_id)
+        if group is None:
+            raise WidgetError("E622", doc_id=self.doc_id)
+        if other is None:
+            default = self.versions_view()["default"]
+            if not isinstance(default, str):
+                raise WidgetError("E622", doc_id=self.doc_id)
+            return default
+        if other == self.doc_id or other not in group.doc_ids:
+            known = ", ".join(repr(d) for d in group.doc_ids if d != self.doc_id)
+            raise WidgetError("E623", other=other, doc_id=self.doc_id, known=known)
+        return other
 
     # --- actions: one store call each --------------------------------------------------------
     def add_span(self, *, layer: str, label: str, start: int, end: int) -> dict[str, Any]:
@@ -331,12 +485,25 @@ class Session:
     def accept_all(self, *, layer: str) -> dict[str, Any]:
         who = self._who()
         self.scheme.layer(layer)  # E104 for an unknown layer
-        if not self.suggester:
+        suggesters = self.suggesters()
+        if not suggesters:
             raise WidgetError("E606")
+        # One suggester per press, so one press stays one undo step: the model's suggestions
+        # first, then (pressed again) those carried from another version.
+        suggester = next(
+            (
+                name
+                for name in suggesters
+                if self.store.open_suggestions(
+                    self.doc_id, annotator=who, suggester=name, layer=layer
+                )
+            ),
+            suggesters[0],
+        )
         records = self.store.accept_all(
             self.doc_id,
             annotator=who,
-            suggester=self.suggester,
+            suggester=suggester,
             layer=layer,
             doc_sha256=self.sha256,
         )

@@ -39,6 +39,18 @@
  */
 /** @typedef {{doc_id: string, title: string, status: string | null}} DocEntry */
 /**
+ * Another version of the open article: how alike, and how far the annotator got there.
+ * @typedef {{doc_id: string, title: string, similarity: number, percent: number, spans: number,
+ *   status: string | null}} Version
+ */
+/** @typedef {{doc_id: string, ready: boolean, items: Version[], default: string | null}} Versions */
+/**
+ * A stretch of the open article that the other version lacks (insert, replace), or a point
+ * where the other version has text this one lacks (delete); offsets in code points.
+ * @typedef {{start: number, end: number, op: string, was: string}} DiffMark
+ */
+/** @typedef {{doc_id: string, other: string, marks: DiffMark[], gaps: DiffMark[]}} DiffView */
+/**
  * The part of anywidget's model this module uses.
  * @typedef {{
  *   get: (name: string) => any,
@@ -57,6 +69,10 @@
 // frame, which encloses an entity's fill, so overlapping spans of every layer stay visible.
 const STYLE_RANK = { bracket: 0, underline: 1, box: 2, highlight: 3 };
 const REPLY_TIMEOUT_MS = 10_000;
+// Finding versions reads the whole corpus once per session: on a big one that takes a while.
+const VERSIONS_TIMEOUT_MS = 300_000;
+/** Requests that only read: the save indicator does not wait for them. */
+const READS = new Set(["versions", "diff"]);
 /** Errors after which nothing was written and the same action can be sent again. */
 const RETRYABLE = new Set(["E119", "E120"]);
 const IDLE_AFTER_MS = 60_000; // no input for this long: the annotator is away, time stops
@@ -67,7 +83,7 @@ const GREY = "#9e9e9e";
 const STATUS_MARK = { done: "✓", skipped: "↷", flagged: "⚑" };
 const COMMAND_KEYS = new Set(
   ["Tab", "Enter", "a", "A", "x", "Delete", "Backspace", "t", "b", "d", "k", "f", "n", "p", "g"]
-    .concat(["z", "y", "Z", "?", "Escape"]),
+    .concat(["z", "y", "Z", "v", "V", "?", "Escape"]),
 );
 
 /** The widget's own keys, as the help list shows them. */
@@ -88,6 +104,9 @@ const KEY_HELP = [
   ["d / k / f", "mark done (and go on) / skip / flag with a comment"],
   ["n / p / g", "next / previous document / jump to one"],
   ["z / y (Ctrl+Z / Ctrl+Y)", "undo / redo"],
+  ["v", "mark what is not in the other version of this article (again: hide)"],
+  ["V (Shift+v)", "carry your spans from the other version here, as suggestions"],
+  ["click a version", "compare with / carry from that version"],
   ["Esc", "cancel linking, clear the selection and messages"],
 ];
 
@@ -286,6 +305,14 @@ class AnnotatorView {
     this.timeEl = null;
     /** @type {HTMLElement | null} */
     this.saveEl = null;
+    /** The version picked in the strip; null: the one Python suggests. @type {string | null} */
+    this.versionPick = null;
+    /** @type {DiffView | null} */
+    this.diff = null;
+    /** The document whose versions were asked for, so each is asked once. @type {string | null} */
+    this.versionsAsked = null;
+    /** What the last carry did, shown in the strip. @type {HTMLElement | null} */
+    this.carryReport = null;
     this.root = h("div", {
       cls: "an-root",
       attrs: {
@@ -303,6 +330,10 @@ class AnnotatorView {
     this.noticeBox = h("div", { cls: "an-notice", attrs: { "aria-live": "polite" } });
     this.layersBar = h("div", { cls: "an-layers" });
     this.legend = h("div", { cls: "an-legend" });
+    this.versionsBar = h("div", {
+      cls: "an-versions",
+      attrs: { "data-testid": "versions", hidden: "", "aria-label": "Other versions" },
+    });
     this.titleEl = h("h3", { cls: "an-title" });
     this.metaEl = h("div", { cls: "an-meta" });
     this.textEl = h("div", { cls: "an-text" });
@@ -350,6 +381,10 @@ class AnnotatorView {
   get docs() {
     return this.model.get("_docs") ?? [];
   }
+  /** @returns {Versions | undefined} */
+  get versions() {
+    return this.model.get("_versions");
+  }
   /** @returns {string} */
   get layerName() {
     return this.model.get("layer");
@@ -378,20 +413,21 @@ class AnnotatorView {
    * and resolves to null, so callers only handle success.
    * @param {string} kind
    * @param {Record<string, any>} [fields]
+   * @param {number} [timeoutMs]
    * @returns {Promise<Reply | null>}
    */
-  request(kind, fields = {}) {
+  request(kind, fields = {}, timeoutMs = REPLY_TIMEOUT_MS) {
     const id = `${this.viewId}-${this.nextId++}`;
     return new Promise((resolve) => {
       const timer = window.setTimeout(() => {
         // The kernel may be busy or gone; say so, and let the next command run.
         this.pending.delete(id);
         this.showError(
-          `No answer from the kernel for ${REPLY_TIMEOUT_MS / 1000} s: "${kind}" may not be ` +
+          `No answer from the kernel for ${timeoutMs / 1000} s: "${kind}" may not be ` +
             "saved. Is the kernel busy or stopped? Re-run the cell to reconnect.",
         );
         resolve(null);
-      }, REPLY_TIMEOUT_MS);
+      }, timeoutMs);
       this.pending.set(id, { resolve, timer, kind, fields });
       this.renderSaveState();
       this.model.send({ kind, id, ...fields });
@@ -444,6 +480,7 @@ class AnnotatorView {
       this.flagBox,
       this.layersBar,
       this.legend,
+      this.versionsBar,
       h("div", { cls: "an-main" }, [
         h("article", { cls: "an-article" }, [this.titleEl, this.metaEl, this.textEl]),
         this.panel,
@@ -509,6 +546,7 @@ class AnnotatorView {
       "change:_relations",
       "change:_state",
       "change:_docs",
+      "change:_versions",
       "change:layer",
       "change:_scheme",
     ];
@@ -583,6 +621,7 @@ class AnnotatorView {
       if (!busy(this.bar)) this.renderBar();
       this.renderLayers();
       this.renderLegend();
+      this.renderVersions();
     }
     this.dirty = { text: false, chrome: false };
     if (!busy(this.panel)) this.renderPanel();
@@ -608,8 +647,16 @@ class AnnotatorView {
     this.metaEl.textContent = [doc.published, doc.source, doc.byline].filter(Boolean).join(" · ");
     this.offsets = new Offsets(doc.text);
     this.tokens = new Tokens(doc.tokens);
-    const scroll = this.root.dataset.shownDoc === doc.doc_id ? this.textEl.scrollTop : 0;
-    this.textEl.replaceChildren(this.drawSegments(doc.text, spans));
+    const same = this.root.dataset.shownDoc === doc.doc_id;
+    if (!same) {
+      // Another article: its versions are others, and so is what differs.
+      this.diff = null;
+      this.versionPick = null;
+      this.carryReport = null;
+    }
+    const scroll = same ? this.textEl.scrollTop : 0;
+    const diff = this.diff?.doc_id === doc.doc_id ? this.diff : null;
+    this.textEl.replaceChildren(this.drawSegments(doc.text, spans, diff));
     this.textEl.scrollTop = scroll;
     this.root.dataset.shownDoc = doc.doc_id;
     this.root.dataset.renderedSpans = String(spans.length);
@@ -618,11 +665,13 @@ class AnnotatorView {
   /**
    * Cut the text at every span boundary; each piece nests one element per span covering it,
    * outermost layer style first. A span crossing pieces is drawn as several elements with the
-   * same data-span-id; the first and last carry its left and right edges.
+   * same data-span-id; the first and last carry its left and right edges. With the difference
+   * view on, text the other version lacks is wrapped innermost, around the text node itself.
    * @param {string} text
    * @param {Span[]} spans
+   * @param {DiffView | null} [diff]
    */
-  drawSegments(text, spans) {
+  drawSegments(text, spans, diff = null) {
     const out = document.createDocumentFragment();
     /** @type {Map<string, HTMLElement[]>} */
     const fragments = new Map();
@@ -632,6 +681,14 @@ class AnnotatorView {
       cuts.add(Math.max(0, Math.min(nChars, span.start)));
       cuts.add(Math.max(0, Math.min(nChars, span.end)));
     }
+    const marks = diff?.marks ?? [];
+    const gaps = diff?.gaps ?? [];
+    for (const mark of [...marks, ...gaps]) {
+      cuts.add(Math.max(0, Math.min(nChars, mark.start)));
+      cuts.add(Math.max(0, Math.min(nChars, mark.end)));
+    }
+    let m = 0;
+    let g = 0;
     const points = [...cuts].sort((a, b) => a - b);
     const byStart = [...spans].sort((a, b) => a.start - b.start);
     /** @type {Record<string, number>} */
@@ -669,11 +726,43 @@ class AnnotatorView {
         if (list) list.push(node);
         else fragments.set(span.id, [node]);
       }
-      parent.append(document.createTextNode(text.slice(this.offsets.toU16(a), this.offsets.toU16(b))));
+      const piece = document.createTextNode(text.slice(this.offsets.toU16(a), this.offsets.toU16(b)));
+      for (; g < gaps.length && gaps[g].start <= a; g += 1) {
+        if (gaps[g].start === a) parent.append(AnnotatorView.diffGap(gaps[g]));
+      }
+      while (m < marks.length && marks[m].end <= a) m += 1;
+      const mark = m < marks.length && marks[m].start <= a ? marks[m] : null;
+      parent.append(mark ? AnnotatorView.diffMark(mark, piece) : piece);
       out.append(segment);
     }
+    for (; g < gaps.length; g += 1) out.append(AnnotatorView.diffGap(gaps[g]));
     this.fragments = fragments;
     return out;
+  }
+
+  /**
+   * Text of this article that the other version lacks; the text stays a text node.
+   * @param {DiffMark} mark @param {Text} piece
+   */
+  static diffMark(mark, piece) {
+    const title =
+      mark.op === "insert"
+        ? "not in the other version"
+        : `the other version has “${clip(mark.was, 160)}” here`;
+    return h("span", { cls: `an-diff an-diff-${mark.op}`, title, attrs: { "data-diff": mark.op } }, [piece]);
+  }
+
+  /**
+   * Where the other version has text this one lacks: an empty mark, drawn by CSS, so the
+   * article's text nodes still add up to exactly its text.
+   * @param {DiffMark} gap
+   */
+  static diffGap(gap) {
+    return h("span", {
+      cls: "an-diff-gap",
+      title: `only in the other version: “${clip(gap.was, 160)}”`,
+      attrs: { "data-diff": "delete" },
+    });
   }
 
   /**
@@ -690,6 +779,7 @@ class AnnotatorView {
         "data-layer": span.layer,
         "data-label": span.label,
         "data-status": span.status,
+        "data-origin": span.origin,
       },
       title:
         `${span.layer} ${span.label} · ${span.status === "suggested" ? "suggestion" : "yours"}` +
@@ -803,7 +893,8 @@ class AnnotatorView {
 
   renderSaveState() {
     if (!this.saveEl) return;
-    const state = this.error ? "error" : this.pending.size ? "saving" : "saved";
+    const writing = [...this.pending.values()].some((waiting) => !READS.has(waiting.kind));
+    const state = this.error ? "error" : writing ? "saving" : "saved";
     this.saveEl.textContent = { error: "not saved", saving: "saving…", saved: "saved" }[state];
     this.saveEl.dataset.state = state;
   }
@@ -865,6 +956,168 @@ class AnnotatorView {
       h("span", { cls: "an-hint an-key-solid", text: "solid: yours" }),
       h("span", { cls: "an-hint an-key-dashed", text: "dashed: suggested" }),
     );
+  }
+
+  // --- versions of the article --------------------------------------------------------------
+  /** The strip of other versions; asks Python for them the first time a document needs them. */
+  renderVersions() {
+    const doc = this.doc;
+    const versions = this.versions;
+    if (!doc || !this.state?.annotator) return;
+    const current = versions?.doc_id === doc.doc_id && versions.ready;
+    if (!current && this.versionsAsked !== doc.doc_id) {
+      this.versionsAsked = doc.doc_id;
+      // Not in the command chain: keys are not held up while the corpus is read.
+      this.request("versions", {}, VERSIONS_TIMEOUT_MS);
+    }
+    const items = current ? versions.items : [];
+    this.versionsBar.hidden = !items.length;
+    if (!items.length) {
+      this.versionsBar.replaceChildren();
+      return;
+    }
+    const picked = this.pickedVersion();
+    const entries = items.map((item) => {
+      const on = item.doc_id === picked?.doc_id;
+      const entry = button(
+        clip(item.title, 60),
+        `${item.percent}% alike · ${item.spans} span(s) of yours there · ${item.status ?? "open"}` +
+          " (click to compare with / carry from this version)",
+        () => this.run(() => this.pickVersion(item.doc_id)),
+        `an-version${on ? " an-on" : ""}`,
+      );
+      entry.dataset.docId = item.doc_id;
+      entry.setAttribute("aria-pressed", String(on));
+      entry.append(
+        h("span", { cls: "an-version-sim", text: ` ${item.percent}%` }),
+        h("span", {
+          cls: "an-version-work",
+          text: ` · ${item.spans} yours · ${item.status ? `${STATUS_MARK[item.status] ?? ""} ${item.status}` : "open"}`,
+        }),
+      );
+      return entry;
+    });
+    const diffOn = this.diff?.doc_id === doc.doc_id;
+    const compare = button(
+      diffOn ? "Hide differences" : "Show differences",
+      "v: mark the text the picked version does not have",
+      () => this.run(() => this.toggleDiff()),
+      `an-diff-toggle${diffOn ? " an-on" : ""}`,
+    );
+    compare.setAttribute("aria-pressed", String(diffOn));
+    const carry = button(
+      "Carry my spans here",
+      "V (Shift+v): your spans on the picked version become suggestions here",
+      () => this.run(() => this.carry()),
+      "an-carry",
+    );
+    carry.disabled = !picked || picked.spans === 0;
+    this.versionsBar.replaceChildren(
+      h("span", { cls: "an-hint", text: items.length === 1 ? "Other version:" : "Other versions:" }),
+      ...entries,
+      compare,
+      carry,
+      ...(this.carryReport ? [this.carryReport] : []),
+    );
+  }
+
+  /** The version picked in the strip, else Python's default. @returns {Version | undefined} */
+  pickedVersion() {
+    const versions = this.versions;
+    if (!versions || versions.doc_id !== this.doc?.doc_id) return undefined;
+    const id = this.versionPick ?? versions.default;
+    return versions.items.find((v) => v.doc_id === id) ?? versions.items[0];
+  }
+
+  /** @param {string} id */
+  async pickVersion(id) {
+    this.versionPick = id;
+    if (this.diff) {
+      this.diff = null;
+      await this.toggleDiff();
+      return;
+    }
+    this.markDirty("chrome");
+  }
+
+  /** The version to compare with or carry from, finding the versions first if need be. */
+  async versionTarget() {
+    const doc = this.doc;
+    if (!(this.versions?.doc_id === doc.doc_id && this.versions.ready)) {
+      this.say("Looking for other versions of this article…");
+      this.versionsAsked = doc.doc_id;
+      if (!(await this.request("versions", {}, VERSIONS_TIMEOUT_MS))) return undefined;
+      this.say(null);
+    }
+    const picked = this.pickedVersion();
+    if (!picked) this.say("This article has no other versions in the project.");
+    return picked;
+  }
+
+  /** Mark (or stop marking) the text the picked version does not have. */
+  async toggleDiff() {
+    if (this.diff) {
+      this.diff = null;
+      this.say(null);
+      this.markDirty("text");
+      return;
+    }
+    const picked = await this.versionTarget();
+    if (!picked) return;
+    const reply = await this.request("diff", { other: picked.doc_id });
+    if (!reply || reply.doc_id !== this.doc.doc_id) return;
+    /** @type {DiffView} */
+    const diff = { doc_id: reply.doc_id, other: reply.other, marks: [], gaps: [] };
+    for (const segment of reply.segments ?? []) {
+      const mark = {
+        start: segment.target_start,
+        end: segment.target_end,
+        op: segment.op,
+        was: segment.source_text ?? "",
+      };
+      if ((segment.op === "insert" || segment.op === "replace") && mark.end > mark.start) {
+        diff.marks.push(mark);
+      } else if (segment.op === "delete") {
+        diff.gaps.push({ ...mark, end: mark.start });
+      }
+    }
+    this.diff = diff;
+    this.markDirty("text");
+    this.say(
+      `Marked ${diff.marks.length} place(s) not in “${clip(picked.title, 50)}” ` +
+        `(${picked.percent}% alike); ‸ marks text only there. v hides it.`,
+    );
+  }
+
+  /** Carry the annotator's spans from the picked version here, as suggestions. */
+  async carry() {
+    const picked = await this.versionTarget();
+    if (!picked) return;
+    const reply = await this.request("project_version", { source: picked.doc_id });
+    if (!reply) return;
+    /** @type {Record<string, number>} */
+    const reasons = {};
+    for (const item of reply.left_out ?? []) reasons[item.reason] = (reasons[item.reason] ?? 0) + 1;
+    const why = Object.entries(reasons).map(([reason, n]) => `${n} ${reason.replace(/_/g, " ")}`);
+    const left = `${reply.left_out_count} left out${why.length ? ` (${why.join(", ")})` : ""}`;
+    const text = reply.already_projected
+      ? `Your spans from “${clip(picked.title, 50)}” were carried here before; their ` +
+        `suggestions stay until you decide them (${reply.carried} carried, ${left}).`
+      : `Carried ${reply.carried} of your spans from “${clip(picked.title, 50)}” as ` +
+        `suggestions; ${left}.`;
+    this.say(text);
+    this.carryReport = h(
+      "span",
+      { cls: "an-carry-report", attrs: { "data-testid": "carry-report" } },
+      [`${reply.carried} carried · ${left}`],
+    );
+    if (reply.left_out?.length) {
+      this.carryReport.title = reply.left_out
+        .map((/** @type {{layer: string, text: string, reason: string}} */ item) =>
+          `${item.layer} “${item.text}”: ${item.reason}`)
+        .join("\n");
+    }
+    this.markDirty("chrome");
   }
 
   // --- the side panel ------------------------------------------------------------------------
@@ -1248,6 +1501,10 @@ class AnnotatorView {
       case "y":
       case "Z":
         return this.request("redo");
+      case "v":
+        return this.toggleDiff();
+      case "V":
+        return this.carry();
       case "?":
         this.help.open = !this.help.open;
         return undefined;
