@@ -316,6 +316,22 @@ class Project:
             "left_out": projection.dropped,
         }
 
+    def consistency(
+        self, doc_a: str, doc_b: str, *, annotator: str, annotator_b: str | None = None
+    ) -> pd.DataFrame:
+        """Where two versions of a story are annotated differently in identical sentences:
+        one row per label, boundary or presence difference (``kind``), with the sentence and
+        each side's span. ``annotator_b`` defaults to ``annotator``."""
+        import pandas as pd
+
+        from .versions import consistency
+
+        first, second = self.store.document(doc_a), self.store.document(doc_b)
+        spans_a = [s.to_json() for s in self.store.spans(doc_id=doc_a, annotator=annotator)]
+        spans_b = [s.to_json() for s in self.store.spans(doc_id=doc_b,
+                                                          annotator=annotator_b or annotator)]
+        return pd.DataFrame(consistency(first.text, spans_a, second.text, spans_b))
+
     # --- overview --------------------------------------------------------------------------
     def status(self) -> pd.DataFrame:
         """One row per document: title, date, source, and each annotator's status."""

@@ -43,3 +43,25 @@ def test_seeds_are_versions_and_projection_arrives_as_suggestions(seeded: Store)
     more = project.project_version(original, rewrite, annotator="alice")
     assert (more["added"], more["already_projected"]) == (1, False)
     assert len(seeded.spans(doc_id=rewrite, annotator=suggester)) == 3
+
+
+def test_consistency_report_between_versions(seeded: Store) -> None:
+    project = Project(seeded)
+    original, rewrite = seeded.doc_ids()
+    sentence = "Ukrainian President Volodymyr Zelensky has ruled out ceding territory"
+    for doc_id, label in ((original, "PERSON"), (rewrite, "ORG")):
+        text = seeded.document(doc_id).text
+        start = text.index("Volodymyr Zelensky", text.index(sentence))
+        seeded.add_span(annotator="alice", doc_id=doc_id, layer="entity", label=label,
+                        start=start, end=start + len("Volodymyr Zelensky"))
+    report = project.consistency(original, rewrite, annotator="alice")
+    # That sentence was edited in the rewrite, so it is not compared; an identical one is.
+    assert report.empty or "label_differs" not in set(report["kind"])
+    same = "The BBC has not seen the reported transcript."
+    for doc_id, label in ((original, "ORG"), (rewrite, "GPE")):
+        text = seeded.document(doc_id).text
+        seeded.add_span(annotator="alice", doc_id=doc_id, layer="entity", label=label,
+                        start=text.index(same) + 4, end=text.index(same) + 7)
+    report = project.consistency(original, rewrite, annotator="alice")
+    (row,) = report[report["kind"] == "label_differs"].itertuples()
+    assert (row.a_label, row.b_label, row.a_text) == ("ORG", "GPE", "BBC")
