@@ -114,7 +114,8 @@ def status(db: DbOption = None) -> None:
     for document in documents:
         title = document.title or "(no title) " + document.text[:50].replace("\n", " ") + "…"
         meta = ", ".join(v for v in (document.published, document.source, document.byline) if v)
-        typer.echo(f"  {document.doc_id}  {title[:72]}" + (f"  [{meta}]" if meta else ""))
+        shown = title if len(title) <= 80 else title[:79] + "…"
+        typer.echo(f"  {document.doc_id}  {shown}" + (f"  [{meta}]" if meta else ""))
     if annotators:
         typer.echo("")
         for annotator in annotators:
