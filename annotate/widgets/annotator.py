@@ -16,11 +16,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 
 from ..project import Project, open_project
 from ..store import Store
+from .base import SessionWidget
 from .identity import resolve_annotator
 from .messages import DOC, Outcome, dispatch
 from .session import Session
@@ -28,7 +28,7 @@ from .session import Session
 STATIC = Path(__file__).parent / "static"
 
 
-class Annotator(anywidget.AnyWidget):
+class Annotator(SessionWidget):
     """Annotate a project's documents in JupyterLab, saving every action as it is made.
 
     ``annotator`` is the name the work is saved under; by default ``$JUPYTERHUB_USER``, else
@@ -70,7 +70,7 @@ class Annotator(anywidget.AnyWidget):
         )
         scheme = store.scheme.to_dict()
         super().__init__(_scheme=scheme, layer=scheme["layers"][0]["name"], **self._views(DOC))
-        self.on_msg(self._on_custom_msg)
+        self._listen()
 
     @property
     def session(self) -> Session:
@@ -80,24 +80,9 @@ class Annotator(anywidget.AnyWidget):
     def store(self) -> Store:
         return self._session.store
 
-    # --- messages from the browser -----------------------------------------------------------
-    def handle(self, message: Any) -> dict[str, Any] | None:
-        """Act on one message from the browser and return the reply (``None``: ignored).
-
-        The views the action changed are pushed to the browser first, in one update, so the
-        page has redrawn by the time the reply tells it which span to select.
-        """
-        outcome: Outcome = dispatch(self._session, message)
-        if outcome.changed:
-            with self.hold_sync():
-                for name, value in self._views(outcome.changed).items():
-                    setattr(self, name, value)
-        return outcome.reply
-
-    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        reply = self.handle(content)
-        if reply is not None:
-            self.send(reply)
+    # --- messages from the browser: see SessionWidget.handle ---------------------------------
+    def _dispatch(self, message: Any) -> Outcome:
+        return dispatch(self._session, message)
 
     def _views(self, parts: frozenset[str]) -> dict[str, Any]:
         session = self._session

@@ -23,12 +23,12 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-import anywidget
 import traitlets
 
 from ..project import Project
 from ..store import Store
 from .annotator import STATIC, store_of
+from .base import SessionWidget
 from .identity import resolve_annotator
 from .messages import Outcome
 from .review_messages import DOC, dispatch
@@ -43,7 +43,7 @@ def _stylesheet() -> str:
     )
 
 
-class Reviewer(anywidget.AnyWidget):
+class Reviewer(SessionWidget):
     """Adjudicate a project's documents into ``gold`` in JupyterLab.
 
     ``reviewer`` is who decides; by default ``$JUPYTERHUB_USER``, else the name typed into the
@@ -85,7 +85,7 @@ class Reviewer(anywidget.AnyWidget):
             all_documents=all_documents,
         )
         super().__init__(_scheme=store.scheme.to_dict(), **self._views(DOC))
-        self.on_msg(self._on_custom_msg)
+        self._listen()
 
     @property
     def session(self) -> ReviewSession:
@@ -95,24 +95,9 @@ class Reviewer(anywidget.AnyWidget):
     def store(self) -> Store:
         return self._session.store
 
-    # --- messages from the browser -----------------------------------------------------------
-    def handle(self, message: Any) -> dict[str, Any] | None:
-        """Act on one message from the browser and return the reply (``None``: ignored).
-
-        The views the action changed are pushed first, in one update, so the page has redrawn
-        by the time the reply says which unit was decided.
-        """
-        outcome: Outcome = dispatch(self._session, message)
-        if outcome.changed:
-            with self.hold_sync():
-                for name, value in self._views(outcome.changed).items():
-                    setattr(self, name, value)
-        return outcome.reply
-
-    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        reply = self.handle(content)
-        if reply is not None:
-            self.send(reply)
+    # --- messages from the browser: see SessionWidget.handle ---------------------------------
+    def _dispatch(self, message: Any) -> Outcome:
+        return dispatch(self._session, message)
 
     def _views(self, parts: frozenset[str]) -> dict[str, Any]:
         session = self._session

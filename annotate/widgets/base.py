@@ -1,0 +1,41 @@
+"""What the annotator and review widgets share: answering the page's messages.
+
+The page sends ``{kind, id, ...}``; the widget's session acts on it and says which views
+changed. Those views are pushed to the page first, in one update, so the page has redrawn by
+the time the reply arrives and tells it what to select.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+
+from .messages import Outcome
+
+
+class SessionWidget(anywidget.AnyWidget):
+    """An anywidget whose browser messages are answered by a session object."""
+
+    def _dispatch(self, message: Any) -> Outcome:
+        raise NotImplementedError
+
+    def _views(self, parts: frozenset[str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _listen(self) -> None:
+        self.on_msg(self._on_custom_msg)
+
+    def handle(self, message: Any) -> dict[str, Any] | None:
+        """Act on one message from the browser and return the reply (``None``: ignored)."""
+        outcome = self._dispatch(message)
+        if outcome.changed:
+            with self.hold_sync():
+                for name, value in self._views(outcome.changed).items():
+                    setattr(self, name, value)
+        return outcome.reply
+
+    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        reply = self.handle(content)
+        if reply is not None:
+            self.send(reply)
