@@ -13,19 +13,16 @@ action's reply, error and redraw in order.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import traitlets
 
 from ..project import Project, open_project
 from ..store import Store
-from .base import SessionWidget
+from .base import STATIC, SessionWidget, browser_module
 from .identity import resolve_annotator
 from .messages import DOC, Outcome, dispatch
 from .session import Session
-
-STATIC = Path(__file__).parent / "static"
 
 
 class Annotator(SessionWidget):
@@ -37,7 +34,7 @@ class Annotator(SessionWidget):
     ``doc_id`` opens that document; by default the one the annotator was last on.
     """
 
-    _esm = STATIC / "annotator.js"
+    _esm = browser_module("annotator.js")
     _css = STATIC / "annotator.css"
 
     annotator = traitlets.Unicode("").tag(sync=True)

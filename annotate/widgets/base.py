@@ -7,11 +7,22 @@ the time the reply arrives and tells it what to select.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import anywidget
 
 from .messages import Outcome
+
+STATIC = Path(__file__).parent / "static"
+
+
+def browser_module(name: str) -> str:
+    """The ES module anywidget loads for a widget: the shared pieces in common.js, then the
+    widget's own file. anywidget loads one module and nothing is bundled, so the two are
+    joined here."""
+    common = (STATIC / "common.js").read_text(encoding="utf-8")
+    return common + "\n" + (STATIC / name).read_text(encoding="utf-8")
 
 
 class SessionWidget(anywidget.AnyWidget):

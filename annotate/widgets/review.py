@@ -27,8 +27,8 @@ import traitlets
 
 from ..project import Project
 from ..store import Store
-from .annotator import STATIC, store_of
-from .base import SessionWidget
+from .annotator import store_of
+from .base import STATIC, SessionWidget, browser_module
 from .identity import resolve_annotator
 from .messages import Outcome
 from .review_messages import DOC, dispatch
@@ -53,7 +53,7 @@ class Reviewer(SessionWidget):
     with work from two or more annotators are listed, unless ``all_documents`` is true.
     """
 
-    _esm = STATIC / "review.js"
+    _esm = browser_module("review.js")
     _css = _stylesheet()
 
     reviewer = traitlets.Unicode("").tag(sync=True)

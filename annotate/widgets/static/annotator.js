@@ -65,10 +65,6 @@
 /** @typedef {{key: string, shift: boolean, alt: boolean, ctrl: boolean}} Key */
 /** @typedef {[number, number] | null} Extent */
 
-// Outer to inner: a claim's bracket encloses a quote's underline, which encloses a source's
-// frame, which encloses an entity's fill, so overlapping spans of every layer stay visible.
-const STYLE_RANK = { bracket: 0, underline: 1, box: 2, highlight: 3 };
-const REPLY_TIMEOUT_MS = 10_000;
 // Finding versions reads the whole corpus once per session: on a big one that takes a while.
 const VERSIONS_TIMEOUT_MS = 300_000;
 /** Requests that only read: the save indicator does not wait for them. */
@@ -77,8 +73,6 @@ const READS = new Set(["versions", "diff"]);
 const RETRYABLE = new Set(["E119", "E120"]);
 const IDLE_AFTER_MS = 60_000; // no input for this long: the annotator is away, time stops
 const TIME_FLUSH_S = 20;
-const COLOR = /^#[0-9a-fA-F]{3,8}$/;
-const GREY = "#9e9e9e";
 /** @type {Record<string, string>} */
 const STATUS_MARK = { done: "✓", skipped: "↷", flagged: "⚑" };
 const COMMAND_KEYS = new Set(
@@ -110,39 +104,7 @@ const KEY_HELP = [
   ["Esc", "cancel linking, clear the selection and messages"],
 ];
 
-/**
- * Create an element. Text goes in through textContent only.
- * @param {string} tag
- * @param {{cls?: string, text?: string, attrs?: Record<string, string>, title?: string}} [props]
- * @param {(Node | string | null)[]} [children]
- * @returns {HTMLElement}
- */
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  if (props.cls) node.className = props.cls;
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.title) node.title = props.title;
-  for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
-  for (const child of children) {
-    if (child !== null) node.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return node;
-}
 
-/**
- * @param {string} label
- * @param {string} title
- * @param {() => void} onClick
- * @param {string} [cls]
- * @returns {HTMLButtonElement}
- */
-function button(label, title, onClick, cls = "") {
-  const node = /** @type {HTMLButtonElement} */ (
-    h("button", { cls: `an-button ${cls}`.trim(), text: label, title, attrs: { type: "button" } })
-  );
-  node.addEventListener("click", onClick);
-  return node;
-}
 
 /** @param {number} seconds */
 function clock(seconds) {
@@ -153,117 +115,11 @@ function clock(seconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
 }
 
-/** @param {string} text @param {number} limit */
-function clip(text, limit) {
-  const flat = text.replace(/\s+/g, " ");
-  return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
-}
 
-/** @param {string} color */
-function safeColor(color) {
-  return COLOR.test(color) ? color : GREY;
-}
 
-/**
- * Offsets in the store count code points (Python), the DOM counts UTF-16 units: they differ
- * after any character outside the BMP (emoji, some CJK), so every offset crosses this map.
- */
-class Offsets {
-  /** @param {string} text */
-  constructor(text) {
-    this.identity = !/[\uD800-\uDFFF]/.test(text);
-    /** @type {number[]} */
-    this.cpToU16 = [];
-    /** @type {number[]} */
-    this.u16ToCp = [];
-    if (this.identity) return;
-    let cp = 0;
-    for (let i = 0; i < text.length; cp += 1) {
-      const code = text.charCodeAt(i);
-      const width = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
-      this.cpToU16.push(i);
-      this.u16ToCp[i] = cp;
-      if (width === 2) this.u16ToCp[i + 1] = cp + 1; // inside a pair: round up, past it
-      i += width;
-    }
-    this.cpToU16.push(text.length);
-    this.u16ToCp[text.length] = cp;
-  }
-  /** @param {number} cp */
-  toU16(cp) {
-    return this.identity ? cp : this.cpToU16[cp];
-  }
-  /** @param {number} u16 */
-  toCp(u16) {
-    return this.identity ? u16 : this.u16ToCp[u16];
-  }
-}
 
-/** First index whose value is > x. @param {number[]} values @param {number} x */
-function upperBound(values, x) {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** First index whose value is >= x. @param {number[]} values @param {number} x */
-function lowerBound(values, x) {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** Word boundaries from Python (code points), for snapping and for moving span edges. */
-class Tokens {
-  /** @param {number[]} flat [start0, end0, start1, end1, ...] */
-  constructor(flat) {
-    /** @type {number[]} */
-    this.starts = [];
-    /** @type {number[]} */
-    this.ends = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      this.starts.push(flat[i]);
-      this.ends.push(flat[i + 1]);
-    }
-  }
-  /**
-   * Widen [start, end) to whole words, as Python does; null when it holds no word.
-   * @param {number} start @param {number} end
-   * @returns {Extent}
-   */
-  snap(start, end) {
-    if (end <= start) return null;
-    const first = upperBound(this.ends, start);
-    const last = lowerBound(this.starts, end) - 1;
-    if (first > last || first >= this.starts.length || last < 0) return null;
-    return [this.starts[first], this.ends[last]];
-  }
-  /**
-   * Move one edge of [start, end) by one word; null when that would leave the text or empty it.
-   * @param {number} start @param {number} end @param {"start" | "end"} edge @param {1 | -1} step
-   * @returns {Extent}
-   */
-  move(start, end, edge, step) {
-    if (edge === "end") {
-      const i = lowerBound(this.ends, end) + step;
-      if (i < 0 || i >= this.ends.length || this.ends[i] <= start) return null;
-      return [start, this.ends[i]];
-    }
-    const i = lowerBound(this.starts, start) + step;
-    if (i < 0 || i >= this.starts.length || this.starts[i] >= end) return null;
-    return [this.starts[i], end];
-  }
-}
 
 class AnnotatorView {
   /**
