@@ -158,3 +158,107 @@ class Tokens {
     return [this.starts[i], end];
   }
 }
+
+/**
+ * What the annotator's and the reviewer's views do alike: run commands in turn, redraw only
+ * what changed, map a selection in the article to code-point offsets, and talk to the user.
+ * Subclasses set root, scheme, doc, textEl, tokens, offsets, chain, dirty, cleanups, pending,
+ * errorBox and noticeBox, and define flush() and showError().
+ */
+class ArticleView {
+  /** @param {string} name @returns {Layer | undefined} */
+  layer(name) {
+    return this.scheme.layers.find((l) => l.name === name);
+  }
+
+  /** @param {string} layerName @param {string} labelName */
+  color(layerName, labelName) {
+    const label = this.layer(layerName)?.labels.find((l) => l.name === labelName);
+    return safeColor(label?.color ?? GREY);
+  }
+
+  /**
+   * Run a command after the one before it has its reply (and the page its redraw), so quick
+   * typing never acts on a page that has not caught up with the store.
+   * @param {() => unknown} command
+   */
+  run(command) {
+    this.chain = this.chain
+      .then(() => {
+        this.catchUp();
+        return command();
+      })
+      .then(() => undefined)
+      .catch((error) => this.showError(`The widget failed: ${error}. Re-run the cell.`));
+  }
+
+  destroy() {
+    for (const cleanup of this.cleanups.splice(0).reverse()) cleanup();
+    for (const waiting of this.pending.values()) window.clearTimeout(waiting.timer);
+    this.root.remove();
+  }
+
+  /** @param {"text" | "chrome"} part */
+  markDirty(part) {
+    this.dirty[part] = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // One redraw for all the traits one Python update changed (they arrive together).
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Draw what Python sent but the page has not drawn yet, before acting on it. */
+  catchUp() {
+    if (this.dirty.text || this.dirty.chrome) this.flush();
+  }
+
+  /**
+   * The text selection inside the article as code-point offsets, snapped to words.
+   * @returns {Extent}
+   */
+  selectionRange() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed || !this.doc) return null;
+    const range = selection.getRangeAt(0);
+    const start = this.pointOffset(range.startContainer, range.startOffset);
+    const end = this.pointOffset(range.endContainer, range.endOffset);
+    if (start === null || end === null) return null;
+    return this.tokens.snap(Math.min(start, end), Math.max(start, end));
+  }
+
+  /**
+   * Code-point offset of a DOM point; points outside the article clamp to its ends.
+   * @param {Node} node
+   * @param {number} offset
+   * @returns {number | null}
+   */
+  pointOffset(node, offset) {
+    if (!this.textEl.contains(node)) {
+      const where = this.textEl.compareDocumentPosition(node);
+      if (where & Node.DOCUMENT_POSITION_PRECEDING) return 0;
+      if (where & Node.DOCUMENT_POSITION_FOLLOWING) return this.offsets.toCp(this.doc.text.length);
+      return null;
+    }
+    // The article's text nodes concatenate to exactly the document text (edges and brackets
+    // are drawn by CSS, not text), so the text before the point gives its offset.
+    const before = document.createRange();
+    before.setStart(this.textEl, 0);
+    before.setEnd(node, offset);
+    return this.offsets.toCp(before.toString().length);
+  }
+
+  clearError() {
+    this.error = null;
+    this.errorBox.hidden = true;
+    this.errorBox.replaceChildren();
+    this.renderSaveState();
+  }
+
+  /** @param {string | null} text */
+  say(text) {
+    this.noticeBox.textContent = text ?? "";
+  }
+}

@@ -114,12 +114,13 @@ function attrText(attrs) {
 
 
 
-class ReviewView {
+class ReviewView extends ArticleView {
   /**
    * @param {Model} model
    * @param {HTMLElement} el
    */
   constructor(model, el) {
+    super();
     this.model = model;
     this.el = el;
     this.viewId = Math.random().toString(36).slice(2, 8);
@@ -216,18 +217,9 @@ class ReviewView {
   get unit() {
     return this.unitId ? this.units.find((u) => u.unit_id === this.unitId) : undefined;
   }
-  /** @param {string} name @returns {Layer | undefined} */
-  layer(name) {
-    return this.scheme.layers.find((l) => l.name === name);
-  }
   /** @param {Layer} layer @param {number} index */
   static labelKey(layer, index) {
     return layer.labels[index].key || String((index + 1) % 10);
-  }
-  /** @param {string} layerName @param {string} labelName */
-  color(layerName, labelName) {
-    const label = this.layer(layerName)?.labels.find((l) => l.name === labelName);
-    return safeColor(label?.color ?? GREY);
   }
   /** @param {number} key */
   annotatorName(key) {
@@ -270,21 +262,6 @@ class ReviewView {
     else if (this.error) this.clearError(); // the last action was saved: the page is in step
     waiting.resolve(reply.error ? null : reply);
     this.renderSaveState();
-  }
-
-  /**
-   * Run a command after the one before it has its reply (and the page its redraw), so quick
-   * typing never decides on a page that has not caught up with the store.
-   * @param {() => unknown} command
-   */
-  run(command) {
-    this.chain = this.chain
-      .then(() => {
-        this.catchUp();
-        return command();
-      })
-      .then(() => undefined)
-      .catch((error) => this.showError(`The widget failed: ${error}. Re-run the cell.`));
   }
 
   // --- the page skeleton, built once ----------------------------------------------------------
@@ -349,28 +326,6 @@ class ReviewView {
       target.addEventListener(type, handler);
       this.cleanups.push(() => target.removeEventListener(type, handler));
     }
-  }
-
-  destroy() {
-    for (const cleanup of this.cleanups.splice(0).reverse()) cleanup();
-    for (const waiting of this.pending.values()) window.clearTimeout(waiting.timer);
-    this.root.remove();
-  }
-
-  /** @param {"text" | "chrome"} part */
-  markDirty(part) {
-    this.dirty[part] = true;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // One redraw for all the traits one Python update changed (they arrive together).
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  catchUp() {
-    if (this.dirty.text || this.dirty.chrome) this.flush();
   }
 
   flush() {
@@ -828,36 +783,6 @@ class ReviewView {
     }
   }
 
-  /** The text selection inside the article as code-point offsets, snapped to words. @returns {Extent} */
-  selectionRange() {
-    const selection = window.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed || !this.doc) return null;
-    const range = selection.getRangeAt(0);
-    const start = this.pointOffset(range.startContainer, range.startOffset);
-    const end = this.pointOffset(range.endContainer, range.endOffset);
-    if (start === null || end === null) return null;
-    return this.tokens.snap(Math.min(start, end), Math.max(start, end));
-  }
-
-  /**
-   * Code-point offset of a DOM point; points outside the article clamp to its ends.
-   * @param {Node} node
-   * @param {number} offset
-   * @returns {number | null}
-   */
-  pointOffset(node, offset) {
-    if (!this.textEl.contains(node)) {
-      const where = this.textEl.compareDocumentPosition(node);
-      if (where & Node.DOCUMENT_POSITION_PRECEDING) return 0;
-      if (where & Node.DOCUMENT_POSITION_FOLLOWING) return this.offsets.toCp(this.doc.text.length);
-      return null;
-    }
-    const before = document.createRange();
-    before.setStart(this.textEl, 0);
-    before.setEnd(node, offset);
-    return this.offsets.toCp(before.toString().length);
-  }
-
   /** Whether a key is the widget's, decided at once (the command itself waits its turn). @param {KeyboardEvent} event */
   owns(event) {
     const key = event.key;
@@ -1131,17 +1056,6 @@ class ReviewView {
     this.renderSaveState();
   }
 
-  clearError() {
-    this.error = null;
-    this.errorBox.hidden = true;
-    this.errorBox.replaceChildren();
-    this.renderSaveState();
-  }
-
-  /** @param {string | null} text */
-  say(text) {
-    this.noticeBox.textContent = text ?? "";
-  }
 }
 
 export default {
