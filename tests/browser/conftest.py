@@ -53,13 +53,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def notebook(lab: Lab, browser: Any) -> Iterator[NotebookPage]:
-    """The notebook open and run once per module; tests go to the document they need."""
+def notebook(lab: Lab, browser: Any, request: pytest.FixtureRequest) -> Iterator[NotebookPage]:
+    """The notebook open and run once per module; tests go to the document they need. A module
+    about another widget names its root's test id in ``WIDGET_TESTID``."""
+    testid = getattr(request.module, "WIDGET_TESTID", "annotator")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
-        opened = NotebookPage(lab, page).open()
+        opened = NotebookPage(lab, page, testid=testid).open()
         opened.run_all()
         yield opened
     finally:

@@ -23,6 +23,7 @@ from tests.widgets.test_review import FIRST, LEAD, seed_review
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
+WIDGET_TESTID = "reviewer"
 
 
 @pytest.fixture(scope="module")
@@ -35,21 +36,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         yield started
     finally:
         started.stop()
-
-
-@pytest.fixture(scope="module")
-def notebook(lab: Lab, browser: Any) -> Iterator[NotebookPage]:
-    """The review notebook open and run once for the module."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    try:
-        opened = NotebookPage(lab, page, testid="reviewer").open()
-        opened.run_all()
-        yield opened
-    finally:
-        context.close()
-        lab.shutdown_kernels()
 
 
 @pytest.fixture
