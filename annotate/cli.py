@@ -7,11 +7,14 @@ $ANNOTATE_DB, else the nearest annotate.db in this folder or above.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import AnnotateError
+
+if TYPE_CHECKING:
+    from .project import Project
 
 app = typer.Typer(
     name="annotate",
@@ -35,7 +38,7 @@ DbOption = Annotated[
 ]
 
 
-def _open(db: str | None):  # type: ignore[no-untyped-def]
+def _open(db: str | None) -> Project:
     from .project import open_project
 
     return open_project(db)
@@ -211,13 +214,14 @@ def versions(
     if frame.empty:
         typer.echo("No documents are versions of one another.")
         return
-    titles = {d.doc_id: d.title or d.text[:60].replace("\n", " ") for d in project.documents()}
+    titles = dict(project.store.document_titles(preview_chars=60))
     for group_id, group in frame.groupby("group_id", sort=True):
         typer.echo(f"story {group_id}: {len(group)} version(s)")
         for row in group.itertuples(index=False):
             similar = (f"  ~{row.similarity:.2f} to {row.similar_to}"
                        if isinstance(row.similar_to, str) else "")
-            typer.echo(f"  {row.doc_id}  {titles.get(row.doc_id, '')[:60]}{similar}")
+            title = " ".join(titles.get(str(row.doc_id), "").split())[:60]
+            typer.echo(f"  {row.doc_id}  {title}{similar}")
 
 
 @app.command()
