@@ -441,27 +441,17 @@ class Session:
     ) -> dict[str, Any]:
         who = self._who()
         span = self._span(span_id)
-        if span.suggested:
-            # Changing a suggestion is accepting it as changed ("edited" origin).
-            record = self.store.accept_suggestion(
-                span_id,
-                annotator=who,
-                label=label,
-                start=start,
-                end=end,
-                attrs=attrs,
-                doc_sha256=self.sha256,
-            )
-        else:
-            record = self.store.update_span(
-                span_id,
-                annotator=who,
-                label=label,
-                start=start,
-                end=end,
-                attrs=attrs,
-                doc_sha256=self.sha256,
-            )
+        # Changing a suggestion is accepting it as changed ("edited" origin).
+        change = self.store.accept_suggestion if span.suggested else self.store.update_span
+        record = change(
+            span_id,
+            annotator=who,
+            label=label,
+            start=start,
+            end=end,
+            attrs=attrs,
+            doc_sha256=self.sha256,
+        )
         return {"span_id": record.span_id}
 
     def accept(self, span_id: str) -> dict[str, Any]:
