@@ -111,6 +111,16 @@ class Errors:
         "annotations made on the old text are then marked stale."
     )
 
+    E125 = (
+        "{name!r} cannot be an annotator's name: {detail}. Pick another name (for example your "
+        "login)."
+    )
+    E126 = (
+        "{name!r} is reserved: 'gold' is the reviewers' adjudicated work and names with a colon "
+        "belong to models (spacy:...) and projections (projected:...). Pick a person's name; "
+        "only a reviewer writes gold, through the review widget or annotate.adjudicate."
+    )
+
     # --- suggestions (E2xx) ------------------------------------------------------------------
     E201 = (
         "No spaCy pipeline found: none of {candidates} is installed. Install one, for example "

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import PermissionDenied, StoreError
 from ..scheme import Scheme
+from . import names
 from . import tables as t
 from .changes import ChangeLog
 
@@ -39,11 +40,20 @@ def annotator_row(connection: Connection, name: str) -> dict[str, Any] | None:
 def ensure_annotator(
     connection: Connection, name: str, *, kind: str = "human", role: str = "annotator"
 ) -> dict[str, Any]:
+    """The annotator's row, registered first if new. A new name must suit its kind: a person
+    never gets ``gold`` or a machine's ``kind:`` name (see :mod:`.names`)."""
     if not isinstance(name, str) or not name or name != name.strip():
         raise StoreError("E116", name=name)
     found = annotator_row(connection, name)
     if found:
         return found
+    if kind == "gold":
+        if name != names.GOLD:
+            raise StoreError("E126", name=name)
+    elif kind == "model":
+        names.check_machine_name(name)
+    else:
+        names.check_person_name(name)
     row = {"name": name, "kind": kind, "role": role, "created_at": t.utcnow()}
     connection.execute(t.annotators.insert().values(**row))
     return row
@@ -51,7 +61,9 @@ def ensure_annotator(
 
 def check_may_write(connection: Connection, *, annotator: str, actor: str) -> None:
     """Annotators change only their own work; only a reviewer writes ``gold``."""
-    owner = ensure_annotator(connection, annotator, kind="gold" if annotator == "gold" else "human")
+    owner = ensure_annotator(
+        connection, annotator, kind="gold" if annotator == names.GOLD else "human"
+    )
     if owner["kind"] not in HUMAN_KINDS:
         raise PermissionDenied("E107", who=actor, owner=annotator)
     if owner["kind"] == "gold":
