@@ -151,8 +151,14 @@ def export(
         help="Train share for the spaCy DocBin (train.spacy / dev.spacy).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
     out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("exports"),
+    force: Annotated[bool, typer.Option(
+        help="Replace files in the way that no earlier export wrote (or that were edited).")
+    ] = False,
 ) -> None:
     """Export annotations as files other tools read, with a manifest of what is inside.
+
+    Only files an earlier export wrote (listed in its manifest.json, unchanged) are replaced;
+    other files in --out are left alone, and one in the way stops the export unless --force.
 
     Example: annotate export --format parquet,spacy --annotator gold --status done --split 0.8
     """
@@ -160,7 +166,7 @@ def export(
     manifest = project.export(
         out, formats=_split_list(format) or ["parquet"], annotator=_split_list(annotator),
         layer=_split_list(layer), label=_split_list(label), status=_split_list(status),
-        split=split, seed=seed,
+        split=split, seed=seed, force=force,
     )
     for entry in manifest.files:
         typer.echo(f"  {entry.path}  {entry.bytes:,} bytes  sha256 {entry.sha256[:12]}")

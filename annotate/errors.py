@@ -210,6 +210,15 @@ class Errors:
         "file's offsets would point at the wrong words. Nothing was imported; give the file's "
         "documents their own ids or import into another project."
     )
+    E325 = (
+        "Cannot export into {path}: {count} thing(s) in the way that no earlier export wrote "
+        "(or that changed since):\n{files}\nNothing was written or removed. Move them away, "
+        "export into another folder (--out), or pass --force (force=True) to replace them."
+    )
+    E326 = (
+        "Cannot export into {path}: it is a file, not a folder. Pass a folder for --out (out=...);"
+        " it is created if it does not exist."
+    )
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (

@@ -145,11 +145,14 @@ class Project:
         status: str | Iterable[str] | None = None,
         split: float | None = None,
         seed: int = 0,
+        force: bool = False,
     ) -> Manifest:
         """Write the (filtered) tables to ``out`` in each format, with a manifest.
 
         Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
-        prodigy, conll, brat. Nothing partial is left behind if a write fails.
+        prodigy, conll, brat. Nothing partial is left behind if a write fails. Only files an
+        earlier export wrote are replaced; anything else in the way is an error (E325) unless
+        ``force=True``, and other files in ``out`` are left alone.
         """
         from .dataset import Filters, load_tables
         from .formats import export
@@ -165,6 +168,7 @@ class Project:
             split=split,
             seed=seed,
             scheme=self.scheme,
+            force=force,
         )
 
     def import_file(

@@ -134,3 +134,37 @@ def test_agreement_and_evaluate_commands(tmp_path: Path) -> None:
                                  "--layers", "entity"])
     assert result.exit_code == 0, result.output
     assert "against gold" in result.output
+
+
+def test_export_keeps_files_it_did_not_write_and_force_replaces_them(tmp_path: Path) -> None:
+    from annotate.project import open_project
+    from tests.test_dataset import _annotate
+
+    db = str(tmp_path / "p.db")
+    project = open_project(db)
+    project.ingest(CORPUS)
+    _annotate(project.store, "alice")
+    project.close()
+    out = tmp_path / "mywork"
+    (out / "spacy").mkdir(parents=True)
+    (out / "brat").mkdir()
+    (out / "spacy" / "config.cfg").write_text("[nlp]\n")
+    (out / "brat" / "NOTES.txt").write_text("notes")
+    result = runner.invoke(app, ["export", "--db", db, "--out", str(out), "--format", "spacy,brat"])
+    assert result.exit_code == 0, result.output
+    assert (out / "spacy" / "config.cfg").read_text() == "[nlp]\n"
+    assert (out / "brat" / "NOTES.txt").read_text() == "notes"
+
+    (out / "prodigy").mkdir()
+    (out / "prodigy" / "annotations.jsonl").write_text("mine\n")
+    command = [sys.executable, "-m", "annotate.cli", "export", "--db", db, "--out", str(out),
+               "--format", "prodigy"]
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert process.returncode == 1 and "Traceback" not in process.stderr
+    assert "[E325]" in process.stderr and "prodigy/annotations.jsonl" in process.stderr
+    assert (out / "prodigy" / "annotations.jsonl").read_text() == "mine\n"
+    result = runner.invoke(app, ["export", "--db", db, "--out", str(out), "--format", "prodigy",
+                                 "--force"])
+    assert result.exit_code == 0, result.output
+    assert (out / "prodigy" / "annotations.jsonl").read_text() != "mine\n"
+    assert (out / "spacy" / "config.cfg").read_text() == "[nlp]\n"

@@ -9,7 +9,10 @@ Layout of an export folder::
     conll/<annotator>.conll
     brat/annotation.conf, brat/<annotator>/<doc_id>.txt|.ann
 
-Files in the folder that the manifest does not list are not part of this export.
+Files in the folder that the manifest does not list are not part of this export, and an export
+never removes or replaces them: it replaces only files an earlier export wrote (its manifest
+lists them with their sha256), and stops with E325 where anything else is in the way unless
+``force=True`` (see :mod:`.staging`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def export(
     split: float | None = None,
     seed: int = 0,
     scheme: Scheme | None = None,
+    force: bool = False,
 ) -> Manifest:
     """Write ``tables`` to ``out_dir`` in each of ``formats`` and return the manifest.
 
@@ -78,6 +82,11 @@ def export(
     ``split``/``seed`` split the DocBin into train and dev by document. Everything is written
     into a hidden folder inside ``out_dir`` and renamed into place at the end, so a failure
     leaves ``out_dir`` as it was; an unwritable folder raises FormatError E301.
+
+    Only files an earlier export wrote (and nobody changed since) are replaced, and those of
+    its files this export does not write are removed; anything else in the way of a file to
+    write raises E325 naming it, unless ``force`` (which replaces it). Other files in the
+    folder are never touched. ``out_dir`` naming a file raises E326.
     """
     chosen = _formats(formats)
     if split is not None:
@@ -86,7 +95,7 @@ def export(
     units: list[AnnotatedDoc] | None = None
     report = WriteReport()
     split_info: dict[str, Any] | None = None
-    with staged(out_dir, last=MANIFEST_NAME) as stage:
+    with staged(out_dir, last=MANIFEST_NAME, force=force) as stage:
         for fmt in chosen:
             if fmt in TABLE_FORMATS:
                 report.files += write_tables(prepared, stage, fmt=cast(TableFormat, fmt))
