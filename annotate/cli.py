@@ -188,19 +188,30 @@ def import_(
         help="FILE_LABEL=LABEL or FILE_LABEL=layer:LABEL; repeat.")] = None,
     drop_unknown: Annotated[bool, typer.Option(
         help="Leave out labels the scheme does not have (they are reported).")] = False,
+    drop_invalid: Annotated[bool, typer.Option(
+        help="Leave out invalid records (bad offsets or attributes, overlaps, ...) and list "
+        "them, instead of importing nothing.")] = False,
+    reviewer: Annotated[str | None, typer.Option(
+        help="With --annotator gold: the reviewer importing into gold.")] = None,
 ) -> None:
     """Import another tool's annotations: all of the file or nothing; again adds nothing.
+
+    Every span is checked as in the widget (labels, attributes, offsets, overlaps); a file with
+    an invalid record imports nothing unless --drop-invalid. Names in the file must be people's:
+    importing into gold takes --annotator gold --reviewer NAME.
 
     Example: annotate import --format prodigy reviews.jsonl --label-map ORG=entity:ORG
     """
     mapping = dict(item.split("=", 1) for item in (label_map or []) if "=" in item)
     project = _open(db)
     report = project.import_file(path, format=format, annotator=annotator, layer=layer,
-                                 label_map=mapping or None, drop_unknown=drop_unknown)
-    for problem in report.problems[:20]:
-        typer.secho(f"warning: {problem}", fg="yellow", err=True)
-    if len(report.problems) > 20:
-        typer.secho(f"warning: ... and {len(report.problems) - 20} more", fg="yellow", err=True)
+                                 label_map=mapping or None, drop_unknown=drop_unknown,
+                                 drop_invalid=drop_invalid, reviewer=reviewer)
+    for label, items in (("left out", report.left_out), ("warning", report.problems)):
+        for item in items[:20]:
+            typer.secho(f"{label}: {item}", fg="yellow", err=True)
+        if len(items) > 20:
+            typer.secho(f"{label}: ... and {len(items) - 20} more", fg="yellow", err=True)
     typer.echo(report.summary())
 
 

@@ -219,6 +219,25 @@ class Errors:
         "Cannot export into {path}: it is a file, not a folder. Pass a folder for --out (out=...);"
         " it is created if it does not exist."
     )
+    E327 = (
+        "{path}: {count} invalid record(s), so nothing was imported:\n{records}\nFix them and "
+        "import again, or pass --drop-invalid (drop_invalid=True) to import the rest; what is "
+        "left out is then listed in the report."
+    )
+    E328 = (
+        "{where}: {detail}{more}. Nothing was imported. Pass --annotator NAME "
+        "(annotator='NAME') to import the file under a person's name."
+    )
+    E329 = (
+        "{detail} Importing into 'gold', the reviewers' adjudicated work, takes both --annotator "
+        "gold and --reviewer NAME (annotator='gold', reviewer='NAME'), NAME being a reviewer of "
+        "the project. Nothing was imported."
+    )
+    E330 = (
+        "{name!r} is not a reviewer of this project ({detail}), and only a reviewer writes "
+        "'gold'. Someone running the project grants it with project.store.add_annotator("
+        "{name!r}, role=\"reviewer\"); then import again. Nothing was imported."
+    )
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (

@@ -180,12 +180,20 @@ class Project:
         layer: str = "entity",
         label_map: Mapping[str, str] | None = None,
         drop_unknown: bool = False,
+        drop_invalid: bool = False,
+        reviewer: str | None = None,
     ) -> ImportReport:
         """Import another tool's annotations (prodigy, label-studio, doccano, brat, spacy)
         under ``annotator`` (default: what the file says, e.g. Prodigy sessions). All of the
-        file or nothing; importing it again adds nothing."""
-        from .importing import import_batch, read_batch
+        file or nothing; importing it again adds nothing.
 
+        Every span meets the widget's rules (labels, attributes, offsets, overlaps) and every
+        name the file gives must be a person's; a file with an invalid record raises E327 (E328
+        for a name), unless ``drop_invalid=True`` leaves such records out and lists them in the
+        report. ``annotator="gold"`` needs ``reviewer=`` naming a reviewer of the project."""
+        from .importing import check_import_names, import_batch, read_batch
+
+        check_import_names(annotator, reviewer)
         batch = read_batch(
             path,
             fmt=format,
@@ -195,7 +203,7 @@ class Project:
             drop_unknown=drop_unknown,
             scheme=self.scheme,
         )
-        return import_batch(self.store, batch)
+        return import_batch(self.store, batch, drop_invalid=drop_invalid, reviewer=reviewer)
 
     # --- agreement, evaluation, queues ---------------------------------------------------------
     def agreement(

@@ -4,7 +4,10 @@ An :class:`ImportBatch` holds documents, spans and relations as read from anothe
 with labels already mapped onto the scheme's layers. Spans point at their document by
 ``ImportedDocument.key`` and relations at spans by ``ImportedSpan.key``; keys are unique within
 the batch. ``problems`` says what could not be mapped, with file and line, so nothing is dropped
-silently. :meth:`ImportBatch.to_tables` turns a batch into contract DataFrames for work that
+silently; a problem of an :data:`INVALID_KINDS` kind is a record that breaks the scheme or the
+file's own rules, which an import into a project refuses unless told to leave such records out.
+Every record carries the :class:`Where` it came from, so a later check can name it.
+:meth:`ImportBatch.to_tables` turns a batch into contract DataFrames for work that
 does not need the store (agreement on peer data, quick checks).
 """
 
@@ -20,6 +23,40 @@ import pandas as pd
 
 from .tables import coerce
 
+# Problems that are records the file got wrong (not things the scheme has no place for, nor
+# answers skipped on purpose): an import refuses the file over them unless told to drop them.
+INVALID_KINDS = frozenset(
+    {
+        "offsets",
+        "text-mismatch",
+        "no-label",
+        "unknown-layer",
+        "document-conflict",
+        "duplicate-answer",
+        "dangling-relation",
+        "malformed-record",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The record a value came from: file and line (task, doc) number, with the tool's id."""
+
+    path: str
+    unit: str = "line"  # line | task | doc
+    number: int | None = None
+    name: str | None = None  # the record's own id where the tool gives one (Label Studio)
+
+    def __str__(self) -> str:
+        if self.number is None:
+            return self.path
+        named = f" (id {self.name})" if self.name else ""
+        return f"{self.path}, {self.unit} {self.number}{named}"
+
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.number or 0)
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedDocument:
@@ -27,6 +64,7 @@ class ImportedDocument:
     text: str
     doc_id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    where: Where | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +77,7 @@ class ImportedSpan:
     start: int
     end: int  # exclusive
     attrs: dict[str, Any] = field(default_factory=dict)
+    where: Where | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +88,7 @@ class ImportedRelation:
     type: str
     head: str  # ImportedSpan.key
     tail: str  # ImportedSpan.key
+    where: Where | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +101,19 @@ class Problem:
     detail: str
     count: int = 1
     unit: str = "line"  # line | task | doc
+    name: str | None = None  # the record's own id (Label Studio task id)
+
+    @property
+    def where(self) -> Where:
+        return Where(self.path, self.unit, self.line, self.name)
+
+    @property
+    def invalid(self) -> bool:
+        return self.kind in INVALID_KINDS
 
     def __str__(self) -> str:
-        where = f", {self.unit} {self.line}" if self.line is not None else ""
         times = f" ({self.count} times; first shown)" if self.count > 1 else ""
-        return f"{self.path}{where}: {self.detail}{times}"
+        return f"{self.where}: {self.detail}{times}"
 
 
 @dataclass(slots=True)
@@ -80,6 +128,7 @@ class ImportBatch:
     # Every (document key, annotator) the file has an answer for, including answers with no
     # spans: an annotator who found nothing in a document has still annotated it.
     units: list[tuple[str, str]] = field(default_factory=list)
+    unit_where: dict[tuple[str, str], Where] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from ..errors import FormatError
 from ..scheme import Scheme
-from .batch import ImportBatch, ImportedDocument, ImportedRelation, ImportedSpan, Problem
+from .batch import ImportBatch, ImportedDocument, ImportedRelation, ImportedSpan, Problem, Where
 from .jsonio import to_jsonable
 from .naming import split_qualified
 from .tables import _default_scheme
@@ -77,7 +77,6 @@ class BatchBuilder:
         }
         self._relation_types = {r.name: (r.head, r.tail) for r in self.scheme.relations}
         self._documents: dict[str, ImportedDocument] = {}
-        self._document_line: dict[str, int | None] = {}
         self._units: dict[tuple[str, str], int | None] = {}
         self._spans: list[ImportedSpan] = []
         self._span_layer: dict[str, str] = {}
@@ -86,6 +85,14 @@ class BatchBuilder:
         self._relation_seen: set[tuple[str, str, str, str, str]] = set()
         self._problems: dict[tuple[str, str], Problem] = {}
         self._utf16: dict[str, list[int] | None] = {}
+        self._unit_where: dict[tuple[str, str], Where] = {}
+        # The tool's own id of a record, by its number (Label Studio task ids), for messages.
+        self.record_names: dict[int, str] = {}
+
+    def where(self, line: int | None) -> Where:
+        """The record being read, as messages name it."""
+        name = self.record_names.get(line) if line is not None else None
+        return Where(self.path, self.unit, line, name)
 
     # --- problems ----------------------------------------------------------------------------
     def problem(self, kind: str, detail: str, *, line: int | None) -> None:
@@ -93,7 +100,8 @@ class BatchBuilder:
         key = (kind, detail)
         found = self._problems.get(key)
         if found is None:
-            self._problems[key] = Problem(self.path, line, kind, detail, 1, self.unit)
+            where = self.where(line)
+            self._problems[key] = Problem(self.path, line, kind, detail, 1, self.unit, where.name)
         else:
             self._problems[key] = replace(found, count=found.count + 1)
 
@@ -124,36 +132,43 @@ class BatchBuilder:
         existing = self._documents.get(key)
         if existing is None:
             self._documents[key] = ImportedDocument(
-                key, text, doc_id, to_jsonable(dict(meta or {}))
+                key, text, doc_id, to_jsonable(dict(meta or {})), self.where(line)
             )
-            self._document_line[key] = line
             return key
         if existing.text != text:
-            first = self._document_line[key]
             self.problem(
                 "document-conflict",
-                f"document {doc_id!r} appears again with a different text (first at {self.unit} "
-                f"{first}); the annotations here are skipped",
+                f"document {doc_id!r} appears again with a different text (first at "
+                f"{self._place(existing.where)}); its annotations here cannot be placed",
                 line=line,
             )
             return None
         return key
+
+    def _place(self, where: Where | None) -> str:
+        """``where`` short (``line 3``) within the file being read, else in full."""
+        if where is None:
+            return "an earlier record"
+        if where.path == self.path and where.number is not None:
+            return f"{where.unit} {where.number}"
+        return str(where)
 
     def text_of(self, doc: str) -> str:
         return self._documents[doc].text
 
     def claim_unit(self, doc: str, annotator: str, *, line: int | None) -> bool:
         """Record that ``annotator`` answered ``doc``; False (reported) if they already had."""
-        first = self._units.get((doc, annotator), -1)
-        if first != -1:
+        first = self._unit_where.get((doc, annotator))
+        if first is not None:
             self.problem(
                 "duplicate-answer",
-                f"{annotator!r} answered this document already at {self.unit} {first}; this "
-                "answer is skipped",
+                f"{annotator!r} answered this document already (at {self._place(first)}); a "
+                "second answer cannot tell which one is meant",
                 line=line,
             )
             return False
         self._units[(doc, annotator)] = line
+        self._unit_where[(doc, annotator)] = self.where(line)
         return True
 
     # --- spans -------------------------------------------------------------------------------
@@ -190,7 +205,14 @@ class BatchBuilder:
         that UTF-16 offsets (as browsers count) are converted when that makes them agree.
         """
         if not isinstance(label, str) or not label:
-            self.problem("no-label", "span without a label; left out", line=line)
+            self.problem("no-label", "span without a label", line=line)
+            return None
+        if attrs is not None and not isinstance(attrs, Mapping):
+            self.problem(
+                "malformed-record",
+                f"span {label!r} has attributes {attrs!r}, not an object",
+                line=line,
+            )
             return None
         doc_text = self.text_of(doc)
         if (
@@ -200,7 +222,7 @@ class BatchBuilder:
         ):
             self.problem(
                 "offsets",
-                f"span {label!r} has offsets {start!r}..{end!r}, not integers; left out",
+                f"span {label!r} has offsets {start!r}..{end!r}, not integers",
                 line=line,
             )
             return None
@@ -214,7 +236,7 @@ class BatchBuilder:
                 self.problem(
                     "text-mismatch",
                     f"span {label!r} [{start}, {end}) should read {text!r} but the text there is "
-                    f"{doc_text[start:end]!r}; left out",
+                    f"{doc_text[start:end]!r}",
                     line=line,
                 )
                 return None
@@ -222,7 +244,7 @@ class BatchBuilder:
             self.problem(
                 "offsets",
                 f"span {label!r} [{start}, {end}) does not fit a text of {len(doc_text)} "
-                "characters; left out",
+                "characters",
                 line=line,
             )
             return None
@@ -231,7 +253,7 @@ class BatchBuilder:
             self.problem(
                 "unknown-layer",
                 f"layer {target_layer!r} is not in the scheme ({', '.join(self._labels)}); "
-                "its spans are left out",
+                "map its labels onto a layer with label_map",
                 line=line,
             )
             return None
@@ -271,6 +293,7 @@ class BatchBuilder:
                 start,
                 end,
                 to_jsonable(dict(attrs or {})),
+                self.where(line),
             )
         )
         return span_key
@@ -304,12 +327,12 @@ class BatchBuilder:
     ) -> None:
         """Add a relation between two spans already added (by key)."""
         if not isinstance(type, str) or not type:
-            self.problem("no-label", "relation without a type; left out", line=line)
+            self.problem("no-label", "relation without a type", line=line)
             return
         if head is None or tail is None:
             self.problem(
                 "dangling-relation",
-                f"relation {type!r} points at a span that was not imported; left out",
+                f"relation {type!r} points at a span that was not imported",
                 line=line,
             )
             return
@@ -336,7 +359,9 @@ class BatchBuilder:
             return
         self._relation_seen.add(seen)
         self._relations.append(
-            ImportedRelation(f"r{len(self._relations) + 1}", doc, annotator, type, head, tail)
+            ImportedRelation(
+                f"r{len(self._relations) + 1}", doc, annotator, type, head, tail, self.where(line)
+            )
         )
 
     # --- result ------------------------------------------------------------------------------
@@ -350,4 +375,5 @@ class BatchBuilder:
             relations=self._relations,
             problems=list(self._problems.values()),
             units=list(self._units),
+            unit_where=dict(self._unit_where),
         )

@@ -245,7 +245,7 @@ def read_docbin(
 def _read_own(
     builder: BatchBuilder, doc: Any, info: dict[str, Any], number: int, annotator: str
 ) -> None:
-    meta = dict(info.get("meta") or {})
+    meta = dict(info["meta"]) if isinstance(info.get("meta"), dict) else {}
     meta.update({k: info[k] for k in ("title", "source", "published") if k in info})
     doc_id = info.get("doc_id")
     key = builder.document(
@@ -254,14 +254,15 @@ def _read_own(
     if key is None or not builder.claim_unit(key, annotator, line=number):
         return
     keys: dict[str, str | None] = {}
-    recorded = info.get("spans") or {}
+    recorded: dict[str, Any] = info["spans"] if isinstance(info.get("spans"), dict) else {}
     for group_name, group in doc.spans.items():
-        records = list(recorded.get(group_name) or [])
-        if len(records) != len(group):
+        found = recorded.get(group_name) or []
+        records = list(found) if isinstance(found, (list, tuple)) else []  # msgpack: tuples
+        if len(records) != len(group) or not all(isinstance(r, dict) for r in records):
             builder.problem(
                 "user-data",
                 f"span group {group_name!r} has {len(group)} spans but user_data records "
-                f"{len(records)}; read the spans as tokens give them",
+                f"{len(records)} readable ones; read the spans as tokens give them",
                 line=number,
             )
             records = [{} for _ in group]
@@ -278,7 +279,15 @@ def _read_own(
                 key=span_id,
                 line=number,
             )
-    for relation in info.get("relations") or []:
+    relations = info.get("relations") or []
+    if not isinstance(relations, (list, tuple)) or not all(isinstance(r, dict) for r in relations):
+        builder.problem(
+            "malformed-record",
+            "user_data 'relations' is not a list of objects",
+            line=number,
+        )
+        relations = []
+    for relation in relations:
         builder.relation(
             key,
             annotator=annotator,

@@ -64,6 +64,8 @@ def read_label_studio(
         unit="task",
     )
     for number, task in enumerate(tasks, start=1):
+        if task.get("id") is not None:
+            builder.record_names[number] = str(task["id"])[:40]
         data = task["data"]
         text = data.get(text_field) if isinstance(data, dict) else None
         if not isinstance(text, str):
@@ -153,6 +155,14 @@ def _read_result(
     for region_id, item in regions.items():
         value = _dict(item.get("value"))
         labels = value.get("labels") or [None]
+        if not isinstance(labels, list):
+            builder.problem(
+                "malformed-record",
+                f"region {region_id!r} has labels {labels!r}, not a list",
+                line=number,
+            )
+            keys[region_id] = None
+            continue
         control = str(item.get("from_name"))
         layer = control if control in builder.scheme.layer_names else None
         for n, label in enumerate(labels):
@@ -178,6 +188,13 @@ def _read_result(
         )
     for item in relations:
         labels = item.get("labels") or []
+        if not isinstance(labels, list):
+            builder.problem(
+                "malformed-record",
+                f"relation has labels {labels!r}, not a list",
+                line=number,
+            )
+            continue
         head, tail = keys.get(str(item.get("from_id"))), keys.get(str(item.get("to_id")))
         if item.get("direction") == "left":
             head, tail = tail, head

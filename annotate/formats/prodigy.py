@@ -215,7 +215,7 @@ def _read_review(
             raise builder.malformed(line, "a 'versions' entry is not a JSON object")
         if version.get("text", row["text"]) != row["text"]:
             builder.problem(
-                "text-mismatch", "a version has another text than its task; skipped", line=line
+                "text-mismatch", "a version has another text than its task", line=line
             )
             continue
         if not _answer_ok(builder, version, line, accepted, "version"):
@@ -246,7 +246,7 @@ def _read_task(
         if not isinstance(span, dict):
             raise builder.malformed(line, "a span is not a JSON object")
         start, end = _offsets(span, tokens)
-        attrs = span.get("attrs") if isinstance(span.get("attrs"), dict) else {}
+        attrs = span.get("attrs")  # anything but an object is reported by the builder
         key = builder.span(
             doc,
             annotator=annotator,
@@ -303,6 +303,12 @@ def _offsets(span: Mapping[str, Any], tokens: list[Any]) -> tuple[Any, Any]:
     start, end = span.get("start"), span.get("end")
     if start is None or end is None:
         first, last = span.get("token_start"), span.get("token_end")
-        if isinstance(first, int) and isinstance(last, int) and 0 <= first <= last < len(tokens):
+        if (
+            isinstance(first, int)
+            and isinstance(last, int)
+            and 0 <= first <= last < len(tokens)
+            and isinstance(tokens[first], dict)
+            and isinstance(tokens[last], dict)
+        ):
             start, end = tokens[first].get("start"), tokens[last].get("end")
     return start, end

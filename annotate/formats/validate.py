@@ -1,0 +1,379 @@
+"""The checks an imported batch passes before it reaches a project: the widget's own rules.
+
+A span made in the widget has a label of its layer, attributes of the types and values the
+scheme allows, integer offsets inside the text, and, in a layer that does not nest, no overlap
+with the annotator's other spans there (``annotate.store.actions.check_overlap``). An imported
+span must meet the same rules, or one bad value in a file (``checkworthy="<script>"``,
+``hedged="very"``) would sit in the project and break every later export and agreement report.
+The checks here are pure: the caller passes what the project already holds (:class:`ProjectView`)
+and gets a :class:`Verdict` listing each refused record with where it came from.
+
+What is refused, and what leaving a record out takes with it:
+
+- a document whose text is empty, holds NUL characters, differs from the project's document of
+  the same id, or whose id or metadata the database cannot hold: with all answers on it;
+- an answer under a name no person may have (``gold`` unless a reviewer imports into it, names
+  with a colon, malformed names; see ``annotate.store.names``): with its spans and relations;
+- a span breaking a rule above; a relation whose ends are missing or were left out, lie in
+  another document or answer, or whose type does not link those layers.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..corpus import content_doc_id, text_sha256
+from ..errors import FormatError, SchemeError, StoreError
+from ..scheme import Scheme
+from ..store.names import GOLD, check_person_name
+from .batch import ImportBatch, ImportedSpan, Where
+
+MAX_LISTED = 20
+MAX_DOC_ID = 64  # the store's id columns
+MAX_PUBLISHED = 40  # the store's ``published`` column
+_MAX_DEPTH = 32
+
+Interval = tuple[int, int, str]  # start, end, label
+
+
+@dataclass(slots=True)
+class ProjectView:
+    """What the project holds that a batch must agree with.
+
+    ``texts``: text sha256 of the project's documents with the batch's ids. ``spans``: the
+    existing spans of the batch's annotators on those documents, by (doc_id, annotator, layer).
+    """
+
+    texts: dict[str, str] = field(default_factory=dict)
+    spans: dict[tuple[str, str, str], list[Interval]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """One refused record: where it is, what is wrong, and whether it is an annotator name."""
+
+    where: Where
+    detail: str
+    count: int = 1
+    name: str | None = None  # the annotator name refused, for E328
+
+    def __str__(self) -> str:
+        times = f" ({self.count} times; first shown)" if self.count > 1 else ""
+        return f"{self.where}: {self.detail}{times}"
+
+
+@dataclass(slots=True)
+class Verdict:
+    invalid: list[Invalid] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)  # document keys left out
+    units: set[tuple[str, str]] = field(default_factory=set)  # (document key, annotator)
+    spans: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
+
+    @property
+    def count(self) -> int:
+        return sum(item.count for item in self.invalid)
+
+    def error(self, path: str) -> FormatError:
+        """E328 where a name is the trouble (the fix differs), else E327 listing the records."""
+        names = [item for item in self.invalid if item.name is not None]
+        if names:
+            first = names[0]
+            others = len(names) - 1
+            return FormatError(
+                "E328",
+                where=str(first.where),
+                name=first.name,
+                detail=first.detail,
+                more=f" ({others} more record(s) name such annotators)" if others else "",
+            )
+        return FormatError("E327", path=path, count=self.count, records=listing(self.invalid))
+
+    def prune(self, batch: ImportBatch) -> ImportBatch:
+        """``batch`` without the refused records and everything that depends on them."""
+        units = [
+            unit
+            for unit in batch.units
+            if unit not in self.units and unit[0] not in self.documents
+        ]
+        kept_units = set(units)
+        spans = [
+            span
+            for span in batch.spans
+            if span.key not in self.spans and (span.doc, span.annotator) in kept_units
+        ]
+        kept_spans = {span.key for span in spans}
+        relations = [
+            relation
+            for relation in batch.relations
+            if relation.key not in self.relations
+            and relation.head in kept_spans
+            and relation.tail in kept_spans
+        ]
+        # A document whose every answer was left out is not added on its own.
+        emptied = {doc for doc, _ in batch.units} - {doc for doc, _ in units}
+        documents = [
+            doc
+            for doc in batch.documents
+            if doc.key not in self.documents and doc.key not in emptied
+        ]
+        return replace(
+            batch,
+            documents=documents,
+            spans=spans,
+            relations=relations,
+            units=units,
+            unit_where={unit: batch.unit_where[unit] for unit in units if unit in batch.unit_where},
+            problems=[problem for problem in batch.problems if not problem.invalid],
+        )
+
+
+def listing(items: Iterable[Invalid]) -> str:
+    ordered = sorted(items, key=lambda item: item.where.key())
+    lines = [f"  {item}" for item in ordered[:MAX_LISTED]]
+    if len(ordered) > MAX_LISTED:
+        rest = sum(item.count for item in ordered[MAX_LISTED:])
+        lines.append(f"  ... and {rest} more")
+    return "\n".join(lines)
+
+
+def doc_ids(batch: ImportBatch) -> dict[str, str]:
+    """The project document id of each batch document: the file's id, else the content id."""
+    return {doc.key: doc.doc_id or content_doc_id(doc.text) for doc in batch.documents}
+
+
+def check_batch(
+    batch: ImportBatch, scheme: Scheme, view: ProjectView, *, gold_ok: bool = False
+) -> Verdict:
+    """Every record of ``batch`` that a project must not take, and what depends on it.
+
+    ``gold_ok``: the caller imports into ``gold`` for a reviewer it has checked.
+    """
+    verdict = Verdict()
+    here = Where(batch.path)
+    for problem in batch.problems:  # refused by the reader already; listed, nothing to prune
+        if problem.invalid:
+            verdict.invalid.append(Invalid(problem.where, problem.detail, problem.count))
+    ids = doc_ids(batch)
+    _check_documents(batch, view, ids, verdict)
+    for unit in batch.units:
+        if unit[0] in verdict.documents:
+            continue
+        reason = _name_problem(unit[1], gold_ok=gold_ok)
+        if reason is not None:
+            verdict.units.add(unit)
+            where = batch.unit_where.get(unit, here)
+            verdict.invalid.append(Invalid(where, reason, name=unit[1]))
+    live = {
+        unit
+        for unit in batch.units
+        if unit not in verdict.units and unit[0] not in verdict.documents
+    }
+    texts = {doc.key: doc.text for doc in batch.documents}
+    accepted: dict[tuple[str, str, str], list[tuple[int, int, str, Where]]] = defaultdict(list)
+    by_key: dict[str, ImportedSpan] = {}
+    for span in batch.spans:
+        by_key[span.key] = span
+        if (span.doc, span.annotator) not in live:
+            continue  # left out with its document or answer
+        where = span.where or here
+        reason = _span_problem(span, texts.get(span.doc), scheme)
+        if reason is None and not scheme.layer(span.layer).nesting:
+            group = (ids[span.doc], span.annotator, span.layer)
+            reason = _overlap(span, view.spans.get(group, []), accepted[group])
+            if reason is None:
+                accepted[group].append((span.start, span.end, span.label, where))
+        if reason is not None:
+            verdict.spans.add(span.key)
+            verdict.invalid.append(Invalid(where, reason))
+    for relation in batch.relations:
+        if (relation.doc, relation.annotator) not in live:
+            continue
+        reason = _relation_problem(relation.type, relation.head, relation.tail, by_key, verdict)
+        if reason is None:
+            head, tail = by_key[relation.head], by_key[relation.tail]
+            if {head.doc, tail.doc} != {relation.doc} or {head.annotator, tail.annotator} != {
+                relation.annotator
+            }:
+                reason = (
+                    f"relation {relation.type!r} links spans of another document or annotator; "
+                    "left out"
+                )
+            else:
+                try:
+                    scheme.check_relation(relation.type, head.layer, tail.layer)
+                except SchemeError as exc:
+                    reason = f"relation {relation.type!r}: {_message(exc)}"
+        if reason is not None:
+            verdict.relations.add(relation.key)
+            verdict.invalid.append(Invalid(relation.where or here, reason))
+    return verdict
+
+
+def _check_documents(
+    batch: ImportBatch, view: ProjectView, ids: dict[str, str], verdict: Verdict
+) -> None:
+    seen: dict[str, str] = {}
+    for doc in batch.documents:
+        doc_id = ids[doc.key]
+        sha = text_sha256(doc.text) if isinstance(doc.text, str) else ""
+        reason = _document_problem(doc.text, doc_id, doc.meta)
+        if reason is None and seen.get(doc_id, sha) != sha:
+            reason = f"document {doc_id!r} appears twice in the file with different texts"
+        if reason is None and view.texts.get(doc_id, sha) != sha:
+            reason = (
+                f"document {doc_id!r} is already in the project with a different text, so the "
+                "file's offsets would point at the wrong words (give the file's documents their "
+                "own ids, or import into another project)"
+            )
+        seen.setdefault(doc_id, sha)
+        if reason is not None:
+            verdict.documents.add(doc.key)
+            n_spans = sum(span.doc == doc.key for span in batch.spans)
+            verdict.invalid.append(
+                Invalid(doc.where or Where(batch.path), f"{reason}; its {n_spans} span(s) with it")
+            )
+
+
+def _document_problem(text: Any, doc_id: str, meta: Any) -> str | None:
+    if not isinstance(text, str) or not text.strip():
+        return "the document's text is empty"
+    if "\x00" in text:
+        return "the document's text holds NUL characters (U+0000), which cannot be stored"
+    if not isinstance(doc_id, str) or not doc_id or len(doc_id) > MAX_DOC_ID:
+        return f"document id {str(doc_id)[:80]!r} must have 1 to {MAX_DOC_ID} characters"
+    if _has_control(doc_id) or doc_id != doc_id.strip():
+        return f"document id {doc_id!r} holds control characters or surrounding spaces"
+    bad = json_problem(meta)
+    if bad is not None:
+        return f"the document's metadata {bad}"
+    return None
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+
+
+def _name_problem(name: str, *, gold_ok: bool) -> str | None:
+    if name == GOLD:
+        if gold_ok:
+            return None
+        return (
+            "the answer is for 'gold', the reviewers' adjudicated work; import into it only "
+            "with --annotator gold --reviewer NAME"
+        )
+    try:
+        check_person_name(name)
+    except StoreError as exc:
+        return f"the annotator name {str(name)[:80]!r} cannot be used: {_reason(exc)}"
+    return None
+
+
+def _reason(exc: StoreError) -> str:
+    if exc.code == "E126":
+        return "it is reserved ('gold', or a machine's name with a colon)"
+    return str(exc.fields.get("detail", exc))
+
+
+def _span_problem(span: ImportedSpan, text: str | None, scheme: Scheme) -> str | None:
+    label = f"span {span.layer} {span.label!r}"
+    start, end = span.start, span.end
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or not isinstance(start, int)
+        or not isinstance(end, int)
+    ):
+        return f"{label} has offsets {start!r}..{end!r}, not integers"
+    if text is None or not 0 <= start < end <= len(text):
+        n_chars = len(text) if text is not None else 0
+        return f"{label} [{start}, {end}) does not fit a text of {n_chars} characters"
+    try:
+        scheme.check_label(span.layer, span.label)
+    except SchemeError as exc:
+        return f"{label}: {_message(exc)}"
+    if not isinstance(span.attrs, dict):
+        return f"{label} has attributes that are not an object"
+    try:
+        scheme.check_attrs(span.layer, span.attrs)
+    except SchemeError as exc:
+        return f"{label} [{start}, {end}): {_message(exc)}"
+    bad = json_problem(span.attrs)
+    if bad is not None:
+        return f"{label} [{start}, {end}): the attributes {bad}"
+    return None
+
+
+def _overlap(
+    span: ImportedSpan,
+    existing: list[Interval],
+    accepted: list[tuple[int, int, str, Where]],
+) -> str | None:
+    """The widget's rule for a layer that does not nest, against the project and the file."""
+    start, end = span.start, span.end
+    if (start, end, span.label) in existing:
+        return None  # the same span again: already there, nothing new
+    rule = f"layer {span.layer!r} does not allow overlapping spans of one annotator"
+    for other_start, other_end, other_label in existing:
+        if other_start < end and other_end > start:
+            return (
+                f"span {span.layer} {span.label!r} [{start}, {end}) overlaps {other_label} "
+                f"[{other_start}, {other_end}), which {span.annotator!r} already has in the "
+                f"project, and {rule}; change or delete one of them"
+            )
+    for other_start, other_end, other_label, where in accepted:
+        if other_start < end and other_end > start:
+            return (
+                f"span {span.layer} {span.label!r} [{start}, {end}) overlaps {other_label} "
+                f"[{other_start}, {other_end}) at {where}, and {rule}; keep one of them"
+            )
+    return None
+
+
+def _relation_problem(
+    type_: Any, head: str, tail: str, spans: dict[str, ImportedSpan], verdict: Verdict
+) -> str | None:
+    for side, key in (("head", head), ("tail", tail)):
+        if key not in spans:
+            return f"relation {type_!r}: its {side} span {key!r} is not in the file"
+        if key in verdict.spans:
+            return f"relation {type_!r}: its {side} span was left out (listed too)"
+    return None
+
+
+def _message(exc: SchemeError) -> str:
+    return str(exc).removeprefix(f"[{exc.code}] ")
+
+
+def json_problem(value: Any, depth: int = 0) -> str | None:
+    """Why ``value`` cannot be stored as JSON in every supported database, or None."""
+    if depth > _MAX_DEPTH:
+        return "are nested too deeply"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "hold a number JSON cannot store (NaN or infinity)"
+    if isinstance(value, str) and "\x00" in value:
+        return "hold a NUL character (U+0000), which cannot be stored"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = json_problem(key, depth + 1) or json_problem(item, depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found = json_problem(item, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def meta_text(meta: dict[str, Any], key: str, *, limit: int | None = None) -> str | None:
+    """A metadata value the store can keep in its own column: text, short enough, no NUL."""
+    value = meta.get(key)
+    if not isinstance(value, str) or (limit is not None and len(value) > limit):
+        return None
+    return value
