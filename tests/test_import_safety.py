@@ -115,6 +115,8 @@ def _hostile(fmt: str) -> list[Answer]:
                expect="already in the project with a different text"),
         Answer("NUL in the text", "v-nul", "carol", [S("a", "entity", "PERSON", 0, 14, ok=False)],
                text=TEXT.replace(" told", "\x00told"), expect="NUL"),
+        Answer("id longer than the store holds", "v" * 65, "carol",
+               [S("a", "entity", "PERSON", 0, 14, ok=False)], expect="1 to 64 characters"),
         Answer("first answer", "v-dup", "carol", [S("a", "entity", "PERSON", 0, 14)]),
         Answer("second answer", "v-dup", "carol", [S("b", "entity", "ORG", *india, ok=False)],
                expect="answered this document already"),
@@ -392,3 +394,18 @@ def test_long_lists_of_invalid_records_are_cut(tmp_path: Path) -> None:
     assert "25 invalid record(s)" in message and "... and 5 more" in message
     assert f"{path}, line 20: " in message and f"{path}, line 21: " not in message
     project.close()
+
+
+def test_metadata_the_store_cannot_hold_in_its_columns_stays_in_meta(project: Project,
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    meta = {"doc_id": "d-meta", "title": {"nested": True}, "source": 5, "published": "x" * 100}
+    path.write_text(json.dumps({"text": TEXT, "meta": meta, "_annotator_id": "carol",
+                                "spans": [{"start": 0, "end": 14, "label": "PERSON"}]}) + "\n",
+                    encoding="utf-8")
+    report = project.import_file(path, format="prodigy")
+    assert report.documents_added == 1 and report.spans_added == 1
+    document = project.document("d-meta")
+    assert (document.title, document.source, document.published) == (None, None, None)
+    assert document.meta["title"] == {"nested": True} and document.meta["published"] == "x" * 100
+    _everything_still_works(project, tmp_path / "out")

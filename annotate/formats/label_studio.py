@@ -72,9 +72,13 @@ def read_label_studio(
             raise builder.malformed(
                 number, f"data has no {text_field!r} string (pass text_field=...)"
             )
-        answers = [(a, False) for a in task.get("annotations") or []]
+        given = {name: task.get(name) or [] for name in ("annotations", "predictions")}
+        for name, value in given.items():
+            if not isinstance(value, list):
+                raise builder.malformed(number, f"{name!r} is not a list of annotations")
+        answers = [(a, False) for a in given["annotations"]]
         if predictions:
-            answers += [(p, True) for p in task.get("predictions") or []]
+            answers += [(p, True) for p in given["predictions"]]
         doc: str | None = None
         for answer, predicted in answers:
             if not isinstance(answer, dict) or not isinstance(answer.get("result", []), list):

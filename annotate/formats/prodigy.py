@@ -181,7 +181,7 @@ def _answer_ok(
     builder: BatchBuilder, task: Mapping[str, Any], line: int, accepted: set[str], what: str
 ) -> bool:
     answer = task.get("answer", "accept")
-    if answer in accepted:
+    if isinstance(answer, str) and answer in accepted:
         return True
     builder.problem(
         "skipped-answer",
