@@ -157,8 +157,9 @@ def export(
 ) -> None:
     """Export annotations as files other tools read, with a manifest of what is inside.
 
-    Only files an earlier export wrote (listed in its manifest.json, unchanged) are replaced;
-    other files in --out are left alone, and one in the way stops the export unless --force.
+    Only files an earlier export wrote (and nobody changed since) are replaced.
+
+    Other files in --out are left alone; one in the way stops the export unless --force.
 
     Example: annotate export --format parquet,spacy --annotator gold --status done --split 0.8
     """
@@ -196,9 +197,11 @@ def import_(
 ) -> None:
     """Import another tool's annotations: all of the file or nothing; again adds nothing.
 
-    Every span is checked as in the widget (labels, attributes, offsets, overlaps); a file with
-    an invalid record imports nothing unless --drop-invalid. Names in the file must be people's:
-    importing into gold takes --annotator gold --reviewer NAME.
+    Spans are checked as in the widget; a file with an invalid record imports nothing.
+
+    --drop-invalid imports the rest and lists what was left out.
+
+    Names in the file must be people's; into gold only with --annotator gold --reviewer NAME.
 
     Example: annotate import --format prodigy reviews.jsonl --label-map ORG=entity:ORG
     """
