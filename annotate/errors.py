@@ -121,6 +121,28 @@ class Errors:
         "only a reviewer writes gold, through the review widget or annotate.adjudicate."
     )
 
+    E140 = (
+        "Unit {unit!r} of document {doc_id!r} was already decided by {reviewer} ({what}, at "
+        "{at}), so your decision was not saved. Look at theirs first: it is shown now. To "
+        "overrule it, decide the unit again (in Python: resolve(..., replace=True))."
+    )
+    E141 = (
+        "Cannot undo your last change to gold on document {doc_id!r}: {who} changed the same "
+        "spans after it ({action} at {at}). Undo takes back only your own decisions while "
+        "nobody built on them; decide the unit again instead."
+    )
+    E142 = "Cannot write the decision on unit {unit!r}: {detail}."
+    E143 = (
+        "Unit {unit!r} of document {doc_id!r} changed since it was shown: {count} of the "
+        "annotators' spans it was made of are gone or changed. Nothing was written; reload the "
+        "document and decide again."
+    )
+    E144 = (
+        "Gold already holds {label} [{start}, {end}) on document {doc_id!r} (from another "
+        "decision), so unit {unit!r} cannot write it again. Reject this unit, or undo the "
+        "other decision first."
+    )
+
     # --- suggestions (E2xx) ------------------------------------------------------------------
     E201 = (
         "No spaCy pipeline found: none of {candidates} is installed. Install one, for example "
@@ -422,6 +444,11 @@ class Errors:
         "You have no spans on the version {other!r} to carry onto document {doc_id!r}. "
         "Annotate that version first, or pick the version that holds your work in the "
         "versions strip."
+    )
+    E625 = (
+        "This {widget} already works as {current!r}: a message from the page cannot change who "
+        "is working. To work as someone else, run `{call}` in the notebook (on JupyterHub, each "
+        "person logs in as themselves)."
     )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
