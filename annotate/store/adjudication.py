@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,11 +59,13 @@ def decision_rows(connection: Connection, doc_id: str | None = None) -> list[Dec
     spans: dict[tuple[str, str], list[str]] = defaultdict(list)
     for link in connection.execute(links.order_by(t.adjudicated_spans.c.span_id)):
         spans[(link.doc_id, link.unit_id)].append(link.span_id)
-    return [_record(row, spans[(row.doc_id, row.unit_id)]) for row in connection.execute(query)]
+    return [
+        _record(row._mapping, spans[(row.doc_id, row.unit_id)])
+        for row in connection.execute(query)
+    ]
 
 
-def _record(row: Any, span_ids: Iterable[str]) -> DecisionRecord:
-    m = row._mapping
+def _record(m: Mapping[str, Any], span_ids: Iterable[str]) -> DecisionRecord:
     return DecisionRecord(
         decision_id=m["decision_id"],
         doc_id=m["doc_id"],
@@ -132,7 +134,7 @@ def decide(
     if decision.carry == "chosen" and decision.chosen and written:
         _carry_links(log, scheme, doc_id=doc_id, sha=document["text_sha256"], touching=written,
                      annotators=[decision.chosen], everyone=False)
-    return _record_of(row, [span["span_id"] for span in written])
+    return _record(row, [span["span_id"] for span in written])
 
 
 def accept_agreements(
@@ -372,21 +374,3 @@ def _describe(row: dict[str, Any]) -> str:
     if row["decision"] == "picked" and row["chosen"]:
         return f"picked {row['chosen']}'s version"
     return str(row["decision"])
-
-
-def _record_of(row: dict[str, Any], span_ids: list[str]) -> DecisionRecord:
-    return DecisionRecord(
-        decision_id=row["decision_id"],
-        doc_id=row["doc_id"],
-        unit_id=row["unit_id"],
-        layer=row["layer"],
-        start=row["start"],
-        end=row["end"],
-        decision=row["decision"],
-        chosen=row["chosen"],
-        reviewer=row["reviewer"],
-        annotators=tuple(row["annotators"]),
-        doc_sha256=row["doc_sha256"],
-        decided_at=row["decided_at"],
-        span_ids=tuple(span_ids),
-    )
