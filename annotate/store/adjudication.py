@@ -60,7 +60,7 @@ def decision_rows(connection: Connection, doc_id: str | None = None) -> list[Dec
     for link in connection.execute(links.order_by(t.adjudicated_spans.c.span_id)):
         spans[(link.doc_id, link.unit_id)].append(link.span_id)
     return [
-        _record(row._mapping, spans[(row.doc_id, row.unit_id)])
+        _record(dict(row._mapping), spans[(row.doc_id, row.unit_id)])
         for row in connection.execute(query)
     ]
 
