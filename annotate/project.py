@@ -68,8 +68,14 @@ class Project:
         encoding: str = "utf-8",
         max_chars: int = DEFAULT_MAX_CHARS,
         update: bool = False,
+        raw: bool = False,
     ) -> IngestReport:
-        """Add articles from .txt/.jsonl/.csv files or folders; all of them or none."""
+        """Add articles from .txt/.jsonl/.csv files or folders; all of them or none.
+
+        Lines of a .txt file read as its title, date, source or byline are listed in the
+        report's ``notices``; ``raw=True`` keeps every character as text instead. A file with a
+        byte-order mark is read by it; ``encoding`` is for files without one.
+        """
         return ingest(
             self.store,
             paths,
@@ -78,6 +84,7 @@ class Project:
             encoding=encoding,
             max_chars=max_chars,
             update=update,
+            raw=raw,
         )
 
     def documents(self) -> list[Document]:
