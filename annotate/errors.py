@@ -490,6 +490,66 @@ class Errors:
     E701 = "Scheme file {path}: {detail}."
     E702 = "Unknown database URL {url!r}: {detail}. Use a path to a .db file or a SQLAlchemy URL."
 
+    # --- scheme files (E72x): {where} is "scheme.toml, line 12 ([[layers]] #2 'quote')" -----
+    E720 = (
+        "{where}: the layer {name!r} is defined twice (first: {first}). Give each layer its own "
+        "name, or merge the two tables."
+    )
+    E721 = (
+        "{where}: {what} {name!r} appears twice in {container}. Remove one of them (names are "
+        "compared exactly)."
+    )
+    E722 = (
+        "{where}: the relation type {name!r} is defined twice (first: {first}). Give each "
+        "relation type its own name, or remove one."
+    )
+    E723 = (
+        "{where}: the attribute {name!r} of layer {layer!r} is defined twice (first: {first}; "
+        "layer \"*\" means every layer). Remove one, or give it another name."
+    )
+    E724 = (
+        "{where}: the key {key!r} of {what} is also the key of {other}, so pressing it could not "
+        "pick both while annotating. Give one of them another key (one character)."
+    )
+    E725 = (
+        "{where}: the attribute {name!r} has the default {default!r}, which is not {expected}. "
+        "Make the default {expected}, or leave it out."
+    )
+    E726 = "{where}: {key!r} must be {expected}, got {kind} {value!r}. {hint}"
+    E727 = (
+        "{where}: the {what} {name!r} {problem}. Use {allowed}: brat, CoNLL and Prodigy "
+        "files separate fields with spaces and tabs and give ':' '|' ',' '=' '<' '>' meanings, "
+        "so other characters would corrupt exports. For example {suggestion!r}."
+    )
+    E728 = (
+        "{where}: {what} names the layer {layer!r}, which the scheme does not define (layers: "
+        "{layers}). Name one of the layers{star}, or add a [[layers]] table for it."
+    )
+    E729 = "{where}: {table} needs {key!r} ({expected}). Add it."
+    E730 = "{where}: {what} has no {items}. Give it at least one, or remove it."
+    E731 = (
+        "{where}: the attribute {name!r} has the type {type!r}; use one of {types}."
+    )
+    E732 = (
+        "{where}: the key {key!r} of {what} must be one character that is not a space (the "
+        "key pressed to pick it while annotating). Use one such as '1' or 'e', or leave it out."
+    )
+    E733 = (
+        "The scheme {origin} leaves out what the project's annotations use: {listed}. Opening the "
+        "project with it would leave those spans and relations outside the scheme, where they "
+        "cannot be checked, edited or exported as the scheme says; nothing was changed. Add them "
+        "to the scheme (or rename them in it back), or pass allow_orphans=True to open_project "
+        "to keep the annotations as they are under the new scheme."
+    )
+    E734 = (
+        "{where}: the {what} {name!r} has {n_chars} characters; the project stores at most "
+        "{limit}. Use a shorter name."
+    )
+    E735 = (
+        "{where}: the attribute {name!r} has the type {type!r}, which takes no 'values' (only "
+        "'choice' does). Remove 'values', or make the type 'choice'."
+    )
+
 
 class AnnotateError(Exception):
     """Base class of every error the package raises on purpose.
