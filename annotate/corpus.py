@@ -110,10 +110,19 @@ def _error(code: str, **fields: Any) -> Problem:
     return Problem(code, getattr(Errors, code).format(**fields))
 
 
-def _warning(code: str, *, level: Literal["warning", "notice"] = "warning", **fields: Any) -> (
-    Problem
-):
+def _warning(
+    code: str, *, level: Literal["warning", "notice"] = "warning", **fields: Any
+) -> Problem:
     return Problem(code, getattr(Warnings, code).format(**fields), level)
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    text_field: str
+    id_field: str
+    encoding: str
+    max_chars: int
+    raw: bool
 
 
 def read_corpus(
@@ -140,15 +149,6 @@ def read_corpus(
             yield path
             continue
         yield from _READERS[path.suffix.lower()](path, options)
-
-
-@dataclass(frozen=True, slots=True)
-class _Options:
-    text_field: str
-    id_field: str
-    encoding: str
-    max_chars: int
-    raw: bool
 
 
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
@@ -320,33 +320,42 @@ def _record_document(
     doc_id = _doc_id(record.get(id_key), text, path=path, line=line, field_name=id_key)
     if isinstance(doc_id, Problem):
         return doc_id
-    found: dict[str, str | None] = {}
-    for name, keys in _KNOWN_FIELDS.items():
-        found[name] = None
-        for key in keys:
-            value = record.get(key)
-            if value in (None, ""):
-                continue
-            if isinstance(value, (dict, list, bool)):
-                kind = {dict: "object", list: "array", bool: "boolean"}[type(value)]
-                return _error("E027", path=path, line=line, field=key, kind=kind)
-            found[name] = str(value)
-            used.add(key)
-            break
-    published = found["published"]
-    if published is not None and len(published) > PUBLISHED_MAX_CHARS:
-        return _error(
-            "E023",
-            path=path,
-            line=line,
-            field=next(k for k in _KNOWN_FIELDS["published"] if k in used),
-            preview=_preview(published),
-            n_chars=len(published),
-            limit=PUBLISHED_MAX_CHARS,
-        )
+    found = _known_fields(record, used, path=path, line=line)
+    if isinstance(found, Problem):
+        return found
     extra = {k: v for k, v in record.items() if k not in used}
     meta: dict[str, Any] = {"path": str(path), "line": line, **extra}
     return Document(doc_id=doc_id, text=text, meta=meta, **found)
+
+
+def _known_fields(
+    record: dict[str, Any], used: set[str], *, path: Path, line: int
+) -> dict[str, str | None] | Problem:
+    """Title, source, byline and published from the first of their keys the record has (those
+    keys are added to ``used``); the other fields stay in meta."""
+    found: dict[str, str | None] = dict.fromkeys(_KNOWN_FIELDS)
+    for name, keys in _KNOWN_FIELDS.items():
+        key = next((k for k in keys if record.get(k) not in (None, "")), None)
+        if key is None:
+            continue
+        value = record[key]
+        if isinstance(value, (dict, list, bool)):
+            kind = {dict: "object", list: "array", bool: "boolean"}[type(value)]
+            return _error("E027", path=path, line=line, field=key, kind=kind)
+        shown = str(value)
+        if name == "published" and len(shown) > PUBLISHED_MAX_CHARS:
+            return _error(
+                "E023",
+                path=path,
+                line=line,
+                field=key,
+                preview=_preview(shown),
+                n_chars=len(shown),
+                limit=PUBLISHED_MAX_CHARS,
+            )
+        found[name] = shown
+        used.add(key)
+    return found
 
 
 def _bad_record(path: Path, line: int, record: dict[str, Any]) -> Problem | None:

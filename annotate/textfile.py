@@ -124,8 +124,8 @@ class BadString:
 def bad_char(text: str) -> tuple[str, int, str] | None:
     """``(kind, index, char)`` of the first character no database or UTF-8 file can hold.
 
-    NUL: PostgreSQL refuses it in text, and it ends strings in C code downstream. Lone
-    surrogates: not characters, so they cannot be encoded.
+    NUL: PostgreSQL refuses it in text. Lone surrogates: not characters, so they cannot be
+    encoded (for the database, a file or a hash).
     """
     nul = text.find("\x00")
     surrogate = _SURROGATE.search(text)
@@ -136,12 +136,10 @@ def bad_char(text: str) -> tuple[str, int, str] | None:
     return None
 
 
-def find_bad_string(value: Any, *, where: str = "", max_depth: int = MAX_JSON_DEPTH) -> (
-    BadString | None
-):
+def find_bad_string(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> BadString | None:
     """The first string (key or value) in a parsed JSON ``value`` that cannot be stored, or a
     nesting deeper than ``max_depth``. Iterative, so a deep record cannot exhaust the stack."""
-    stack: list[tuple[str, Any, int]] = [(where, value, 0)]
+    stack: list[tuple[str, Any, int]] = [("", value, 0)]
     while stack:
         path, item, depth = stack.pop()
         if isinstance(item, str):
