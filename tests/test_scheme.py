@@ -257,3 +257,19 @@ def test_a_wider_scheme_opens_without_asking(tmp_path: Path) -> None:
     project = open_project(db, scheme=wider)
     assert "topic" in project.scheme.layer_names
     project.close()
+
+
+def test_a_stored_scheme_that_fails_the_checks_can_be_replaced(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    store = Store(db)
+    # As a project saved before the checks existed may hold it.
+    store.set_setting("scheme_toml", _replace('{ name = "MONEY"', '{ name = "MONEY AMOUNT"'))
+    store.close()
+    project = open_project(db)
+    with pytest.raises(SchemeError) as caught:
+        _ = project.scheme
+    project.close()
+    assert caught.value.code == "E727" and str(caught.value).startswith("[E727] project, line")
+    project = open_project(db, scheme=Scheme.default())
+    assert "MONEY" in project.scheme.layer("entity").label_names
+    project.close()
