@@ -50,7 +50,13 @@ def ingest(
     db: DbOption = None,
     text_field: Annotated[str, typer.Option(help="Column/field with the article text.")] = "text",
     id_field: Annotated[str, typer.Option(help="Column/field with the document id.")] = "id",
-    encoding: Annotated[str, typer.Option(help="Text encoding of the files.")] = "utf-8",
+    encoding: Annotated[
+        str,
+        typer.Option(
+            help="Text encoding of files without a byte-order mark (a UTF-8, UTF-16 or "
+            "UTF-32 mark decides by itself)."
+        ),
+    ] = "utf-8",
     max_chars: Annotated[int, typer.Option(help="Longest article accepted.")] = 500_000,
     update: Annotated[
         bool,
@@ -58,8 +64,17 @@ def ingest(
             help="Replace the text of documents whose id is known but whose text changed."
         ),
     ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            help="Keep every character of .txt files as text: read no title, date, source "
+            "or byline lines."
+        ),
+    ] = False,
 ) -> None:
     """Add articles to the project: all of them, or none if any file has a problem.
+
+    Lines of .txt files read as title, date, source or byline are listed; --raw keeps them text.
 
     Example: annotate ingest corpus/ more_articles.jsonl --text-field body
     """
@@ -71,7 +86,10 @@ def ingest(
         encoding=encoding,
         max_chars=max_chars,
         update=update,
+        raw=raw,
     )
+    for notice in report.notices:
+        typer.echo(f"note: {notice}")
     for warning in report.warnings:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
     typer.echo(f"Ingested into {project.store.url.split('///')[-1]}: {report.summary()}.")
