@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..errors import StoreError
+from ..errors import AnnotateError, StoreError
 from .redaction import redact
 
 # Inside run_write/run_read the raw errors stay raw: the retry loop needs to see busy and lost
@@ -181,11 +181,25 @@ def install_error_hook(engine: Engine, *, url: str, read_only: str | None) -> No
 
     @sa.event.listens_for(engine, "handle_error")
     def _on_error(context: sa.engine.ExceptionContext) -> BaseException | None:
-        # A pre-ping failure is SQLAlchemy's cue to reconnect; errors that are not the driver's
-        # (or SQLAlchemy's wrapping of one) are the package's own and pass unchanged.
-        if context.is_pre_ping or inside_boundary.get() or context.sqlalchemy_exception is None:
+        # A failed pre-ping is SQLAlchemy's cue to reconnect: leave it alone.
+        if context.is_pre_ping:
             return None
-        return translate(context.sqlalchemy_exception, url=url, read_only=read_only)
+        error = context.sqlalchemy_exception
+        if error is None:
+            original = context.original_exception
+            if isinstance(original, AnnotateError) or not isinstance(original, Exception):
+                return None
+            # An error raised inside the driver that is not a database error (psycopg turning
+            # a value into JSON raises TypeError), wrapped the way SQLAlchemy wraps the same
+            # error on SQLite, so that both back ends report it alike.
+            error = sa.exc.StatementError(
+                str(original), context.statement, None, original, hide_parameters=True
+            )
+            if inside_boundary.get():
+                return error
+        if inside_boundary.get():
+            return None
+        return translate(error, url=url, read_only=read_only)
 
 
 def install_value_guard(engine: Engine) -> None:
