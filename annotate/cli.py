@@ -357,9 +357,9 @@ def _coded(exc: Exception, args: list[str]) -> AnnotateError:
 
     from .store.faults import safe_detail, translate
 
-    if isinstance(exc, sa.exc.StatementError):
-        return translate(exc, url=_database_named(args))
     command = next((a for a in args if not a.startswith("-")), "")
+    if isinstance(exc, sa.exc.StatementError):
+        return translate(exc, url=_database_named(args), operation=f"`annotate {command}`")
     return AnnotateError("E705", kind=type(exc).__name__, command=command,
                          detail=safe_detail(str(exc)) if str(exc) else "no message")
 

@@ -217,3 +217,30 @@ def test_ingest_names_the_file_it_wrote(tmp_path: Path, capfd: pytest.CaptureFix
     db = tmp_path / "p.db"
     status, output = run_main(["ingest", str(CORPUS), "--db", str(db)], capfd)
     assert status == 0 and f"Ingested into {db}: 2 added" in output
+
+
+def test_warnings_and_log_records_during_a_command_have_passwords_masked(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+    import warnings
+
+    from annotate.project import Project
+
+    def chatty(*_args: object, **_kwargs: object) -> list[object]:
+        warnings.warn("retrying postgresql://ann:Url-Secret-1@db/gold", UserWarning,
+                      stacklevel=1)
+        logging.getLogger("some.library").warning("login as ann with Env-Secret-2")
+        return []
+
+    db = str(tmp_path / "p.db")
+    monkeypatch.setenv("PGPASSWORD", "Env-Secret-2")
+    monkeypatch.setattr(Project, "documents", chatty)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        status, output = run_main(["status", "--db", db], capfd)
+    assert status == 0, output
+    shown = [str(w.message) for w in warned] + [r.getMessage() for r in caplog.records]
+    assert "retrying postgresql://ann:***@db/gold" in shown and "login as ann with ***" in shown
+    assert not any("Secret" in text for text in [*shown, output, caplog.text])
