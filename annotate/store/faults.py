@@ -132,10 +132,6 @@ def translate(
         return StoreError("E120", url=redact(url), detail=safe_detail(raw))
     if _NUL in text:
         return StoreError("E127", operation=doing, column="a text value", position="")
-    if state == "22001":
-        return StoreError(
-            "E128", operation=doing, column="a value", length="too many", limit="the column's"
-        )
     return StoreError("E136", operation=doing, kind=_kind(orig, state), detail=safe_detail(raw))
 
 
@@ -177,7 +173,9 @@ def current_operation() -> str:
 
 
 def install_error_hook(engine: Engine, *, url: str, read_only: str | None) -> None:
-    """Translate errors raised outside run_write/run_read, where nothing else would."""
+    """Translate database errors raised outside run_write/run_read (opening, migrating, a
+    caller's own connection), where nothing else would; inside, wrap a driver's non-database
+    error so that the boundary sees it as SQLAlchemy's, as on SQLite."""
 
     @sa.event.listens_for(engine, "handle_error")
     def _on_error(context: sa.engine.ExceptionContext) -> BaseException | None:
