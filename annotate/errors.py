@@ -182,6 +182,56 @@ class Errors:
         "belong to models (spacy:...) and projections (projected:...). Pick a person's name; "
         "only a reviewer writes gold, through the review widget or annotate.adjudicate."
     )
+    E127 = (
+        "{operation}: {column} contains a NUL byte (\\x00){position}. PostgreSQL cannot store "
+        "one, so annotate refuses it on every database; nothing was saved. Remove the byte "
+        "(for example text.replace('\\x00', '')) and try again."
+    )
+    E128 = (
+        "{operation}: {column} is {length} characters long, more than the {limit} the database "
+        "holds. Nothing was saved; use a shorter value (ids are at most 64 characters; give "
+        "long ids a short form, for example a hash)."
+    )
+    E129 = (
+        "{operation} cannot save anything: the database {where} is read-only ({reason}). "
+        "Nothing was changed, and reading still works. To write, get write access to the file "
+        "and its folder, or work on a copy in a writable folder (--db or ANNOTATE_DB)."
+    )
+    E130 = (
+        "The disk holding the database {where} is full, so {operation} was not saved; the "
+        "database is as it was before. Free some space on that disk (or move the project to one "
+        "with room) and try again."
+    )
+    E131 = (
+        "{path} is not an annotate database ({detail}). Pass the project's database file (for "
+        "example annotate.db), or a new path where annotate should create one."
+    )
+    E132 = (
+        "{path} is a folder, not a database file. Pass a file in it instead, for example "
+        "{suggestion}."
+    )
+    E133 = (
+        "Cannot open or create the database {path}: {detail}. Pass a path in a folder you may "
+        "write to (--db or ANNOTATE_DB), or create the folder and give yourself access first."
+    )
+    E134 = (
+        "The database server refused the login for {url}: {detail}. Check the user name and "
+        "password (in --db or ANNOTATE_DB, or ~/.pgpass) and that the server lets this user "
+        "connect from here (pg_hba.conf)."
+    )
+    E135 = (
+        "The server of {url} has no database {database!r}. Create it (createdb {database}) or "
+        "correct the database name at the end of the URL (--db or ANNOTATE_DB)."
+    )
+    E136 = (
+        "The database refused {operation} ({kind}: {detail}). Nothing of this action was saved. "
+        "Run it again with --debug (or ANNOTATE_DEBUG=1) for the full traceback, and report it "
+        "if it persists."
+    )
+    E137 = (
+        "The database file {path} is damaged ({detail}); nothing was changed. Restore it from a "
+        "backup, or save what is readable with `sqlite3 {path} .recover`."
+    )
 
     E140 = (
         "Unit {unit!r} of document {doc_id!r} was already decided by {reviewer} ({what}, at "
@@ -516,6 +566,19 @@ class Errors:
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."
     E702 = "Unknown database URL {url!r}: {detail}. Use a path to a .db file or a SQLAlchemy URL."
+    E703 = (
+        "The database URL {url} needs the Python package {module!r}, which is not installed. "
+        "Install it (pip install {package}), or use what annotate supports out of the box: "
+        "postgresql://user@host/dbname, or a path to a .db file."
+    )
+    E704 = (
+        "{url!r} is neither a database URL nor a usable path: {detail}. Write a path "
+        "(annotate.db), sqlite:/// followed by the path, or postgresql://user@host/dbname."
+    )
+    E705 = (
+        "Unexpected {kind} in `annotate {command}`: {detail}. Run the command again with --debug "
+        "(or ANNOTATE_DEBUG=1) to see where it happened, and report it."
+    )
 
     # --- scheme files (E72x): {where} is "scheme.toml, line 12 ([[layers]] #2 'quote')" -----
     E720 = (

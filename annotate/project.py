@@ -33,7 +33,8 @@ def default_location(start: Path | None = None) -> str:
     ``$ANNOTATE_DB`` if set; else the nearest ``annotate.db`` in this folder or a parent (so a
     notebook in ``notebooks/`` finds the project at the top); else ``./annotate.db``.
     """
-    from_env = os.environ.get(ENV_DB)
+    # A variable set to blanks (an empty line in a .env file) counts as unset.
+    from_env = os.environ.get(ENV_DB, "").strip()
     if from_env:
         return from_env
     here = (start or Path.cwd()).resolve()
