@@ -5,10 +5,11 @@ every annotator marked identically (same label, offsets and attributes); a *disa
 group of overlapping spans that differ, with who chose what (and who marked nothing there).
 :func:`auto_accept_agreements` writes the agreements, and the relations every annotator drew
 between them, into the ``gold`` annotator; :func:`resolve` settles one disagreement by picking an
-annotator's version, writing an edited span, or rejecting the unit. Every write goes through the
-:class:`~annotate.store.Store` as the reviewer, so it is logged, attributed and undoable; each
-gold span keeps ``attrs["_adjudication"]`` saying how it was decided, by whom and from which
-annotators' spans.
+annotator's version, writing an edited span, or rejecting the unit. Each is one store action
+(:meth:`~annotate.store.Store.decide`): the decision, its gold spans and links and its event in
+one transaction, serialised per document, so reviewers working at once never lose or duplicate
+a decision, and each reviewer's undo takes back their own. Each gold span also keeps
+``attrs["_adjudication"]`` saying how it was decided, by whom and from which annotators' spans.
 
 :func:`group_units` is the pure part, also used by the agreement report to list disagreements.
 """
@@ -23,13 +24,16 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import AnnotateError
 from .scheme import MACHINE_ATTRS
+from .store import names
+from .store.adjudication import NOTE_KEY
+from .store.records import GoldSpan, UnitDecision
 
 if TYPE_CHECKING:
     from .store import Store
-    from .store.records import SpanRecord
+    from .store.records import DecisionRecord, SpanRecord
 
-GOLD = "gold"
-META_KEY = "_adjudication"
+GOLD = names.GOLD
+META_KEY = NOTE_KEY
 # Attributes that say nothing about the annotation itself, so they never make a disagreement.
 UNCOMPARED = frozenset({"note"}) | MACHINE_ATTRS
 UnitKind = Literal["agreement", "disagreement"]
@@ -323,44 +327,38 @@ def merge(store: Store, doc_id: str, annotators: Sequence[str]) -> list[Unit]:
     return units
 
 
-def _note(
-    unit: Unit, decision: str, reviewer: str, version: Version | None, chosen: str | None = None
-) -> dict[str, Any]:
-    note: dict[str, Any] = {
-        "decision": decision,
-        "by": reviewer,
-        "unit": unit.unit_id,
-        "annotators": list(unit.annotators),
-        "from": list(version.annotators) if version else [],
-        "span_ids": dict(zip(version.annotators, version.span_ids, strict=True)) if version else {},
-    }
-    if chosen is not None:
-        note["chosen"] = chosen
-    return note
-
-
-def _write(
-    store: Store,
+def _decision(
     unit: Unit,
+    decision: str,
     *,
-    reviewer: str,
-    label: str,
-    start: int,
-    end: int,
-    attrs: Mapping[str, Any],
-    note: dict[str, Any],
-    sha: str,
-) -> SpanRecord:
-    return store.add_span(
-        annotator=GOLD,
-        actor=reviewer,
-        doc_id=unit.doc_id,
+    spans: Sequence[tuple[str, int, int, Mapping[str, Any], Version | None]] = (),
+    chosen: str | None = None,
+    carry: str | None = None,
+) -> UnitDecision:
+    """The store's form of a decision: the unit, and each gold span with whose spans it was
+    taken from (``(label, start, end, attrs, version)``; version ``None``: nobody's)."""
+    return UnitDecision(
+        unit_id=unit.unit_id,
         layer=unit.layer,
-        label=label,
-        start=start,
-        end=end,
-        attrs={**attrs, META_KEY: note},
-        doc_sha256=sha,
+        start=unit.start,
+        end=unit.end,
+        decision=decision,
+        annotators=tuple(unit.annotators),
+        spans=tuple(
+            GoldSpan(
+                layer=unit.layer,
+                label=label,
+                start=start,
+                end=end,
+                attrs=dict(attrs),
+                sources=dict(zip(version.annotators, version.span_ids, strict=True))
+                if version
+                else {},
+            )
+            for label, start, end, attrs, version in spans
+        ),
+        chosen=chosen,
+        carry=carry,
     )
 
 
@@ -371,62 +369,28 @@ def auto_accept_agreements(
     disagreements still to decide.
 
     Relations that every annotator drew between agreed spans are written between the gold
-    spans too. Running it again writes nothing new: a gold span with the same layer, label and
-    offsets is taken as already accepted.
+    spans too. It is one store action: two reviewers opening the document at the same moment
+    write each agreement once, and running it again writes nothing new.
     """
     units = merge(store, doc_id, annotators)
-    sha = store.document(doc_id).text_sha256
-    existing = {
-        (s.layer, s.label, s.start, s.end): s.span_id
-        for s in store.spans(doc_id=doc_id, annotator=GOLD)
-    }
-    gold_of_unit: dict[str, str] = {}
-    unit_of_span: dict[str, str] = {}
-    for unit in units:
-        if unit.kind != "agreement":
-            continue
-        (version,) = unit.versions
-        for span_id in version.span_ids:
-            unit_of_span[span_id] = unit.unit_id
-        key = (unit.layer, version.label, version.start, version.end)
-        found = existing.get(key)
-        if found is None:
-            record = _write(
-                store,
-                unit,
-                reviewer=reviewer,
-                label=version.label,
-                start=version.start,
-                end=version.end,
-                attrs=version.attrs,
-                note=_note(unit, "agreed", reviewer, version),
-                sha=sha,
-            )
-            found = existing[key] = record.span_id
-        gold_of_unit[unit.unit_id] = found
-    _accept_agreed_relations(store, doc_id, annotators, unit_of_span, gold_of_unit, reviewer)
+    agreements = [
+        _decision(
+            unit,
+            "agreed",
+            spans=[(v.label, v.start, v.end, v.attrs, v) for v in unit.versions],
+            carry="agreed",
+        )
+        for unit in units
+        if unit.kind == "agreement"
+    ]
+    if agreements:
+        store.accept_agreements(doc_id, agreements, reviewer=reviewer)
     return [unit for unit in units if unit.kind == "disagreement"]
 
 
-def _accept_agreed_relations(
-    store: Store,
-    doc_id: str,
-    annotators: Sequence[str],
-    unit_of_span: Mapping[str, str],
-    gold_of_unit: Mapping[str, str],
-    reviewer: str,
-) -> None:
-    drawn: dict[str, set[tuple[str, str, str]]] = {name: set() for name in annotators}
-    for relation in store.relations(doc_id=doc_id, annotator=list(annotators)):
-        head = unit_of_span.get(relation.head_span_id)
-        tail = unit_of_span.get(relation.tail_span_id)
-        if head is not None and tail is not None and relation.annotator in drawn:
-            drawn[relation.annotator].add((relation.type, head, tail))
-    agreed = set.intersection(*drawn.values()) if drawn else set()
-    for type_, head, tail in sorted(agreed):
-        store.add_relation(
-            type_, gold_of_unit[head], gold_of_unit[tail], annotator=GOLD, actor=reviewer
-        )
+def decisions(store: Store, doc_id: str) -> dict[str, DecisionRecord]:
+    """unit id -> its decision, for every decided unit of the document."""
+    return {record.unit_id: record for record in store.adjudications(doc_id=doc_id)}
 
 
 def _as_choice(choice: Choice, unit: Unit) -> Pick | Reject | list[Edit]:
@@ -457,93 +421,49 @@ def resolve(
     choice: Choice,
     *,
     reviewer: str,
-    replace: bool = True,
+    replace: bool = False,
+    seen: str | None = None,
 ) -> list[SpanRecord]:
     """Settle one unit in gold and return the gold spans written.
 
     ``choice`` is an annotator's name or ``Pick(name)`` (their version(s) of the unit, with the
-    relations they drew to spans already in gold), an ``Edit(label, start, end, attrs)`` or a
-    list of them (the reviewer's own spans), or ``Reject()`` / ``"reject"`` / ``None`` (nothing).
-    With ``replace`` (the default) gold spans written for this unit before are deleted first,
-    so deciding again changes the decision instead of adding to it.
+    relations they drew to spans already in gold; someone who marked nothing there is a valid
+    pick), an ``Edit(label, start, end, attrs)`` or a list of them (the reviewer's own spans),
+    or ``Reject()`` / ``"reject"`` / ``None`` (nothing).
+
+    The decision is one store action. Deciding a unit again replaces the reviewer's own earlier
+    decision; one made by another reviewer is refused naming them (E140) unless ``replace`` is
+    true or ``seen`` is that decision's id (the reviewer was shown it and decided anyway).
     """
     if unit.doc_id != doc_id:
         raise AnnotateError("E422", unit=unit.unit_id, other=unit.doc_id, doc_id=doc_id)
     decided = _as_choice(choice, unit)
-    sha = store.document(doc_id).text_sha256
-    if replace:
-        for span in store.spans(doc_id=doc_id, annotator=GOLD, layer=unit.layer):
-            note = span.attrs.get(META_KEY)
-            if isinstance(note, dict) and note.get("unit") == unit.unit_id:
-                store.delete_span(span.span_id, annotator=GOLD, actor=reviewer)
-    written: list[SpanRecord] = []
     if isinstance(decided, Reject):
-        return written
-    if isinstance(decided, Pick):
+        decision = _decision(unit, "rejected")
+    elif isinstance(decided, Pick):
         mine = [v for v in unit.versions if decided.annotator in v.annotators]
-        for version in mine:
-            written.append(
-                _write(
-                    store,
-                    unit,
-                    reviewer=reviewer,
-                    label=version.label,
-                    start=version.start,
-                    end=version.end,
-                    attrs=version.attrs,
-                    note=_note(unit, "picked", reviewer, version, chosen=decided.annotator),
-                    sha=sha,
-                )
-            )
-        _carry_relations(store, doc_id, decided.annotator, written, reviewer)
-        return written
-    for edit in decided:
-        same = next(
-            (
-                v
-                for v in unit.versions
-                if (v.label, v.start, v.end) == (edit.label, edit.start, edit.end)
-            ),
-            None,
+        decision = _decision(
+            unit,
+            "picked",
+            spans=[(v.label, v.start, v.end, v.attrs, v) for v in mine],
+            chosen=decided.annotator,
+            carry="chosen",
         )
-        written.append(
-            _write(
-                store,
-                unit,
-                reviewer=reviewer,
-                label=edit.label,
-                start=edit.start,
-                end=edit.end,
-                attrs=edit.attrs,
-                note=_note(unit, "edited", reviewer, same),
-                sha=sha,
+    else:
+        spans = []
+        for edit in decided:
+            same = next(
+                (
+                    v
+                    for v in unit.versions
+                    if (v.label, v.start, v.end) == (edit.label, edit.start, edit.end)
+                ),
+                None,
             )
-        )
-    return written
-
-
-def _carry_relations(
-    store: Store, doc_id: str, annotator: str, written: Sequence[SpanRecord], reviewer: str
-) -> None:
-    """Link new gold spans as ``annotator`` linked their spans, where the other end is in gold."""
-    if not written:
-        return
-    gold_by_source: dict[str, str] = {}
-    for span in store.spans(doc_id=doc_id, annotator=GOLD):
-        note = span.attrs.get(META_KEY)
-        if isinstance(note, dict):
-            source = note.get("span_ids", {}).get(annotator)
-            if isinstance(source, str):
-                gold_by_source.setdefault(source, span.span_id)
-    new_sources = {
-        span.attrs[META_KEY]["span_ids"].get(annotator): span.span_id for span in written
-    }
-    for relation in store.relations(doc_id=doc_id, annotator=annotator):
-        head_new = new_sources.get(relation.head_span_id)
-        tail_new = new_sources.get(relation.tail_span_id)
-        if head_new is None and tail_new is None:
-            continue
-        head = head_new or gold_by_source.get(relation.head_span_id)
-        tail = tail_new or gold_by_source.get(relation.tail_span_id)
-        if head is not None and tail is not None:
-            store.add_relation(relation.type, head, tail, annotator=GOLD, actor=reviewer)
+            spans.append((edit.label, edit.start, edit.end, edit.attrs, same))
+        decision = _decision(unit, "edited", spans=spans)
+    record = store.decide(doc_id, decision, reviewer=reviewer, seen=seen, replace=replace)
+    if not record.span_ids:
+        return []
+    written = {s.span_id: s for s in store.spans(doc_id=doc_id, annotator=GOLD)}
+    return [written[span_id] for span_id in record.span_ids if span_id in written]

@@ -2,12 +2,19 @@
 
 Each command's docstring is its --help, with an example. The project database is `--db`, else
 $ANNOTATE_DB, else the nearest annotate.db in this folder or above.
+
+Every error reaches the user as one coded line; the traceback only with --debug (or
+ANNOTATE_DEBUG=1), and never with a database password in it.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -38,6 +45,20 @@ DbOption = Annotated[
 ]
 
 
+ENV_DEBUG = "ANNOTATE_DEBUG"
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="On an error, also show the full traceback (passwords masked). "
+        "Same as ANNOTATE_DEBUG=1.")] = False,
+) -> None:
+    # main() reads --debug itself, wherever it is on the command line; declaring it here puts
+    # it in --help and lets click accept it.
+    del debug
+
+
 def _open(db: str | None) -> Project:
     from .project import open_project
 
@@ -50,7 +71,13 @@ def ingest(
     db: DbOption = None,
     text_field: Annotated[str, typer.Option(help="Column/field with the article text.")] = "text",
     id_field: Annotated[str, typer.Option(help="Column/field with the document id.")] = "id",
-    encoding: Annotated[str, typer.Option(help="Text encoding of the files.")] = "utf-8",
+    encoding: Annotated[
+        str,
+        typer.Option(
+            help="Text encoding of files without a byte-order mark (a UTF-8, UTF-16 or "
+            "UTF-32 mark decides by itself)."
+        ),
+    ] = "utf-8",
     max_chars: Annotated[int, typer.Option(help="Longest article accepted.")] = 500_000,
     update: Annotated[
         bool,
@@ -58,8 +85,17 @@ def ingest(
             help="Replace the text of documents whose id is known but whose text changed."
         ),
     ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            help="Keep every character of .txt files as text: read no title, date, source "
+            "or byline lines."
+        ),
+    ] = False,
 ) -> None:
     """Add articles to the project: all of them, or none if any file has a problem.
+
+    Lines of .txt files read as title, date, source or byline are listed; --raw keeps them text.
 
     Example: annotate ingest corpus/ more_articles.jsonl --text-field body
     """
@@ -71,10 +107,15 @@ def ingest(
         encoding=encoding,
         max_chars=max_chars,
         update=update,
+        raw=raw,
     )
+    for notice in report.notices:
+        typer.echo(f"note: {notice}")
     for warning in report.warnings:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
-    typer.echo(f"Ingested into {project.store.url.split('///')[-1]}: {report.summary()}.")
+    from .store.engine import describe
+
+    typer.echo(f"Ingested into {describe(project.store.url)}: {report.summary()}.")
 
 
 @app.command()
@@ -319,12 +360,105 @@ def evaluate(
         typer.echo(f"Wrote {errors_out}")
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    """The `annotate` command. Errors end as one red line with their code and exit status 1."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _take_debug(args) or os.environ.get(ENV_DEBUG, "").lower() not in (
+        "", "0", "false", "no")
+    secrets = _secrets(args)
     try:
-        app()
-    except AnnotateError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise SystemExit(1) from None
+        with _masked_output(secrets):
+            app(args=(["--debug"] if debug else []) + args, prog_name="annotate")
+    except KeyboardInterrupt:
+        typer.secho("interrupted", fg="red", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:
+        _fail(exc, debug=debug, secrets=secrets, args=args)
+
+
+def _fail(exc: Exception, *, debug: bool, secrets: set[str], args: list[str]) -> None:
+    from .store.redaction import scrub
+
+    error = exc if isinstance(exc, AnnotateError) else _coded(exc, args)
+    if debug:
+        import traceback
+
+        typer.echo(scrub("".join(traceback.format_exception(exc)), secrets), err=True)
+    typer.secho(f"error: {scrub(str(error), secrets)}", fg="red", err=True)
+    raise SystemExit(1) from None
+
+
+def _coded(exc: Exception, args: list[str]) -> AnnotateError:
+    """An unexpected exception as a coded error: one from the store's translation for the
+    database layer's own errors (so no parameters are shown), E705 for anything else."""
+    import sqlalchemy as sa
+
+    from .store.faults import safe_detail, translate
+
+    command = next((a for a in args if not a.startswith("-")), "")
+    if isinstance(exc, sa.exc.StatementError):
+        return translate(exc, url=_database_named(args), operation=f"`annotate {command}`")
+    return AnnotateError("E705", kind=type(exc).__name__, command=command,
+                         detail=safe_detail(str(exc)) if str(exc) else "no message")
+
+
+def _take_debug(args: list[str]) -> bool:
+    end = args.index("--") if "--" in args else len(args)
+    found = "--debug" in args[:end]
+    args[:end] = [a for a in args[:end] if a != "--debug"]
+    return found
+
+
+def _database_named(args: list[str]) -> str:
+    for index, arg in enumerate(args):
+        if arg == "--db" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("ANNOTATE_DB", "the project database")
+
+
+def _secrets(args: list[str]) -> set[str]:
+    """Every password on the command line or in the environment, to mask wherever it shows."""
+    from .store.redaction import passwords_in
+
+    found: set[str] = set()
+    for text in (*args, os.environ.get("ANNOTATE_DB", "")):
+        found |= passwords_in(text)
+    if os.environ.get("PGPASSWORD"):
+        found.add(os.environ["PGPASSWORD"])
+    return found
+
+
+@contextmanager
+def _masked_output(secrets: set[str]) -> Iterator[None]:
+    """Mask passwords in warnings and in log records that reach the console, while a command
+    runs."""
+    import logging
+    import warnings
+
+    from .store.redaction import scrub
+
+    show = warnings.showwarning
+
+    def _show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              file: TextIO | None = None, line: str | None = None) -> None:
+        show(scrub(str(message), secrets), category, filename, lineno, file, line)
+
+    def _mask(record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(record.getMessage(), secrets), None
+        return True
+
+    handlers = [h for h in (logging.lastResort, *logging.getLogger().handlers) if h is not None]
+    warnings.showwarning = _show
+    for handler in handlers:
+        handler.addFilter(_mask)
+    try:
+        yield
+    finally:
+        warnings.showwarning = show
+        for handler in handlers:
+            handler.removeFilter(_mask)
 
 
 if __name__ == "__main__":

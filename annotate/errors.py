@@ -51,6 +51,68 @@ class Errors:
     E011 = "Nothing was ingested: {count} problem(s) in the corpus.\n{problems}"
     E012 = "{path}, line {line}: {field!r} must be a string, got {kind}."
     E013 = "{path}: no .txt, .jsonl or .csv files found in this folder."
+    E014 = (
+        "encoding={encoding!r} is not a text encoding Python knows. Pass one such as 'utf-8', "
+        "'utf-16', 'cp1252' or 'latin-1' (CLI: --encoding); files with a byte-order mark are "
+        "read by their mark whatever is passed."
+    )
+    E015 = (
+        "{path}, line {line}: {field} holds a NUL character (U+0000) at character {index}. NUL "
+        "is no part of a text and the database cannot store it (PostgreSQL refuses it); remove "
+        "it from the file (in JSON, the escape \\u0000) and ingest again."
+    )
+    E016 = (
+        "{path}, line {line}: {field} holds the escape {char}, half of a UTF-16 surrogate pair "
+        "without its other half, at character {index}. It is no character, so it cannot be "
+        "stored or written as UTF-8. Fix the escape (a pair such as \\ud83d\\ude00 is one "
+        "character) or remove it."
+    )
+    E017 = (
+        "{path}, line {line}: the record is nested more than {limit} levels deep (at {field}). "
+        "A corpus record is an object of fields; flatten or remove the nested values."
+    )
+    E018 = (
+        "{path}, line {line}: a number in the record has more digits than can be read "
+        "({detail}). Write long numbers, such as ids, as strings in quotes, or remove them."
+    )
+    E019 = (
+        "{path}, line {line}: document id {preview!r} has {n_chars:,} characters; the project "
+        "keeps ids of at most {limit}. Use a shorter id, name another field with id_field='...' "
+        "(CLI: --id-field), or leave the id out so the article's content hash is used."
+    )
+    E020 = (
+        "{path}, line {line}: the document id in {field!r} must be a string or a whole number, "
+        "got a JSON {kind} ({preview}). Write the id as a string, or name another field with "
+        "id_field='...' (CLI: --id-field)."
+    )
+    E021 = (
+        "{path}, line {line}: not valid CSV ({detail}). A field holding commas, quotes or line "
+        "breaks must be in double quotes, with quotes inside it doubled; fix the quoting there."
+    )
+    E022 = (
+        "{path}, line {line}: the row has {got} field(s) but the header names {expected} "
+        "column(s) ({columns}), so a field was split or lost. Quote fields that hold commas "
+        "(or fix the row) so every row has one field per column."
+    )
+    E023 = (
+        "{path}, line {line}: {field!r} is {preview!r}, {n_chars} characters; the project keeps "
+        "at most {limit} for the publication date. Give a date such as 2025-12-05, or rename the "
+        "field so its value is kept in the document's meta."
+    )
+    E024 = "{path}: cannot read the file ({detail}). Check that it exists and is readable."
+    E025 = (
+        "{path}: the header names the column {column!r} more than once ({columns}), so all but "
+        "one of them would be lost. Give each column its own name."
+    )
+    E026 = (
+        "{path}: holds NUL bytes in every other byte, as UTF-16 text without a byte-order mark "
+        "does. If it is text, pass encoding='utf-16-le' or 'utf-16-be' (CLI: --encoding); if not, "
+        "remove it from the corpus."
+    )
+    E027 = (
+        "{path}, line {line}: {field!r} must be text (a string or a number), got a JSON {kind}. "
+        "Give the {field} as a string, or rename the field so it is kept in the document's meta."
+    )
 
     # --- store (E1xx) ------------------------------------------------------------------------
     E101 = (
@@ -119,6 +181,78 @@ class Errors:
         "{name!r} is reserved: 'gold' is the reviewers' adjudicated work and names with a colon "
         "belong to models (spacy:...) and projections (projected:...). Pick a person's name; "
         "only a reviewer writes gold, through the review widget or annotate.adjudicate."
+    )
+    E127 = (
+        "{operation}: {column} contains a NUL byte (\\x00){position}. PostgreSQL cannot store "
+        "one, so annotate refuses it on every database; nothing was saved. Remove the byte "
+        "(for example text.replace('\\x00', '')) and try again."
+    )
+    E128 = (
+        "{operation}: {column} is {length} characters long, more than the {limit} the database "
+        "holds. Nothing was saved; use a shorter value (ids are at most 64 characters; give "
+        "long ids a short form, for example a hash)."
+    )
+    E129 = (
+        "{operation} cannot save anything: the database {where} is read-only ({reason}). "
+        "Nothing was changed, and reading still works. To write, get write access to the file "
+        "and its folder, or work on a copy in a writable folder (--db or ANNOTATE_DB)."
+    )
+    E130 = (
+        "The disk holding the database {where} is full, so {operation} was not saved; the "
+        "database is as it was before. Free some space on that disk (or move the project to one "
+        "with room) and try again."
+    )
+    E131 = (
+        "{path} is not an annotate database ({detail}). Pass the project's database file (for "
+        "example annotate.db), or a new path where annotate should create one."
+    )
+    E132 = (
+        "{path} is a folder, not a database file. Pass a file in it instead, for example "
+        "{suggestion}."
+    )
+    E133 = (
+        "Cannot open or create the database {path}: {detail}. Pass a path in a folder you may "
+        "write to (--db or ANNOTATE_DB), or create the folder and give yourself access first."
+    )
+    E134 = (
+        "The database server refused the login for {url}: {detail}. Check the user name and "
+        "password (in --db or ANNOTATE_DB, or ~/.pgpass) and that the server lets this user "
+        "connect from here (pg_hba.conf)."
+    )
+    E135 = (
+        "The server of {url} has no database {database!r}. Create it (createdb {database}) or "
+        "correct the database name at the end of the URL (--db or ANNOTATE_DB)."
+    )
+    E136 = (
+        "The database refused {operation} ({kind}: {detail}). Nothing of this action was saved. "
+        "Run it again with --debug (or ANNOTATE_DEBUG=1) for the full traceback, and report it "
+        "if it persists."
+    )
+    E137 = (
+        "The database file {path} is damaged ({detail}); nothing was changed. Restore it from a "
+        "backup, or save what is readable with `sqlite3 {path} .recover`."
+    )
+
+    E140 = (
+        "Unit {unit!r} of document {doc_id!r} was already decided by {reviewer} ({what}, at "
+        "{at}), so your decision was not saved. Look at theirs first: it is shown now. To "
+        "overrule it, decide the unit again (in Python: resolve(..., replace=True))."
+    )
+    E141 = (
+        "Cannot undo your last change to gold on document {doc_id!r}: {who} changed the same "
+        "spans after it ({action} at {at}). Undo takes back only your own decisions while "
+        "nobody built on them; decide the unit again instead."
+    )
+    E142 = "Cannot write the decision on unit {unit!r}: {detail}."
+    E143 = (
+        "Unit {unit!r} of document {doc_id!r} changed since it was shown: {count} of the "
+        "annotators' spans it was made of are gone or changed. Nothing was written; reload the "
+        "document and decide again."
+    )
+    E144 = (
+        "Gold already holds {label} [{start}, {end}) on document {doc_id!r} (from another "
+        "decision), so unit {unit!r} cannot write it again. Reject this unit, or undo the "
+        "other decision first."
     )
 
     # --- suggestions (E2xx) ------------------------------------------------------------------
@@ -451,10 +585,88 @@ class Errors:
         "Annotate that version first, or pick the version that holds your work in the "
         "versions strip."
     )
+    E625 = (
+        "This {widget} already works as {current!r}: a message from the page cannot change who "
+        "is working. To work as someone else, run `{call}` in the notebook (on JupyterHub, each "
+        "person logs in as themselves)."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."
     E702 = "Unknown database URL {url!r}: {detail}. Use a path to a .db file or a SQLAlchemy URL."
+    E703 = (
+        "The database URL {url} needs the Python package {module!r}, which is not installed. "
+        "Install it (pip install {package}), or use what annotate supports out of the box: "
+        "postgresql://user@host/dbname, or a path to a .db file."
+    )
+    E704 = (
+        "{url!r} is neither a database URL nor a usable path: {detail}. Write a path "
+        "(annotate.db), sqlite:/// followed by the path, or postgresql://user@host/dbname."
+    )
+    E705 = (
+        "Unexpected {kind} in `annotate {command}`: {detail}. Run the command again with --debug "
+        "(or ANNOTATE_DEBUG=1) to see where it happened, and report it."
+    )
+
+    # --- scheme files (E72x): {where} is "scheme.toml, line 12 ([[layers]] #2 'quote')" -----
+    E720 = (
+        "{where}: the layer {name!r} is defined twice (first: {first}). Give each layer its own "
+        "name, or merge the two tables."
+    )
+    E721 = (
+        "{where}: {what} {name!r} appears twice in {container}. Remove one of them (names are "
+        "compared exactly)."
+    )
+    E722 = (
+        "{where}: the relation type {name!r} is defined twice (first: {first}). Give each "
+        "relation type its own name, or remove one."
+    )
+    E723 = (
+        "{where}: the attribute {name!r} of layer {layer!r} is defined twice (first: {first}; "
+        "layer \"*\" means every layer). Remove one, or give it another name."
+    )
+    E724 = (
+        "{where}: the key {key!r} of {what} is also the key of {other}, so pressing it could not "
+        "pick both while annotating. Give one of them another key (one character)."
+    )
+    E725 = (
+        "{where}: the attribute {name!r} has the default {default!r}, which is not {expected}. "
+        "Make the default {expected}, or leave it out."
+    )
+    E726 = "{where}: {key!r} must be {expected}, got {kind} {value!r}. {hint}"
+    E727 = (
+        "{where}: the {what} {name!r} {problem}. Use {allowed}: brat, CoNLL and Prodigy "
+        "files separate fields with spaces and tabs and give ':' '|' ',' '=' '<' '>' meanings, "
+        "so other characters would corrupt exports. For example {suggestion!r}."
+    )
+    E728 = (
+        "{where}: {what} names the layer {layer!r}, which the scheme does not define (layers: "
+        "{layers}). Name one of the layers{star}, or add a [[layers]] table for it."
+    )
+    E729 = "{where}: {table} needs {key!r} ({expected}). Add it."
+    E730 = "{where}: {what} has no {items}. Give it at least one, or remove it."
+    E731 = (
+        "{where}: the attribute {name!r} has the type {type!r}; use one of {types}."
+    )
+    E732 = (
+        "{where}: the key {key!r} of {what} must be one character that is not a space (the "
+        "key pressed to pick it while annotating). Use one such as '1' or 'e', or leave it out."
+    )
+    E733 = (
+        "The scheme {origin} leaves out what the project's annotations use: {listed}. Opening the "
+        "project with it would leave those spans and relations outside the scheme, where they "
+        "cannot be checked, edited or exported as the scheme says; nothing was changed. Add them "
+        "to the scheme (or rename them in it back), or pass allow_orphans=True to open_project "
+        "to keep the annotations as they are under the new scheme."
+    )
+    E734 = (
+        "{where}: the {what} {name!r} has {n_chars} characters; the project stores at most "
+        "{limit}. Use a shorter name."
+    )
+    E735 = (
+        "{where}: the attribute {name!r} has the type {type!r}, which takes no 'values' (only "
+        "'choice' does). Remove 'values', or make the type 'choice'."
+    )
 
 
 class AnnotateError(Exception):
@@ -502,4 +714,22 @@ class Warnings:
     W002 = (
         "{path}, line {line}: same text as document {doc_id!r} (first seen at {first}); "
         "ingested once."
+    )
+    # Notices: a line of a .txt article read as metadata rather than text. Each is listed so a
+    # person can check it; raw=True keeps every line as text.
+    W003 = (
+        "{path}, line {line}: {shown!r} read as the publication date, not as text; raw=True "
+        "(CLI: --raw) keeps every line as text."
+    )
+    W004 = (
+        "{path}, line {line}: {shown!r} read as the title, not as text; raw=True "
+        "(CLI: --raw) keeps every line as text."
+    )
+    W005 = (
+        "{path}, line {line}: {shown!r} read as the source, not as text; raw=True "
+        "(CLI: --raw) keeps every line as text."
+    )
+    W006 = (
+        "{path}, line {line}: {shown!r} read as the byline, not as text; raw=True "
+        "(CLI: --raw) keeps every line as text."
     )

@@ -2,7 +2,7 @@
 
 The files are read once, streaming, inside one write transaction. Problems are collected over
 the whole corpus so the user sees every one at once; if any is fatal the transaction is rolled
-back and the project is left exactly as it was.
+back and the project is left exactly as it was. Every message carries its code ("[E007] ...").
 """
 
 from __future__ import annotations
@@ -30,11 +30,15 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Each line of a .txt article read as metadata (title, date, source, byline), so a person
+    # can check what was not taken as text.
+    notices: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.unchanged)} unchanged, "
-            f"{len(self.updated)} updated, {len(self.warnings)} warning(s)"
+            f"{len(self.updated)} updated, {len(self.warnings)} warning(s), "
+            f"{len(self.notices)} line(s) read as metadata"
         )
 
 
@@ -47,8 +51,13 @@ def ingest(
     encoding: str = "utf-8",
     max_chars: int = DEFAULT_MAX_CHARS,
     update: bool = False,
+    raw: bool = False,
 ) -> IngestReport:
-    """Add the articles in ``paths`` to the project; see :mod:`annotate.corpus` for formats."""
+    """Add the articles in ``paths`` to the project; see :mod:`annotate.corpus` for formats.
+
+    ``raw=True`` keeps every character of a .txt file as text (no title, date, source or byline
+    lines taken).
+    """
     paths = list(paths)
 
     def items() -> Iterable[Document | Problem]:
@@ -58,6 +67,7 @@ def ingest(
             id_field=id_field,
             encoding=encoding,
             max_chars=max_chars,
+            raw=raw,
         )
 
     return store.write(lambda connection: _ingest(connection, items, update=update))
@@ -82,14 +92,16 @@ def _ingest(
 
     for item in items():
         if isinstance(item, Problem):
-            (problems if item.fatal else report.warnings).append(item.message)
+            kept = {"error": problems, "warning": report.warnings, "notice": report.notices}
+            kept[item.level].append(str(item))
             continue
         sha = item.text_sha256
         if item.doc_id in seen:
             first_sha, first_where = seen[item.doc_id]
             if first_sha == sha:
                 report.warnings.append(
-                    Warnings.W002.format(
+                    _coded(
+                        "W002",
                         path=item.meta.get("path"),
                         line=item.meta.get("line"),
                         doc_id=item.doc_id,
@@ -98,7 +110,8 @@ def _ingest(
                 )
             else:
                 problems.append(
-                    Errors.E005.format(
+                    _coded(
+                        "E005",
                         path=item.meta.get("path"),
                         line=item.meta.get("line"),
                         doc_id=item.doc_id,
@@ -119,7 +132,7 @@ def _ingest(
                     )
                 report.updated.append(item.doc_id)
             else:
-                problems.append(Errors.E124.format(doc_id=item.doc_id, where=item.where))
+                problems.append(_coded("E124", doc_id=item.doc_id, where=item.where))
             continue
         position += 1
         batch.append(_row(item, position=position))
@@ -137,6 +150,11 @@ def _ingest(
     if batch:
         connection.execute(t.documents.insert(), batch)
     return report
+
+
+def _coded(code: str, **fields: Any) -> str:
+    template: str = getattr(Warnings if code.startswith("W") else Errors, code)
+    return f"[{code}] " + template.format(**fields)
 
 
 def _row(document: Document, *, position: int | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .corpus import DEFAULT_MAX_CHARS, Document
+from .errors import SchemeError
 from .ingest import IngestReport, ingest
 from .scheme import Scheme
 from .store import Store
@@ -32,7 +33,8 @@ def default_location(start: Path | None = None) -> str:
     ``$ANNOTATE_DB`` if set; else the nearest ``annotate.db`` in this folder or a parent (so a
     notebook in ``notebooks/`` finds the project at the top); else ``./annotate.db``.
     """
-    from_env = os.environ.get(ENV_DB)
+    # A variable set to blanks (an empty line in a .env file) counts as unset.
+    from_env = os.environ.get(ENV_DB, "").strip()
     if from_env:
         return from_env
     here = (start or Path.cwd()).resolve()
@@ -68,8 +70,14 @@ class Project:
         encoding: str = "utf-8",
         max_chars: int = DEFAULT_MAX_CHARS,
         update: bool = False,
+        raw: bool = False,
     ) -> IngestReport:
-        """Add articles from .txt/.jsonl/.csv files or folders; all of them or none."""
+        """Add articles from .txt/.jsonl/.csv files or folders; all of them or none.
+
+        Lines of a .txt file read as its title, date, source or byline are listed in the
+        report's ``notices``; ``raw=True`` keeps every character as text instead. A file with a
+        byte-order mark is read by it; ``encoding`` is for files without one.
+        """
         return ingest(
             self.store,
             paths,
@@ -78,6 +86,7 @@ class Project:
             encoding=encoding,
             max_chars=max_chars,
             update=update,
+            raw=raw,
         )
 
     def documents(self) -> list[Document]:
@@ -385,6 +394,7 @@ def open_project(
     path_or_url: str | os.PathLike[str] | None = None,
     *,
     scheme: Scheme | str | os.PathLike[str] | None = None,
+    allow_orphans: bool = False,
 ) -> Project:
     """Open (or create) a project.
 
@@ -392,11 +402,36 @@ def open_project(
     ``postgresql://user@host/dbname``; by default :func:`default_location`. ``scheme`` (a
     :class:`Scheme` or a TOML path) replaces the project's scheme; by default the project keeps
     the one it has, and a new project gets the shipped news scheme.
+
+    A scheme that leaves out layers, labels, relation types, attributes or attribute values
+    the project's annotations use is refused (E733, listing each with its count) and the
+    project keeps its scheme; ``allow_orphans=True`` takes the scheme anyway, leaving those
+    annotations in the store as they are.
     """
     location = default_location() if path_or_url is None else path_or_url
-    chosen = (
-        scheme
-        if isinstance(scheme, Scheme) or scheme is None
-        else Scheme.from_file(os.fspath(scheme))
+    if scheme is None or isinstance(scheme, Scheme):
+        chosen = scheme
+        origin = f"{scheme.name!r} (version {scheme.version})" if scheme else ""
+    else:
+        origin = os.fspath(scheme)
+        chosen = Scheme.from_file(origin)
+    store = Store(location)
+    if chosen is not None:
+        try:
+            if not allow_orphans:
+                _refuse_orphans(store, chosen, origin=origin)
+            store.set_scheme(chosen)
+        except BaseException:
+            store.close()
+            raise
+    return Project(store)
+
+
+def _refuse_orphans(store: Store, scheme: Scheme, *, origin: str) -> None:
+    orphans = scheme.orphans(
+        labels=store.labels_in_use(),
+        relation_types=store.relation_types_in_use(),
+        attributes=store.attributes_in_use(),
     )
-    return Project(Store(location, scheme=chosen))
+    if orphans:
+        raise SchemeError("E733", origin=origin, listed="; ".join(orphans))

@@ -8,14 +8,16 @@ this module is the news scheme every new project starts with.
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import SchemeError
-
-ATTRIBUTE_TYPES = ("choice", "bool", "text")
+from .scheme_check import ATTRIBUTE_TYPES as ATTRIBUTE_TYPES
+from .scheme_check import check_scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,47 @@ class Scheme:
             if attribute.type == "text" and not isinstance(value, (str, dict)):
                 raise SchemeError("E118", name=name, layer=layer, expected="text", value=value)
 
+    def orphans(
+        self,
+        *,
+        labels: Mapping[tuple[str, str], int],
+        relation_types: Mapping[str, int],
+        attributes: Mapping[tuple[str, str, str | bool | None], int],
+    ) -> list[str]:
+        """What annotations use that this scheme leaves out, each with how many use it.
+
+        The arguments are what :meth:`Store.labels_in_use`, :meth:`Store.relation_types_in_use`
+        and :meth:`Store.attributes_in_use` return. An attribute value counts as left out when
+        :meth:`check_attrs` would refuse it now (a choice no longer offered, a changed type).
+        """
+        missing_layers: Counter[str] = Counter()
+        found: list[str] = []
+        for (layer, label), n in sorted(labels.items()):
+            if layer not in self.layer_names:
+                missing_layers[layer] += n
+            elif label not in self.layer(layer).label_names:
+                found.append(f"label {label!r} of layer {layer!r} ({n} span(s))")
+        found[:0] = [f"layer {layer!r} ({n} span(s))" for layer, n in missing_layers.items()]
+        known_types = {r.name for r in self.relations}
+        found += [
+            f"relation type {type_!r} ({n} relation(s))"
+            for type_, n in sorted(relation_types.items())
+            if type_ not in known_types
+        ]
+        left_out: Counter[str] = Counter()
+        for (layer, name, value), n in attributes.items():
+            if layer not in self.layer_names or name.startswith("_") or name in MACHINE_ATTRS:
+                continue
+            if name not in self.attributes_for(layer):
+                left_out[f"attribute {name!r} of layer {layer!r}"] += n
+            elif value is not None:
+                try:
+                    self.check_attrs(layer, {name: value})
+                except SchemeError:
+                    left_out[f"value {value!r} of attribute {name!r} of layer {layer!r}"] += n
+        found += [f"{what} ({n} span(s))" for what, n in sorted(left_out.items())]
+        return found
+
     # --- (de)serialisation -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON for the widgets."""
@@ -147,14 +190,14 @@ class Scheme:
 
     @classmethod
     def from_toml(cls, text: str, *, origin: str = "<scheme>") -> Scheme:
+        """The scheme in ``text``, checked (see :mod:`annotate.scheme_check`): a SchemeError
+        naming ``origin``, the line and the table for the first problem."""
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SchemeError("E701", path=origin, detail=str(exc)) from exc
-        try:
-            return _build(raw, text)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SchemeError("E701", path=origin, detail=f"{type(exc).__name__}: {exc}") from exc
+        check_scheme(raw, text, origin)
+        return _build(raw, text)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Scheme:
@@ -175,67 +218,47 @@ MACHINE_ATTRS = frozenset({"reason", "confidence", "speaker", "claimant", "sugge
 
 
 def _build(raw: dict[str, Any], text: str) -> Scheme:
-    layers = []
-    for layer in raw["layers"]:
-        labels = tuple(
-            Label(
-                name=str(label["name"]),
-                key=str(label.get("key", "")),
-                color=str(label.get("color", "#cccccc")),
-                description=str(label.get("description", "")),
-            )
-            for label in layer["labels"]
+    """The Scheme of a checked TOML document: every name, type and reference is known good."""
+    layers = tuple(
+        Layer(
+            name=layer["name"],
+            labels=tuple(
+                Label(
+                    name=label["name"],
+                    key=label.get("key", ""),
+                    color=label.get("color", "#cccccc"),
+                    description=label.get("description", ""),
+                )
+                for label in layer["labels"]
+            ),
+            key=layer.get("key", ""),
+            style=layer.get("style", "highlight"),
+            nesting=layer.get("nesting", False),
+            description=layer.get("description", ""),
         )
-        if not labels:
-            raise ValueError(f"layer {layer['name']!r} has no labels")
-        layers.append(
-            Layer(
-                name=str(layer["name"]),
-                labels=labels,
-                key=str(layer.get("key", "")),
-                style=str(layer.get("style", "highlight")),
-                nesting=bool(layer.get("nesting", False)),
-                description=str(layer.get("description", "")),
-            )
-        )
-    names = [layer.name for layer in layers]
-    if len(set(names)) != len(names):
-        raise ValueError(f"layer names repeat: {names}")
+        for layer in raw["layers"]
+    )
     relations = tuple(
         RelationType(
-            name=str(r["name"]),
-            head=str(r["head"]),
-            tail=str(r["tail"]),
-            description=str(r.get("description", "")),
+            name=r["name"], head=r["head"], tail=r["tail"], description=r.get("description", "")
         )
         for r in raw.get("relations", [])
     )
-    for relation in relations:
-        for end in (relation.head, relation.tail):
-            if end not in names:
-                raise ValueError(f"relation {relation.name!r} names unknown layer {end!r}")
-    attributes = []
-    for a in raw.get("attributes", []):
-        if a["type"] not in ATTRIBUTE_TYPES:
-            raise ValueError(
-                f"attribute {a['name']!r} has type {a['type']!r}; use {ATTRIBUTE_TYPES}"
-            )
-        if a["layer"] != "*" and a["layer"] not in names:
-            raise ValueError(f"attribute {a['name']!r} names unknown layer {a['layer']!r}")
-        attributes.append(
-            Attribute(
-                layer=str(a["layer"]),
-                name=str(a["name"]),
-                type=str(a["type"]),
-                values=tuple(str(v) for v in a.get("values", ())),
-                default=a.get("default"),
-            )
+    attributes = tuple(
+        Attribute(
+            layer=a["layer"],
+            name=a["name"],
+            type=a["type"],
+            values=tuple(a.get("values", ())),
+            default=a.get("default"),
         )
+        for a in raw.get("attributes", [])
+    )
     return Scheme(
-        name=str(raw.get("name", "custom")),
-        version=int(raw.get("version", 1)),
-        layers=tuple(layers),
+        name=raw.get("name", "custom"),
+        version=raw.get("version", 1),
+        layers=layers,
         relations=relations,
-        attributes=tuple(attributes),
+        attributes=attributes,
         source_toml=text,
     )

@@ -98,13 +98,42 @@ class PostgresServer:
     def admin_url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
-        """A fresh, empty database on this server; returns its URL."""
+    def new_database(self, *, owner: str = "postgres") -> str:
+        """A fresh, empty database on this server; returns its URL (without a password)."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._admin(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+        return f"postgresql+psycopg://{owner}@127.0.0.1:{self.port}/{name}"
+
+    def add_password_role(self, name: str, password: str) -> None:
+        """A login role that must give its password on TCP connections (scram-sha-256), as on a
+        team's server; the session's other roles keep trust authentication."""
+        quoted = password.replace("'", "''")
+        self._admin(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{quoted}'")
+        hba = self.data / "pg_hba.conf"
+        rule = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        # pg_hba.conf is read top down and the first matching line wins.
+        hba.write_text(rule + hba.read_text())
+        self._admin("SELECT pg_reload_conf()")
+        # The server rereads the file a moment later: wait until a login without the password
+        # is refused.
+        import psycopg
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                psycopg.connect(host="127.0.0.1", port=self.port, user=name, dbname="postgres",
+                                password="", connect_timeout=5).close()
+            except psycopg.OperationalError:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"PostgreSQL did not start asking {name} for a password")
+
+    def _admin(self, sql: str) -> None:
         import sqlalchemy as sa
 
-        name = "t_" + uuid.uuid4().hex[:12]
         engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        engine.dispose()
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(sql)
+        finally:
+            engine.dispose()

@@ -109,15 +109,21 @@ def test_auto_accept_writes_agreements_and_agreed_relations_into_gold(doc: Doc) 
     assert note["from"] == PEOPLE and set(note["span_ids"]) == set(PEOPLE)
     (relation,) = doc.store.relations(doc_id=doc.doc_id, annotator=GOLD)
     assert relation.type == "said_by"
-    events = doc.store.events(annotator=GOLD)
-    assert {e.actor for e in events} == {"lead"} and len(events) == 4
+    # One action: the spans, the link, a decision per unit, one event by the reviewer.
+    [event] = doc.store.events(annotator=GOLD)
+    assert (event.actor, event.action) == ("lead", "accept_agreements")
+    decided = doc.store.adjudications(doc_id=doc.doc_id)
+    assert sorted(d.decision for d in decided) == ["agreed"] * 3
+    assert {d.reviewer for d in decided} == {"lead"}
+    assert sorted(i for d in decided for i in d.span_ids) == sorted(s.span_id for s in gold)
     # Running it again writes nothing new.
     auto_accept_agreements(doc.store, doc.doc_id, reviewer="lead", annotators=PEOPLE)
     assert len(doc.store.spans(doc_id=doc.doc_id, annotator=GOLD)) == 3
-    assert len(doc.store.events(annotator=GOLD)) == 4
-    # Every write is undoable by the reviewer.
-    doc.store.undo(doc.doc_id, annotator=GOLD, actor="lead")
-    assert doc.store.relations(doc_id=doc.doc_id, annotator=GOLD) == []
+    assert len(doc.store.events(annotator=GOLD)) == 1
+    # Agreements are not a reviewer's decision to undo: rejecting one is (resolve, replace).
+    with pytest.raises(AnnotateError) as caught:
+        doc.store.undo(doc.doc_id, annotator=GOLD, actor="lead")
+    assert caught.value.code == "E111"
 
 
 def test_resolve_by_pick_edit_and_reject(doc: Doc) -> None:
@@ -225,3 +231,49 @@ def test_group_units_is_pure_and_groups_chains() -> None:
     # "unsure" (c's default) differs from "yes"; notes and machine keys never count
     assert attrs.reason == "attributes"
     assert {v.annotators for v in attrs.versions} == {("a", "b"), ("c",)}
+
+
+def test_two_reviewers_resolving_one_unit_never_leave_both_versions(doc: Doc) -> None:
+    doc.store.add_annotator("lead2", role="reviewer")
+    units = auto_accept_agreements(doc.store, doc.doc_id, reviewer="lead", annotators=PEOPLE)
+    donbas = _by_text(units, "Donbas")
+    resolve(doc.store, doc.doc_id, donbas, "ana", reviewer="lead")
+    with pytest.raises(AnnotateError) as caught:
+        resolve(doc.store, doc.doc_id, donbas, "ben", reviewer="lead2")
+    assert caught.value.code == "E140" and "lead" in str(caught.value)
+    labels = [s.label for s in doc.store.spans(doc_id=doc.doc_id, annotator=GOLD)
+              if s.text == "Donbas"]  # fmt: skip
+    assert labels == ["GPE"]
+    # Overruling is explicit, and replaces: still one version of the unit in gold.
+    resolve(doc.store, doc.doc_id, donbas, "ben", reviewer="lead2", replace=True)
+    labels = [s.label for s in doc.store.spans(doc_id=doc.doc_id, annotator=GOLD)
+              if s.text == "Donbas"]  # fmt: skip
+    assert labels == ["LOC"]
+    [decision] = [d for d in doc.store.adjudications(doc_id=doc.doc_id)
+                  if d.unit_id == donbas.unit_id]  # fmt: skip
+    assert (decision.reviewer, decision.chosen, decision.decision) == ("lead2", "ben", "picked")
+
+
+def test_gold_cannot_hold_one_span_twice_even_bypassing_the_api(doc: Doc) -> None:
+    import sqlalchemy as sa
+
+    from annotate.store import tables
+
+    auto_accept_agreements(doc.store, doc.doc_id, reviewer="lead", annotators=PEOPLE)
+    [putin] = [s for s in doc.store.spans(doc_id=doc.doc_id, annotator=GOLD)
+               if s.text == "Vladimir Putin"]  # fmt: skip
+    row = {**putin.to_json(), "span_id": "copy", "created_at": putin.created_at,
+           "updated_at": putin.updated_at}  # fmt: skip
+    with pytest.raises(sa.exc.IntegrityError), doc.store.engine.begin() as connection:
+        connection.execute(tables.spans.insert().values(**row))
+
+
+def test_a_decision_on_spans_that_changed_since_is_refused(doc: Doc) -> None:
+    units = merge(doc.store, doc.doc_id, PEOPLE)
+    donbas = _by_text(units, "Donbas")
+    [ben_span] = [v.span_ids[0] for v in donbas.versions if v.annotators == ("ben",)]
+    doc.store.delete_span(ben_span, annotator="ben")
+    with pytest.raises(AnnotateError) as caught:
+        resolve(doc.store, doc.doc_id, donbas, "ben", reviewer="lead")
+    assert caught.value.code == "E143"
+    assert doc.store.adjudications(doc_id=doc.doc_id) == []

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
+from tests.clirun import one_error_line, run_main
 from tests.conftest import CORPUS
 
 runner = CliRunner()
@@ -168,3 +169,112 @@ def test_export_keeps_files_it_did_not_write_and_force_replaces_them(tmp_path: P
     assert result.exit_code == 0, result.output
     assert (out / "prodigy" / "annotations.jsonl").read_text() != "mine\n"
     assert (out / "spacy" / "config.cfg").read_text() == "[nlp]\n"
+
+
+def test_help_offers_debug() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "--debug" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [("sqlite:/tmp/x.db", "E704"), ("postgresq://ann@db/gold", "E702"),
+     ("mysql://ann@db/gold", "E703"), ("postgresql+psycopg2://ann@db/gold", "E703")],
+)
+def test_mistyped_database_urls_are_one_coded_line(
+    url: str, code: str, capfd: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, output = run_main(["status", "--db", url], capfd)
+    assert status == 1
+    one_error_line(output, code)
+    assert ".db file" in output or "annotate.db" in output  # says what to write instead
+    assert list(tmp_path.iterdir()) == []  # no "sqlite:" folder or file was created
+
+
+def _explode(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("boom in the middle of status")
+
+
+def _leak_parameters(*_args: object, **_kwargs: object) -> None:
+    import sqlalchemy as sa
+
+    raise sa.exc.IntegrityError(
+        "INSERT INTO documents (text) VALUES (?)", {"text": "SECRET ARTICLE TEXT"},
+        Exception("UNIQUE constraint failed: documents.doc_id"),
+    )
+
+
+def test_unexpected_errors_are_one_coded_line_and_a_traceback_only_with_debug(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotate.project import Project
+
+    db = str(tmp_path / "p.db")
+    assert run_main(["ingest", str(CORPUS), "--db", db], capfd)[0] == 0
+    monkeypatch.setattr(Project, "documents", _explode)
+    status, output = run_main(["status", "--db", db], capfd)
+    assert status == 1
+    one_error_line(output, "E705")
+    assert "RuntimeError" in output and "boom in the middle of status" in output
+    assert "--debug" in output
+
+    for args, env in ((["--debug", "status", "--db", db], None),
+                      (["status", "--db", db, "--debug"], None),
+                      (["status", "--db", db], "1")):
+        if env:
+            monkeypatch.setenv("ANNOTATE_DEBUG", env)
+        status, output = run_main(args, capfd)
+        assert status == 1
+        assert "Traceback (most recent call last)" in output and "_explode" in output
+        assert output.rstrip().splitlines()[-1].startswith("error: [E705]")
+    monkeypatch.setenv("ANNOTATE_DEBUG", "0")
+    assert "Traceback" not in run_main(["status", "--db", db], capfd)[1]
+
+
+def test_a_database_error_escaping_to_the_command_shows_no_parameters(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotate.project import Project
+
+    db = str(tmp_path / "p.db")
+    assert run_main(["ingest", str(CORPUS), "--db", db], capfd)[0] == 0
+    monkeypatch.setattr(Project, "documents", _leak_parameters)
+    status, output = run_main(["status", "--db", db], capfd)
+    assert status == 1
+    one_error_line(output, "E136")
+    assert "UNIQUE constraint failed" in output and "SECRET ARTICLE TEXT" not in output
+
+
+def test_ingest_names_the_file_it_wrote(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "p.db"
+    status, output = run_main(["ingest", str(CORPUS), "--db", str(db)], capfd)
+    assert status == 0 and f"Ingested into {db}: 2 added" in output
+
+
+def test_warnings_and_log_records_during_a_command_have_passwords_masked(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+    import warnings
+
+    from annotate.project import Project
+
+    def chatty(*_args: object, **_kwargs: object) -> list[object]:
+        warnings.warn("retrying postgresql://ann:Url-Secret-1@db/gold", UserWarning,
+                      stacklevel=1)
+        logging.getLogger("some.library").warning("login as ann with Env-Secret-2")
+        return []
+
+    db = str(tmp_path / "p.db")
+    monkeypatch.setenv("PGPASSWORD", "Env-Secret-2")
+    monkeypatch.setattr(Project, "documents", chatty)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        status, output = run_main(["status", "--db", db], capfd)
+    assert status == 0, output
+    shown = [str(w.message) for w in warned] + [r.getMessage() for r in caplog.records]
+    assert "retrying postgresql://ann:***@db/gold" in shown and "login as ann with ***" in shown
+    assert not any("Secret" in text for text in [*shown, output, caplog.text])

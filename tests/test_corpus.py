@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotate.corpus import Document, Problem, parse_txt_article, read_corpus
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED
 
 
 def _read(*paths: Path, **options: object) -> tuple[list[Document], list[Problem]]:
@@ -22,7 +22,19 @@ def _read(*paths: Path, **options: object) -> tuple[list[Document], list[Problem
 def test_seed_with_date_prefix_and_trailer() -> None:
     path = CORPUS / "000_c96a03224ae27d3d.txt"
     (document,), problems = _read(path)
-    assert problems == []
+    # Each line read as metadata is a notice naming its line, and nothing else is said.
+    assert [(p.code, p.level) for p in problems] == [
+        ("W003", "notice"),
+        ("W005", "notice"),
+        ("W006", "notice"),
+    ]
+    assert [p.message.split(":")[0] for p in problems] == [
+        f"{path}, line 1",
+        f"{path}, line 67",
+        f"{path}, line 69",
+    ]
+    assert "'date 2025-12-05'" in problems[0].message
+    assert "'Source: BBC'" in problems[1].message and "'--Agencies'" in problems[2].message
     assert document.published == "2025-12-05"
     assert document.text.startswith("President Vladimir Putin has warned again")
     assert document.source == "BBC"
@@ -38,7 +50,8 @@ def test_seed_with_date_prefix_and_trailer() -> None:
 
 def test_seed_with_headline() -> None:
     path = CORPUS / "001_b2d94b789626c3bb.txt"
-    (document,), _ = _read(path)
+    (document,), (notice,) = _read(path)
+    assert notice.code == "W004" and notice.message.startswith(f"{path}, line 1: 'Putin says")
     assert (
         document.title
         == "Putin says Russia will take Donbas by force or Ukraine’s troops will withdraw"
@@ -180,3 +193,125 @@ def test_hostile_markup_is_kept_verbatim(tmp_path: Path, name: str) -> None:
     path.write_text(json.dumps({"text": text}) if name.endswith("jsonl") else text)
     (document,), _ = _read(path)
     assert document.text == text
+
+
+# --- .txt metadata: taken only where it reads as metadata, and always said -------------------
+
+SEED_DOCUMENTS = {
+    # file name -> (doc_id, title, published, source, byline): as the seeds were always read.
+    "000_c96a03224ae27d3d.txt": ("384a15b6b5dbf696", None, "2025-12-05", "BBC", "Agencies"),
+    "001_b2d94b789626c3bb.txt": (
+        "6e2f5a79d01a0de2",
+        "Putin says Russia will take Donbas by force or Ukraine’s troops will withdraw",
+        None,
+        None,
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("folder", [CORPUS, SHARED / "seeds"], ids=["corpus", "seeds"])
+def test_seeds_keep_their_ids_titles_dates_and_sources(folder: Path) -> None:
+    documents, problems = _read(folder)
+    assert not any(p.fatal for p in problems)
+    found = {
+        Path(d.meta["path"]).name: (d.doc_id, d.title, d.published, d.source, d.byline)
+        for d in documents
+    }
+    assert found == SEED_DOCUMENTS
+    assert [p.code for p in problems] == ["W003", "W005", "W006", "W004"]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "Date 2024-05-01 was when the bridge first closed.\n\nIt has not reopened.",
+        "date 2025-13-45 President Putin spoke on Monday.",  # no such day
+        "The bridge closed.\n\nSource: a senior official, who said…",
+        "The bridge closed, a spokesman said.\n\n-- and that, officials said…",
+        "The bridge closed.\nSource: the ministry said the repairs would take weeks",
+        # An unpunctuated lede of 20 words: longer than a headline.
+        "The council voted on Tuesday night to close the old bridge after engineers found "
+        "cracks in two of its piers\n\n"
+        "Repairs would have cost more than a new bridge.",
+        # A file that punctuates nothing: an unpunctuated first line says nothing there.
+        "Council closes the old bridge\n\nEngineers found cracks in two piers last month\n\n"
+        "A new bridge will be built",
+        "the bridge closed on Monday\n\nIt had stood for a century.",  # lower case: no headline
+    ],
+    ids=[
+        "sentence-about-a-date",
+        "impossible-date",
+        "source-sentence",
+        "dash-sentence",
+        "source-clause",
+        "long-unpunctuated-lede",
+        "unpunctuated-file",
+        "lower-case-first-line",
+    ],
+)
+def test_lines_that_only_look_like_metadata_stay_text(tmp_path: Path, article: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(article, encoding="utf-8")
+    (document,), problems = _read(path)
+    assert problems == []
+    assert document.text == article.strip()
+    assert (document.title, document.published, document.source, document.byline) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_lines_that_read_as_metadata_are_taken_and_listed(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Date: 2024-05-01\n\nCouncil closes the old bridge for good\n\n"
+        "Engineers found cracks in two piers.\nThe bridge had stood for a century.\n\n"
+        "Source: Ministry of Transport\n-- Jane Smith\n",
+        encoding="utf-8",
+    )
+    (document,), problems = _read(path)
+    assert document.published == "2024-05-01"
+    assert document.title == "Council closes the old bridge for good"
+    assert (document.source, document.byline) == ("Ministry of Transport", "Jane Smith")
+    assert document.text == (
+        "Engineers found cracks in two piers.\nThe bridge had stood for a century."
+    )
+    assert document.meta["line"] == 5
+    assert [(p.code, p.message.split(":")[0]) for p in problems] == [
+        ("W003", f"{path}, line 1"),
+        ("W004", f"{path}, line 3"),
+        ("W005", f"{path}, line 8"),
+        ("W006", f"{path}, line 9"),
+    ]
+
+
+def test_a_headline_ending_in_a_quotation_is_a_title() -> None:
+    document = parse_txt_article("Merz: ‘They are playing games’\n\nThe chancellor spoke.")
+    assert document.title == "Merz: ‘They are playing games’"
+
+
+def test_a_file_of_only_metadata_keeps_every_line_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("date 2025-12-05\nSource: BBC\n", encoding="utf-8")
+    (document,), problems = _read(path)
+    assert problems == [] and document.text == "date 2025-12-05\nSource: BBC"
+    assert document.published is None and document.source is None
+
+
+@pytest.mark.parametrize("name", sorted(SEED_DOCUMENTS))
+def test_raw_keeps_every_character_as_text(name: str) -> None:
+    path = CORPUS / name
+    (document,), problems = _read(path, raw=True)
+    assert problems == []
+    assert document.text == path.read_text(encoding="utf-8")
+    assert (document.title, document.published, document.source, document.byline) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert document.meta["offset_in_file"] == 0 and document.meta["line"] == 1
+    assert parse_txt_article(document.text, raw=True).text == document.text

@@ -227,7 +227,7 @@ def test_undo_redo_every_kind_of_action(seeded: Store) -> None:
     assert kinds.count("undo") == 4 and kinds.count("redo") == 3
 
 
-def test_gold_undo_is_shared_by_reviewers(seeded: Store) -> None:
+def test_each_reviewer_undoes_only_their_own_gold_changes(seeded: Store) -> None:
     doc_id, _, _ = _doc(seeded)
     seeded.add_annotator("lead", role="reviewer")
     seeded.add_annotator("lead2", role="reviewer")
@@ -236,9 +236,19 @@ def test_gold_undo_is_shared_by_reviewers(seeded: Store) -> None:
     )
     seeded.update_span(gold.span_id, annotator="gold", actor="lead", label="PERSON")
     seeded.update_span(gold.span_id, annotator="gold", actor="lead2", label="GPE")
-    seeded.undo(doc_id, annotator="gold", actor="lead")  # the last action on gold: lead2's
+    # lead's last change is under lead2's: lead's undo is refused, naming lead2.
+    with pytest.raises(StoreError) as caught:
+        seeded.undo(doc_id, annotator="gold", actor="lead")
+    assert caught.value.code == "E141" and "lead2" in str(caught.value)
+    assert seeded.spans(annotator="gold")[0].label == "GPE"
+    assert seeded.can_undo(doc_id, annotator="gold", actor="lead2") == (True, False)
+    seeded.undo(doc_id, annotator="gold", actor="lead2")  # lead2's own
     assert seeded.spans(annotator="gold")[0].label == "PERSON"
-    assert [e.actor for e in seeded.events(annotator="gold")] == ["lead", "lead", "lead2", "lead"]
+    seeded.undo(doc_id, annotator="gold", actor="lead")  # now lead's own is on top again
+    assert seeded.spans(annotator="gold")[0].label == "ORG"
+    assert [e.actor for e in seeded.events(annotator="gold")] == [
+        "lead", "lead", "lead2", "lead2", "lead"
+    ]
 
 
 def test_undo_refuses_to_overwrite_a_change_it_did_not_log(seeded: Store) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import FormatError
+from ..textfile import MAX_JSON_DEPTH, describe_char, find_bad_string, line_at
 
 
 def to_jsonable(value: Any) -> Any:
@@ -77,18 +80,59 @@ def lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
+def parse_json(text: str, *, path: Path, line: int = 1) -> Any:
+    """``json.loads(text)`` for a file's text (or one line of it, starting at ``line``), with
+    every failure a FormatError naming the file and line, never a bare exception.
+
+    Besides malformed JSON: numbers longer than Python reads (4,300 digits), nesting deeper than
+    its parser goes or than :data:`~annotate.textfile.MAX_JSON_DEPTH`, and strings no database
+    or UTF-8 file can hold (NUL, and the lone surrogates an escape such as ``\\ud800`` makes).
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            "E306", path=str(path), line=line + exc.lineno - 1, detail=exc.msg
+        ) from exc
+    except RecursionError:
+        detail = f"nested more than {MAX_JSON_DEPTH} levels deep"
+        raise FormatError("E306", path=str(path), line=line, detail=detail) from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        longest = sys.get_int_max_str_digits()
+        digits = re.search(rf"\d{{{longest + 1},}}", text)
+        at = line + (line_at(text, digits.start()) - 1 if digits else 0)
+        detail = str(exc).split(";")[0] + "; write long numbers as strings"
+        raise FormatError("E306", path=str(path), line=at, detail=detail) from None
+    bad = find_bad_string(value)
+    if bad is not None:
+        field = f"the key {bad.shown!r}" if bad.in_key else repr(bad.shown)
+        if bad.kind == "depth":
+            detail = f"{field} is nested more than {MAX_JSON_DEPTH} levels deep; flatten it"
+        elif bad.kind == "nul":
+            detail = (
+                f"{field} holds a NUL character (U+0000) at character {bad.index}, which the "
+                "database cannot store; remove it"
+            )
+        else:
+            detail = (
+                f"{field} holds {describe_char(bad.char)} at character {bad.index}, half of a "
+                "surrogate pair without its other half: no character, so it cannot be stored "
+                "or written as UTF-8; fix the escape or remove it"
+            )
+        raise FormatError("E308", path=str(path), where=f"line {line}", detail=detail)
+    return value
+
+
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, record)`` for each non-blank line; malformed lines raise FormatError.
 
     Callers collect everything before building a batch, so a bad line anywhere means no batch.
     """
     for number, line in enumerate(lines(read_text(path)), start=1):
-        if not line.strip():
+        # JSON's own white space only: a line holding U+2028 is not blank, and not JSON.
+        if not line.strip(" \t\r\n"):
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError("E306", path=str(path), line=number, detail=exc.msg) from exc
+        record = parse_json(line, path=path, line=number)
         if not isinstance(record, dict):
             raise FormatError(
                 "E308",

@@ -32,6 +32,18 @@ def new_id() -> str:
 # --- checks -------------------------------------------------------------------------------------
 
 
+def insert_for(connection: Connection) -> Any:
+    """The back end's INSERT construct, which takes ``ON CONFLICT`` clauses (SQLite and
+    PostgreSQL both have them)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
 def annotator_row(connection: Connection, name: str) -> dict[str, Any] | None:
     row = connection.execute(sa.select(t.annotators).where(t.annotators.c.name == name)).first()
     return dict(row._mapping) if row else None
@@ -55,8 +67,15 @@ def ensure_annotator(
     else:
         names.check_person_name(name)
     row = {"name": name, "kind": kind, "role": role, "created_at": t.utcnow()}
-    connection.execute(t.annotators.insert().values(**row))
-    return row
+    # Two processes may register the same name at once (two reviewers' first gold write):
+    # the second insert must not fail, and both go on with the row that is there.
+    connection.execute(
+        insert_for(connection)(t.annotators).values(**row).on_conflict_do_nothing(
+            index_elements=["name"]
+        )
+    )
+    found = annotator_row(connection, name)
+    return found if found is not None else row
 
 
 def check_may_write(connection: Connection, *, annotator: str, actor: str) -> None:

@@ -53,9 +53,26 @@ def _events_by_document_index(connection: Connection) -> None:
     connection.execute(sa.text("CREATE INDEX ix_events_doc_at ON events (doc_id, at)"))
 
 
+def _adjudication_in_the_store(connection: Connection) -> None:
+    # Reviewers' decisions become rows with a key per unit, and gold can hold a span only once;
+    # what earlier versions kept beside gold (decision notes on gold spans, rejections in
+    # "review:<doc>" settings) is carried into the new tables. See adjudication_migration.py.
+    from .adjudication_migration import move_adjudication_into_tables
+
+    t.metadata.create_all(connection, tables=[t.adjudications, t.adjudicated_spans])
+    move_adjudication_into_tables(connection)
+    connection.execute(
+        sa.text(
+            'CREATE UNIQUE INDEX ux_gold_spans ON spans (doc_id, layer, label, "start", "end", '
+            "doc_sha256) WHERE annotator = 'gold'"
+        )
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "index events by document and time", _events_by_document_index),
+    Migration(3, "adjudication decisions in their own tables", _adjudication_in_the_store),
 )
 LATEST = MIGRATIONS[-1].version
 

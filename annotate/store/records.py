@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -67,6 +68,58 @@ class EventRecord:
     action: str
     payload: dict[str, Any]
     undoes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpan:
+    """A span a decision writes into gold, and the annotators' spans it was taken from."""
+
+    layer: str
+    label: str
+    start: int
+    end: int
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # annotator -> their span id
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDecision:
+    """What a reviewer decided about one unit of adjudication, as the store writes it.
+
+    ``decision`` is ``agreed`` (everyone marked it alike), ``picked`` (``chosen``'s version,
+    possibly nothing), ``edited`` (the reviewer's own spans) or ``rejected`` (nothing).
+    ``carry`` says whose links between annotators' spans follow the gold spans: the chosen
+    annotator's for a pick, and for agreements the links every merged annotator drew.
+    """
+
+    unit_id: str
+    layer: str
+    start: int
+    end: int
+    decision: str
+    annotators: tuple[str, ...]
+    spans: tuple[GoldSpan, ...] = ()
+    chosen: str | None = None
+    carry: str | None = None  # None | "chosen" | "agreed"
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """A decision as the store holds it, with the gold spans it wrote."""
+
+    decision_id: str
+    doc_id: str
+    unit_id: str
+    layer: str
+    start: int
+    end: int
+    decision: str
+    chosen: str | None
+    reviewer: str
+    annotators: tuple[str, ...]
+    doc_sha256: str
+    decided_at: dt.datetime
+    span_ids: tuple[str, ...] = ()
 
 
 def from_row(cls: Any, row: Any) -> Any:

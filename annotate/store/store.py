@@ -17,12 +17,21 @@ from ..corpus import Document
 from ..errors import StoreError
 from ..scheme import Scheme
 from ..suggest.types import DocSuggestions
-from . import actions
+from . import actions, adjudication
 from . import tables as t
 from .changes import ChangeLog
 from .engine import create_engine, normalise_url, redact, run_read, run_write
 from .migrations import migrate
-from .records import EventRecord, RelationRecord, SpanRecord, StatusRecord, from_row
+from .names import GOLD, check_person_name
+from .records import (
+    DecisionRecord,
+    EventRecord,
+    RelationRecord,
+    SpanRecord,
+    StatusRecord,
+    UnitDecision,
+    from_row,
+)
 
 T = TypeVar("T")
 
@@ -37,6 +46,7 @@ UNDOABLE = frozenset(
         "reject_suggestion",
         "accept_all",
         "set_status",
+        "decide",
     }
 )
 
@@ -85,12 +95,20 @@ class Store:
         doc_id: str | None,
         body: Callable[[ChangeLog], T],
         doc_of: Callable[[T], str | None] | None = None,
+        lock: str | None = None,
     ) -> T:
-        """One user action: permission check, the change, and its event, in one transaction."""
+        """One user action: permission check, the change, and its event, in one transaction.
+
+        Writes to gold first take the document's gold lock (``lock`` names the document when
+        ``doc_id`` does not), so reviewers working at once see each other's changes.
+        """
         who = actor or annotator
+        locked = doc_id if doc_id is not None else lock
 
         def work(connection: Connection) -> T:
             actions.check_may_write(connection, annotator=annotator, actor=who)
+            if annotator == GOLD and locked is not None:
+                adjudication.lock_document(connection, locked)
             log = ChangeLog(connection)
             result = body(log)
             if log.items:
@@ -118,9 +136,14 @@ class Store:
         return self.read(work)
 
     def set_setting(self, key: str, value: Any) -> None:
+        """Set one project setting; concurrent writers of one key leave the last value (one
+        upsert statement, so two first writes cannot collide on the key)."""
+
         def work(connection: Connection) -> None:
-            connection.execute(t.settings.delete().where(t.settings.c.key == key))
-            connection.execute(t.settings.insert().values(key=key, value=value))
+            insert = actions.insert_for(connection)(t.settings).values(key=key, value=value)
+            connection.execute(
+                insert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+            )
 
         self.write(work)
 
@@ -137,7 +160,13 @@ class Store:
 
     # --- annotators ------------------------------------------------------------------------
     def add_annotator(self, name: str, *, kind: str = "human", role: str = "annotator") -> None:
-        """Register an annotator; ``role="reviewer"`` may write the adjudicated ``gold``."""
+        """Register an annotator; ``role="reviewer"`` may write the adjudicated ``gold``.
+
+        A person's name is checked even when it is registered already, so no role can be
+        given to ``gold`` or to a machine annotator through this door.
+        """
+        if kind == "human":
+            check_person_name(name)
 
         def work(connection: Connection) -> None:
             row = actions.ensure_annotator(connection, name, kind=kind, role=role)
@@ -291,6 +320,7 @@ class Store:
                 doc_sha256=doc_sha256,
             ),
             doc_of=lambda row: row["doc_id"],
+            lock=self._gold_document(annotator, span_id=span_id),
         )
         return SpanRecord(**row)
 
@@ -304,6 +334,7 @@ class Store:
                 log, annotator=annotator, actor=actor or annotator, span_id=span_id
             ),
             doc_of=lambda row: row["doc_id"],
+            lock=self._gold_document(annotator, span_id=span_id),
         )
 
     def add_relation(
@@ -331,6 +362,7 @@ class Store:
                 tail_span_id=tail_span_id,
             ),
             doc_of=lambda row: row["doc_id"],
+            lock=self._gold_document(annotator, span_id=head_span_id),
         )
         return RelationRecord(**row)
 
@@ -346,6 +378,7 @@ class Store:
                 log, annotator=annotator, actor=actor or annotator, relation_id=relation_id
             ),
             doc_of=lambda row: row["doc_id"],
+            lock=self._gold_document(annotator, relation_id=relation_id),
         )
 
     def accept_suggestion(
@@ -485,17 +518,26 @@ class Store:
         """Repeat the last undone action, if nothing was done since."""
         return self._replay(doc_id, annotator=annotator, actor=actor, redo=True)
 
-    def can_undo(self, doc_id: str, *, annotator: str) -> tuple[bool, bool]:
-        """(something to undo, something to redo)."""
-        done, undone = self.read(lambda c: _undo_stacks(c, annotator=annotator, doc_id=doc_id))
+    def can_undo(
+        self, doc_id: str, *, annotator: str, actor: str | None = None
+    ) -> tuple[bool, bool]:
+        """(something to undo, something to redo) for the annotator; on gold, for the
+        reviewer ``actor`` (each reviewer undoes their own gold changes only)."""
+        by = (actor or annotator) if annotator == GOLD else None
+        done, undone = self.read(
+            lambda c: _undo_stacks(c, annotator=annotator, doc_id=doc_id, actor=by)
+        )
         return bool(done), bool(undone)
 
     def _replay(self, doc_id: str, *, annotator: str, actor: str | None, redo: bool) -> EventRecord:
         who = actor or annotator
+        by = who if annotator == GOLD else None
 
         def work(connection: Connection) -> EventRecord:
             actions.check_may_write(connection, annotator=annotator, actor=who)
-            done, undone = _undo_stacks(connection, annotator=annotator, doc_id=doc_id)
+            if annotator == GOLD:
+                adjudication.lock_document(connection, doc_id)
+            done, undone = _undo_stacks(connection, annotator=annotator, doc_id=doc_id, actor=by)
             stack = undone if redo else done
             if not stack:
                 raise StoreError("E112" if redo else "E111", annotator=annotator, doc_id=doc_id)
@@ -504,7 +546,12 @@ class Store:
                 sa.select(t.events.c.payload).where(t.events.c.event_id == target)
             ).scalar_one()
             log = ChangeLog(connection)
-            log.replay(original["changes"], reverse=not redo)
+            try:
+                log.replay(original["changes"], reverse=not redo)
+            except StoreError as exc:
+                if exc.code != "E113" or by is None:
+                    raise
+                raise _changed_by_another(connection, doc_id, target, who) from exc
             event_id = _record_event(
                 connection,
                 annotator=annotator,
@@ -520,6 +567,74 @@ class Store:
             return from_row(EventRecord, row)  # type: ignore[no-any-return]
 
         return self.write(work)
+
+    # --- adjudication ------------------------------------------------------------------------
+    def decide(
+        self,
+        doc_id: str,
+        decision: UnitDecision,
+        *,
+        reviewer: str,
+        seen: str | None = None,
+        replace: bool = False,
+    ) -> DecisionRecord:
+        """Write a reviewer's decision on one unit into gold: one transaction, one event.
+
+        A unit has one decision at most. Deciding it again replaces the decision if it is the
+        reviewer's own, if ``seen`` is the id of the decision the reviewer was shown, or with
+        ``replace``; a decision someone else made meanwhile is refused naming them (E140).
+        """
+        return self._action(
+            "decide",
+            annotator=GOLD,
+            actor=reviewer,
+            doc_id=doc_id,
+            body=lambda log: adjudication.decide(
+                log, self.scheme, doc_id=doc_id, decision=decision, reviewer=reviewer,
+                seen=seen, replace=replace,
+            ),
+        )
+
+    def accept_agreements(
+        self, doc_id: str, agreements: Sequence[UnitDecision], *, reviewer: str
+    ) -> list[SpanRecord]:
+        """Write the agreements not yet in gold, and the links every annotator drew between
+        agreed spans, in one transaction; return the gold spans written (none when they are
+        all there already, as when two reviewers open the document at once)."""
+        rows = self._action(
+            "accept_agreements",
+            annotator=GOLD,
+            actor=reviewer,
+            doc_id=doc_id,
+            body=lambda log: adjudication.accept_agreements(
+                log, self.scheme, doc_id=doc_id, agreements=agreements, reviewer=reviewer
+            ),
+        )
+        return [SpanRecord(**row) for row in rows]
+
+    def adjudications(self, *, doc_id: str | None = None) -> list[DecisionRecord]:
+        """Every decision on the document (or project), with the gold spans each wrote."""
+        return self.read(lambda connection: adjudication.decision_rows(connection, doc_id))
+
+    def _gold_document(
+        self, annotator: str, *, span_id: str | None = None, relation_id: str | None = None
+    ) -> str | None:
+        """The document a gold change touches, for its gold lock (``None`` for others' work,
+        and for ids that do not exist: the action then refuses them itself)."""
+        if annotator != GOLD:
+            return None
+
+        def work(connection: Connection) -> str | None:
+            if span_id is not None:
+                query = sa.select(t.spans.c.doc_id).where(t.spans.c.span_id == span_id)
+            else:
+                query = sa.select(t.relations.c.doc_id).where(
+                    t.relations.c.relation_id == relation_id
+                )
+            found = connection.execute(query).scalar()
+            return None if found is None else str(found)
+
+        return self.read(work)
 
     # --- model suggestions -----------------------------------------------------------------
     def suggested_docs(self, suggester: str) -> set[tuple[str, str]]:
@@ -741,6 +856,50 @@ class Store:
 
         return self.read(work)
 
+    # What the annotations use (every annotator's, suggestions too), so that a new scheme can
+    # be checked for labels, relation types and attributes it would leave out.
+    def labels_in_use(self) -> dict[tuple[str, str], int]:
+        """(layer, label) -> the number of spans with that label."""
+
+        def work(connection: Connection) -> dict[tuple[str, str], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.label, sa.func.count()).group_by(s.layer, s.label)
+            return {(layer, label): int(n) for layer, label, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def relation_types_in_use(self) -> dict[str, int]:
+        """Relation type -> the number of relations of that type."""
+
+        def work(connection: Connection) -> dict[str, int]:
+            r = t.relations.c
+            query = sa.select(r.type, sa.func.count()).group_by(r.type)
+            return {type_: int(n) for type_, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def attributes_in_use(self) -> dict[tuple[str, str, str | bool | None], int]:
+        """(layer, attribute, value) -> the number of spans with it. ``value`` is the value
+        where it is a string or a boolean (what choice and bool attributes hold), else None.
+
+        Attributes are JSON, which no portable GROUP BY reaches into, so the spans that have
+        any are read and counted here.
+        """
+
+        def work(connection: Connection) -> dict[tuple[str, str, str | bool | None], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.attrs).where(sa.cast(s.attrs, sa.Text) != "{}")
+            counts: dict[tuple[str, str, str | bool | None], int] = {}
+            for layer, attrs in connection.execute(query):
+                for name, value in (attrs or {}).items():
+                    if value is None:
+                        continue
+                    kept = value if isinstance(value, (str, bool)) else None
+                    counts[(layer, name, kept)] = counts.get((layer, name, kept), 0) + 1
+            return counts
+
+        return self.read(work)
+
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -793,15 +952,19 @@ def _record_event(
 
 
 def _undo_stacks(
-    connection: Connection, *, annotator: str, doc_id: str
+    connection: Connection, *, annotator: str, doc_id: str, actor: str | None = None
 ) -> tuple[list[int], list[int]]:
-    """Replay the log of one annotator on one document into (undoable, redoable) event ids."""
+    """Replay the log of one annotator on one document into (undoable, redoable) event ids;
+    with ``actor``, only the changes that person made (each reviewer's own stack on gold)."""
     e = t.events.c
-    rows = connection.execute(
+    query = (
         sa.select(e.event_id, e.action, e.undoes)
         .where(e.annotator == annotator, e.doc_id == doc_id)
         .order_by(e.event_id)
     )
+    if actor is not None:
+        query = query.where(e.actor == actor)
+    rows = connection.execute(query)
     done: list[int] = []
     undone: list[int] = []
     for row in rows:
@@ -813,6 +976,25 @@ def _undo_stacks(
             done.append(row.event_id)
             undone.clear()
     return done, undone
+
+
+def _changed_by_another(
+    connection: Connection, doc_id: str, target: int, who: str
+) -> StoreError:
+    """E141 naming the last other reviewer to change the document's gold after ``target``."""
+    e = t.events.c
+    later = connection.execute(
+        sa.select(e.actor, e.action, e.at)
+        .where(e.annotator == GOLD, e.doc_id == doc_id, e.event_id > target, e.actor != who)
+        .order_by(e.event_id.desc())
+        .limit(1)
+    ).first()
+    if later is None:
+        return StoreError("E113", detail="the gold spans it wrote were changed since")
+    return StoreError(
+        "E141", doc_id=doc_id, who=later.actor, action=later.action,
+        at=f"{later.at:%Y-%m-%d %H:%M:%S} UTC",
+    )
 
 
 def _open_suggestions(

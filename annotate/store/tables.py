@@ -176,3 +176,39 @@ suggestion_runs = sa.Table(
     sa.Column("n_spans", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+# A reviewer's decision on one unit of adjudication (a span every annotator marked alike, or a
+# group of overlapping spans they marked differently): the unit's id is its key within the
+# document, so two reviewers can never both decide it, and deciding it again replaces the row
+# (in the same transaction as the gold spans it wrote).
+UNIT_ID = sa.String(160)
+
+adjudications = sa.Table(
+    "adjudications",
+    metadata,
+    sa.Column("doc_id", ID, sa.ForeignKey("documents.doc_id"), primary_key=True),
+    sa.Column("unit_id", UNIT_ID, primary_key=True),
+    sa.Column("decision_id", ID, nullable=False, unique=True),
+    sa.Column("layer", sa.String(50), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),  # agreed | picked | edited | rejected
+    sa.Column("chosen", NAME),  # whose version was picked (may have marked nothing)
+    sa.Column("reviewer", NAME, sa.ForeignKey("annotators.name"), nullable=False),
+    sa.Column("annotators", sa.JSON, nullable=False),  # whose work was merged
+    sa.Column("doc_sha256", sa.String(64), nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+)
+
+# Which gold spans a decision wrote. A gold span belongs to at most one decision.
+adjudicated_spans = sa.Table(
+    "adjudicated_spans",
+    metadata,
+    sa.Column("span_id", ID, sa.ForeignKey("spans.span_id"), primary_key=True),
+    sa.Column("doc_id", ID, nullable=False),
+    sa.Column("unit_id", UNIT_ID, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["doc_id", "unit_id"], ["adjudications.doc_id", "adjudications.unit_id"]
+    ),
+    sa.Index("ix_adjudicated_spans_unit", "doc_id", "unit_id"),
+)

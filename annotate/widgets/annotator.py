@@ -20,7 +20,7 @@ import traitlets
 from ..project import Project, open_project
 from ..store import Store
 from .base import STATIC, SessionWidget, browser_module
-from .identity import resolve_annotator
+from .identity import remember_annotator, resolve_annotator
 from .messages import DOC, Outcome, dispatch
 from .session import Session
 
@@ -101,6 +101,21 @@ class Annotator(SessionWidget):
         return values
 
     # --- the notebook side -------------------------------------------------------------------
+    def switch_annotator(self, name: str) -> None:
+        """Annotate as ``name`` from now on (the page itself cannot change who annotates)."""
+        self._session.switch_annotator(name)
+        remember_annotator(name.strip())
+        with self.hold_sync():
+            for trait, value in self._views(DOC).items():
+                setattr(self, trait, value)
+
+    @traitlets.validate("annotator")
+    def _annotator_is_the_sessions(self, proposal: dict[str, Any]) -> str:
+        # The trait is synced with the page, which must not change who annotates: whatever
+        # the page writes, the trait says the session's annotator.
+        session = getattr(self, "_session", None)
+        return (session.annotator or "") if session is not None else str(proposal["value"])
+
     @traitlets.validate("layer")
     def _valid_layer(self, proposal: dict[str, Any]) -> str:
         # A layer the scheme does not have keeps the one there was.

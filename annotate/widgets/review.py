@@ -29,7 +29,7 @@ from ..project import Project
 from ..store import Store
 from .annotator import store_of
 from .base import STATIC, SessionWidget, browser_module
-from .identity import resolve_annotator
+from .identity import remember_annotator, resolve_annotator
 from .messages import Outcome
 from .review_messages import DOC, dispatch
 from .review_session import ReviewSession
@@ -117,6 +117,20 @@ class Reviewer(SessionWidget):
         return values
 
     # --- the notebook side -------------------------------------------------------------------
+    def switch_reviewer(self, name: str) -> None:
+        """Review as ``name`` from now on (the page itself cannot change who reviews)."""
+        self._session.switch_reviewer(name)
+        remember_annotator(name.strip())
+        with self.hold_sync():
+            for trait, value in self._views(DOC).items():
+                setattr(self, trait, value)
+
+    @traitlets.validate("reviewer")
+    def _reviewer_is_the_sessions(self, proposal: dict[str, Any]) -> str:
+        # Synced with the page, which must not change who reviews (see Annotator).
+        session = getattr(self, "_session", None)
+        return (session.reviewer or "") if session is not None else str(proposal["value"])
+
     @traitlets.observe("doc_id")
     def _doc_id_set(self, change: dict[str, Any]) -> None:
         # Setting ``reviewer.doc_id = "..."`` in the notebook opens that document.

@@ -42,6 +42,7 @@ def _edit(s: ReviewSession, m: Message) -> dict[str, Any]:
         start=require_offset(m, "start"),
         end=require_offset(m, "end"),
         base=None if base is None else _number(m, "base"),
+        seen=optional_text(m, "seen"),
     )
 
 
@@ -62,8 +63,16 @@ def _hello(s: ReviewSession, m: Message) -> dict[str, Any]:
 
 
 HANDLERS: dict[str, tuple[Callable[[ReviewSession, Message], dict[str, Any]], frozenset[str]]] = {
-    "pick": (lambda s, m: s.pick(require_text(m, "unit_id"), _number(m, "number")), DECIDED),
-    "reject": (lambda s, m: s.reject(require_text(m, "unit_id")), DECIDED),
+    "pick": (
+        lambda s, m: s.pick(
+            require_text(m, "unit_id"), _number(m, "number"), seen=optional_text(m, "seen")
+        ),
+        DECIDED,
+    ),
+    "reject": (
+        lambda s, m: s.reject(require_text(m, "unit_id"), seen=optional_text(m, "seen")),
+        DECIDED,
+    ),
     "edit": (_edit, DECIDED),
     "undo": (lambda s, m: s.undo(), STATUS),
     "status": (_status, DOC),

@@ -3,8 +3,9 @@
 Opening a document merges its annotators' work into units (:func:`annotate.adjudicate.merge`)
 and writes the agreements into ``gold`` at once; each disagreement then waits for a decision:
 one annotator's version, an edited span, or nothing. Every decision goes through
-:func:`annotate.adjudicate.resolve` as the reviewer, so it is a logged, attributed store action;
-:mod:`.review_log` keeps what gold spans cannot (rejections) and what undo needs.
+:func:`annotate.adjudicate.resolve` as the reviewer: one store action that writes the decision,
+its gold spans and its event together, so the store holds every decision (rejections too) and
+undo is the store's own, per reviewer.
 
 As in the annotator's :class:`~.session.Session`, the ``*_view`` methods build the plain JSON
 the page draws and are re-read after every action, so the page shows what the store holds.
@@ -18,19 +19,21 @@ from typing import Any
 from ..adjudicate import (
     GOLD,
     META_KEY,
+    Choice,
     Edit,
     Pick,
     Reject,
     Unit,
     Version,
     auto_accept_agreements,
+    decisions,
     merge,
     resolve,
 )
 from ..corpus import Document
-from ..errors import AnnotateError, Errors
+from ..errors import AnnotateError, Errors, StoreError
 from ..store import SpanRecord, Store
-from . import review_log
+from ..store.records import DecisionRecord
 from .session import WidgetError, _clip, _short_title, document_json
 from .tokens import Tokens
 
@@ -174,6 +177,16 @@ class ReviewSession:
         self.units = {u.unit_id: u for u in units if u.kind == "disagreement"}
 
     def set_reviewer(self, name: str) -> None:
+        """The name typed into the page, once (see :meth:`Session.set_annotator`)."""
+        if self.reviewer:
+            raise WidgetError(
+                "E625", widget="review widget", current=self.reviewer,
+                call="reviewer.switch_reviewer('NAME')",
+            )
+        self.switch_reviewer(name)
+
+    def switch_reviewer(self, name: str) -> None:
+        """Review as ``name`` from now on: the notebook's explicit, Python-side switch."""
         self.reviewer = check_reviewer(self.store, name)
         self._open(self.doc_id)
 
@@ -192,26 +205,10 @@ class ReviewSession:
             s for s in self.store.spans(doc_id=self.doc_id, annotator=GOLD) if s.doc_sha256 == sha
         ]
 
-    def _decided(
-        self, gold: list[SpanRecord], empty: dict[str, dict[str, Any]]
-    ) -> dict[str, dict[str, Any]]:
-        """unit id -> how it was decided (the first gold span's note, or the no-span record)."""
-        decided: dict[str, dict[str, Any]] = {}
-        for span in gold:
-            note = _note(span)
-            unit = note.get("unit")
-            if isinstance(unit, str) and unit in self.units:
-                entry = decided.setdefault(unit, {**note, "gold": []})
-                entry["gold"].append(span.span_id)
-        for unit, note in empty.items():
-            if unit in self.units and unit not in decided:
-                decided[unit] = {**note, "gold": []}
-        return decided
-
     def views(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(spans to draw, disagreement units) for the page, from one read of gold."""
         gold = self._gold()
-        decided = self._decided(gold, review_log.read(self.store, self.doc_id).empty)
+        decided = decisions(self.store, self.doc_id)
         keys = {name: i + 1 for i, name in enumerate(self.here)}
         spans = [_gold_json(s) for s in gold]
         units: list[dict[str, Any]] = []
@@ -238,7 +235,11 @@ class ReviewSession:
         adjudicated = sum(
             1 for d in self.doc_ids if (s := statuses.get(d)) is not None and s.status == "done"
         )
-        record = review_log.read(self.store, self.doc_id) if self.reviewer else None
+        can_undo = (
+            self.store.can_undo(self.doc_id, annotator=GOLD, actor=self.reviewer)[0]
+            if self.reviewer
+            else False
+        )
         note = None
         if len(self.here) < 2:
             note = "[E620] " + Errors.E620.format(
@@ -254,7 +255,7 @@ class ReviewSession:
                 "adjudicated": adjudicated,
                 "documents": len(self.doc_ids),
             },
-            "can_undo": bool(record and record.history),
+            "can_undo": can_undo,
             "notice": self.notice,
             "note": note,
         }
@@ -272,29 +273,26 @@ class ReviewSession:
         ]
 
     # --- decisions ---------------------------------------------------------------------------
-    def pick(self, unit_id: str, number: int) -> dict[str, Any]:
-        """Take annotator ``number``'s version(s) of the unit (nothing, if they marked none)."""
-        who = self._who()
-        unit = self._unit(unit_id)
-        name = self._annotator(number)
-        if any(name in v.annotators for v in unit.versions):
-            written = self._decide(unit, Pick(name), what="picked", empty=None)
-        else:
-            # Taking the version of someone who marked nothing is a decision too: remember it,
-            # or the unit would come back as open.
-            note = review_log.empty_note("picked", by=who, annotators=unit.annotators, chosen=name)
-            written = self._decide(unit, Reject(), what="picked", empty=note)
-        return {"unit_id": unit.unit_id, "span_ids": [s.span_id for s in written]}
+    def pick(self, unit_id: str, number: int, *, seen: str | None = None) -> dict[str, Any]:
+        """Take annotator ``number``'s version(s) of the unit (nothing, if they marked none).
 
-    def reject(self, unit_id: str) -> dict[str, Any]:
-        who = self._who()
+        ``seen`` is the id of the decision the page showed for the unit (``None``: open): a
+        decision another reviewer made since is not overwritten (E140 names them)."""
         unit = self._unit(unit_id)
-        note = review_log.empty_note("rejected", by=who, annotators=unit.annotators, chosen=None)
-        self._decide(unit, Reject(), what="rejected", empty=note)
-        return {"unit_id": unit.unit_id, "span_ids": []}
+        return self._decide(unit, Pick(self._annotator(number)), seen=seen)
+
+    def reject(self, unit_id: str, *, seen: str | None = None) -> dict[str, Any]:
+        return self._decide(self._unit(unit_id), Reject(), seen=seen)
 
     def edit(
-        self, unit_id: str, *, label: str, start: int, end: int, base: int | None = None
+        self,
+        unit_id: str,
+        *,
+        label: str,
+        start: int,
+        end: int,
+        base: int | None = None,
+        seen: str | None = None,
     ) -> dict[str, Any]:
         """Write the reviewer's own span for the unit, with the attributes of version ``base``
         (an annotator's number) or of a version with the same label and offsets."""
@@ -314,95 +312,32 @@ class ReviewSession:
         )
         model = same or source
         attrs = dict(model.attrs) if model is not None else {}
-        written = self._decide(
-            unit, Edit(label=label, start=start, end=end, attrs=attrs), what="edited", empty=None
-        )
+        return self._decide(unit, Edit(label=label, start=start, end=end, attrs=attrs), seen=seen)
+
+    def _decide(self, unit: Unit, choice: Choice, *, seen: str | None) -> dict[str, Any]:
+        """One decision, one store action: it is saved whole, or refused leaving gold as it
+        was (an earlier decision of the unit included)."""
+        written = resolve(self.store, self.doc_id, unit, choice, reviewer=self._who(), seen=seen)
         return {"unit_id": unit.unit_id, "span_ids": [s.span_id for s in written]}
 
-    def _decide(
-        self,
-        unit: Unit,
-        choice: Pick | Edit | Reject,
-        *,
-        what: str,
-        empty: dict[str, Any] | None,
-    ) -> list[SpanRecord]:
-        """Resolve one unit and record the decision (its events, its no-span record) for undo.
-
-        Resolving is several store actions (deleting an earlier decision's spans, writing the
-        new ones, carrying links); when one fails half way, those already written are taken
-        back, so a refused decision leaves gold as it was, the earlier decision included.
-        """
-        who = self._who()
-        record = review_log.read(self.store, self.doc_id)
-        before = review_log.last_event_id(self.store, self.doc_id)
-        decision = review_log.Decision(
-            what=what,
-            unit=unit.unit_id,
-            by=who,
-            at=review_log.now(),
-            events=[],
-            empty_before=record.empty.get(unit.unit_id),
-        )
-        try:
-            written = resolve(self.store, self.doc_id, unit, choice, reviewer=who)
-        except Exception:
-            decision.events = review_log.events_since(self.store, self.doc_id, before, actor=who)
-            if decision.events and not self._take_back(decision.events, who):
-                # Not taken back (gold changed meanwhile): keep it undoable with u.
-                record.history.append(decision)
-                review_log.write(self.store, self.doc_id, record)
-            raise
-        decision.events = review_log.events_since(self.store, self.doc_id, before, actor=who)
-        if empty is None:
-            record.empty.pop(unit.unit_id, None)
-        else:
-            record.empty[unit.unit_id] = empty
-        record.history.append(decision)
-        review_log.write(self.store, self.doc_id, record)
-        return written
-
-    def _take_back(self, events: list[int], who: str) -> bool:
-        """Undo ``events`` (newest last) if they are the newest changes to this gold document;
-        what was taken back is taken out of ``events``."""
-        if not events:
-            return True
-        stack = review_log.undo_stack(review_log.gold_events(self.store, self.doc_id))
-        if [e.event_id for e in stack[-len(events) :]] != events:
-            return False
-        try:
-            while events:
-                self.store.undo(self.doc_id, annotator=GOLD, actor=who)
-                events.pop()
-        except AnnotateError:
-            return False
-        return True
-
     def undo(self) -> dict[str, Any]:
-        """Take back the document's last decision: all its store events, and its record."""
+        """Take back the reviewer's own last change to this gold document: a decision (and
+        everything it wrote) or a status. Other reviewers' decisions are theirs to undo."""
         who = self._who()
-        record = review_log.read(self.store, self.doc_id)
-        if not record.history:
-            raise WidgetError("E618", doc_id=self.doc_id)
-        last = record.history[-1]
-        if not self._take_back(last.events, who):
-            review_log.write(self.store, self.doc_id, record)  # what was taken back, if any
-            stack = review_log.undo_stack(review_log.gold_events(self.store, self.doc_id))
-            newest = stack[-1] if stack else None
-            detail = (
-                f"{newest.action} by {newest.actor} at {newest.at:%Y-%m-%d %H:%M}"
-                if newest
-                else "its changes were undone already"
-            )
-            raise WidgetError("E619", doc_id=self.doc_id, detail=detail)
-        if last.unit is not None:
-            if last.empty_before is None:
-                record.empty.pop(last.unit, None)
-            else:
-                record.empty[last.unit] = last.empty_before
-        record.history.pop()
-        review_log.write(self.store, self.doc_id, record)
-        return {"undid": last.what, "unit_id": last.unit}
+        before = {d.decision_id: d for d in self.store.adjudications(doc_id=self.doc_id)}
+        try:
+            event = self.store.undo(self.doc_id, annotator=GOLD, actor=who)
+        except StoreError as exc:
+            if exc.code == "E111":
+                raise WidgetError("E618", doc_id=self.doc_id) from exc
+            if exc.code in ("E113", "E141"):
+                raise WidgetError("E619", doc_id=self.doc_id, detail=_detail(exc)) from exc
+            raise
+        after = {d.decision_id for d in self.store.adjudications(doc_id=self.doc_id)}
+        gone = [d for key, d in before.items() if key not in after]
+        what = gone[0].decision if gone else "status"
+        return {"undid": what, "unit_id": gone[0].unit_id if gone else None,
+                "event": event.undoes}
 
     def set_status(self, status: str | None) -> dict[str, Any]:
         """Mark the gold document done (every disagreement decided) or reopen it."""
@@ -411,17 +346,7 @@ class ReviewSession:
             still_open = sum(1 for u in self.views()[1] if u["state"] == "open")
             if still_open:
                 raise WidgetError("E617", doc_id=self.doc_id, count=still_open)
-        record = review_log.read(self.store, self.doc_id)
-        before = review_log.last_event_id(self.store, self.doc_id)
         saved = self.store.set_status(self.doc_id, status, annotator=GOLD, actor=who)
-        events = review_log.events_since(self.store, self.doc_id, before, actor=who)
-        if events:
-            record.history.append(
-                review_log.Decision(
-                    what="status", unit=None, by=who, at=review_log.now(), events=events
-                )
-            )
-            review_log.write(self.store, self.doc_id, record)
         return {"status": saved.status}
 
     # --- navigation --------------------------------------------------------------------------
@@ -526,7 +451,17 @@ def _slice(unit: Unit, version: Version) -> str:
     return unit.text[version.start - unit.start : version.end - unit.start]
 
 
-def _unit_json(unit: Unit, decision: dict[str, Any] | None, keys: dict[str, int]) -> dict[str, Any]:
+def _detail(exc: StoreError) -> str:
+    """Who changed gold after the reviewer's last decision, from the store's refusal."""
+    fields = exc.fields
+    if "who" in fields:
+        return f"{fields['action']} by {fields['who']} at {fields['at']}"
+    return str(fields.get("detail", "its changes were undone already"))
+
+
+def _unit_json(
+    unit: Unit, decision: DecisionRecord | None, keys: dict[str, int]
+) -> dict[str, Any]:
     versions = [
         {
             "label": v.label,
@@ -540,7 +475,7 @@ def _unit_json(unit: Unit, decision: dict[str, Any] | None, keys: dict[str, int]
         }
         for v in unit.versions
     ]
-    state = "open" if decision is None else str(decision.get("decision") or "decided")
+    state = "open" if decision is None else decision.decision
     return {
         "unit_id": unit.unit_id,
         "layer": unit.layer,
@@ -550,8 +485,9 @@ def _unit_json(unit: Unit, decision: dict[str, Any] | None, keys: dict[str, int]
         "reason": unit.reason,
         "missing": list(unit.missing),
         "state": state,
-        "chosen": decision.get("chosen") if decision else None,
-        "by": decision.get("by") if decision else None,
-        "gold": list(decision.get("gold", [])) if decision else [],
+        "chosen": decision.chosen if decision else None,
+        "by": decision.reviewer if decision else None,
+        "decision_id": decision.decision_id if decision else None,
+        "gold": list(decision.span_ids) if decision else [],
         "versions": versions,
     }

@@ -16,6 +16,7 @@ from ..corpus import Document
 from ..errors import AnnotateError
 from ..scheme import RelationType, Scheme
 from ..store import RelationRecord, SpanRecord, Store
+from ..store.names import check_person_name
 from .tokens import Tokens
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Session:
             raise WidgetError("E607", url=repr(store))
         self._titles = {doc_id: _short_title(title) for doc_id, title in titles}
         self.suggester = find_suggester(store, suggester)
-        self.annotator = annotator
+        self.annotator = check_person_name(annotator) if annotator else None
         self.doc_ids = self._queue()
         self._shown: dict[str, Shown] = {}
         # doc id -> its group of versions; None until first needed, then kept for the session
@@ -135,9 +136,21 @@ class Session:
         return self.doc_ids[0]
 
     def set_annotator(self, name: str) -> None:
+        """The name typed into the page, once: a session that has its annotator keeps it, so a
+        message from the browser can never make it act as someone else."""
+        if self.annotator:
+            raise WidgetError(
+                "E625", widget="annotator widget", current=self.annotator,
+                call="widget.switch_annotator('NAME')",
+            )
+        self.switch_annotator(name)
+
+    def switch_annotator(self, name: str) -> None:
+        """Work as ``name`` from now on: the notebook's explicit, Python-side switch."""
         name = name.strip()
         if not name:
             raise WidgetError("E601")
+        check_person_name(name)
         self.store.add_annotator(name)
         self.annotator = name
         self.doc_ids = self._queue()

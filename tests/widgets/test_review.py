@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from annotate.adjudicate import GOLD, META_KEY
 from annotate.errors import AnnotateError, StoreError
-from annotate.store import SpanRecord, Store
+from annotate.store import SpanRecord, Store, tables
 from annotate.widgets import Reviewer
 from tests.widgets.conftest import Browser
 from tests.widgets.seed import XSS_ID, seed_project
@@ -191,7 +192,7 @@ def test_picking_a_version_writes_it_with_its_attributes_and_record(
     assert note["decision"] == "picked" and note["by"] == LEAD and note["chosen"] == "ben"
     assert note["from"] == ["ben"] and note["span_ids"] == {"ben": ben_span}
     assert note["unit"] == claim["unit_id"]
-    [event] = [e for e in store.events(annotator=GOLD) if e.action == "add_span"][-1:]
+    [event] = [e for e in store.events(annotator=GOLD) if e.action == "decide"][-1:]
     assert event.actor == LEAD and event.doc_id == FIRST
     # The page: the versions are gone, the gold span is drawn, the unit is decided.
     assert lead.spans(layer="claim", status="disputed") == []
@@ -267,7 +268,7 @@ def test_gold_links_follow_the_picked_span(lead: Page, store: Store) -> None:
 def test_undo_takes_back_the_whole_last_decision(lead: Page, store: Store) -> None:
     relations_before = len(store.relations(annotator=GOLD))
     unit = lead.unit("President Donald Trump", "source")
-    lead.ok("pick", unit_id=unit["unit_id"], number=2)  # a span and a carried link: 2 events
+    lead.ok("pick", unit_id=unit["unit_id"], number=2)  # a span and a carried link: 1 event
     assert len(store.relations(annotator=GOLD)) == relations_before + 1
     assert lead.widget._state["can_undo"] is True
     reply = lead.ok("undo")
@@ -277,7 +278,7 @@ def test_undo_takes_back_the_whole_last_decision(lead: Page, store: Store) -> No
     assert lead.unit("President Donald Trump", "source")["state"] == "open"
     assert lead.widget._state["can_undo"] is False
     undo_events = [e for e in store.events(annotator=GOLD) if e.action == "undo"]
-    assert len(undo_events) == 2 and {e.actor for e in undo_events} == {LEAD}
+    assert len(undo_events) == 1 and {e.actor for e in undo_events} == {LEAD}
     assert lead("undo")["code"] == "E618"
 
 
@@ -297,13 +298,15 @@ def test_undo_works_after_a_restart_and_stops_at_later_changes(lead: Page, store
     lead.ok("pick", unit_id=lead.unit("Donbas")["unit_id"], number=2)
     again = Page(Reviewer(store, reviewer=LEAD, doc_id=FIRST))
     assert again.widget._state["can_undo"] is True
-    # Gold changed outside the widget since: undo must not take back somebody else's change.
-    [putin] = gold(store, text="Vladimir Putin")
-    store.update_span(putin.span_id, annotator=GOLD, actor=LEAD, attrs={"note": "checked"})
+    # Another reviewer changed the span since: undo must not take back somebody else's change.
+    store.add_annotator("lead2", role="reviewer")
+    [donbas] = gold(store, text="Donbas")
+    store.update_span(donbas.span_id, annotator=GOLD, actor="lead2", attrs={"note": "checked"})
     refused = again("undo")
-    assert refused["code"] == "E619" and "update_span" in refused["error"]
+    assert refused["code"] == "E619"
+    assert "update_span by lead2" in refused["error"]
     assert [s.label for s in gold(store, text="Donbas")] == ["LOC"]
-    store.undo(FIRST, annotator=GOLD, actor=LEAD)
+    store.undo(FIRST, annotator=GOLD, actor="lead2")  # lead2 takes theirs back
     again.ok("undo")
     assert gold(store, text="Donbas") == []
 
@@ -434,10 +437,10 @@ def test_bad_requests_are_refused_and_shown(lead: Page, store: Store) -> None:
 def test_a_failed_save_is_answered_and_leaves_no_decision(
     lead: Page, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def busy(**_: Any) -> None:
+    def busy(*_: Any, **__: Any) -> None:
         raise StoreError("E119", seconds=5)
 
-    monkeypatch.setattr(store, "add_span", busy)
+    monkeypatch.setattr(store, "decide", busy)
     reply = lead("pick", unit_id=lead.unit("Donbas")["unit_id"], number=1)
     assert reply["code"] == "E119" and "try the action again" in reply["error"]
     assert lead.unit("Donbas")["state"] == "open"
@@ -462,3 +465,72 @@ def test_a_refused_redecision_leaves_the_earlier_one(lead: Page, store: Store) -
     assert lead.unit("Donbas")["state"] == "picked"
     lead.ok("undo")  # the pick, the last decision that stands
     assert gold(store, text="Donbas") == []
+
+
+# --- several reviewers --------------------------------------------------------------------------
+
+
+def test_a_unit_another_reviewer_just_decided_is_refused_naming_them(
+    lead: Page, store: Store
+) -> None:
+    store.add_annotator("lead2", role="reviewer")
+    other = Page(Reviewer(store, reviewer="lead2", doc_id=FIRST))
+    donbas = other.unit("Donbas")
+    assert donbas["state"] == "open" and donbas["decision_id"] is None
+    lead.ok("pick", unit_id=lead.unit("Donbas")["unit_id"], number=1)  # ana's GPE
+    refused = other("pick", unit_id=donbas["unit_id"], number=2, seen=None)
+    assert refused["code"] == "E140" and "lead" in refused["error"]
+    assert [s.label for s in gold(store, text="Donbas")] == ["GPE"]
+    # The refusal redrew the page: lead2 now sees lead's decision, and may overrule it.
+    shown = other.unit("Donbas")
+    assert (shown["state"], shown["by"], shown["chosen"]) == ("picked", LEAD, "ana")
+    other.ok("pick", unit_id=shown["unit_id"], number=2, seen=shown["decision_id"])
+    assert [s.label for s in gold(store, text="Donbas")] == ["LOC"]
+    [decision] = [d for d in store.adjudications(doc_id=FIRST) if d.unit_id == shown["unit_id"]]
+    assert (decision.reviewer, decision.chosen) == ("lead2", "ben")
+    # lead's undo would take back what lead2 built on it: refused, naming lead2.
+    refused = lead("undo")
+    assert refused["code"] == "E619" and "lead2" in refused["error"]
+
+
+def test_each_reviewers_undo_takes_back_their_own_decision(lead: Page, store: Store) -> None:
+    store.add_annotator("lead2", role="reviewer")
+    other = Page(Reviewer(store, reviewer="lead2", doc_id=FIRST))
+    lead.ok("pick", unit_id=lead.unit("Donbas")["unit_id"], number=2)
+    other.ok("reject", unit_id=other.unit("India Today")["unit_id"])
+    assert lead.ok("undo")["undid"] == "picked"  # lead's, although lead2 decided later
+    assert gold(store, text="Donbas") == []
+    assert {d.reviewer for d in store.adjudications(doc_id=FIRST) if d.decision != "agreed"} == {
+        "lead2"
+    }
+    assert other.ok("undo")["undid"] == "rejected"
+    assert lead("undo")["code"] == "E618"
+
+
+def test_decisions_are_rows_of_the_store_not_settings(lead: Page, store: Store) -> None:
+    lead.ok("reject", unit_id=lead.unit("India Today")["unit_id"])
+    lead.ok("pick", unit_id=lead.unit("Donbas")["unit_id"], number=2)
+    assert not any(
+        key.startswith("review:")
+        for key in store.read(
+            lambda c: [row.key for row in c.execute(sa.select(tables.settings.c.key))]
+        )
+    )
+    states = {d.decision for d in store.adjudications(doc_id=FIRST)}
+    assert states == {"agreed", "rejected", "picked"}
+
+
+def test_the_page_cannot_change_who_reviews(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_annotator("lead2", role="reviewer")
+    monkeypatch.setenv("JUPYTERHUB_USER", LEAD)
+    page = Page(Reviewer(store, doc_id=FIRST))
+    refused = page("hello", name="lead2")
+    assert refused["code"] == "E625" and page.widget.reviewer == LEAD
+    page.widget.reviewer = "lead2"  # the synced trait, as the page could write it
+    assert page.widget.reviewer == LEAD
+    page.ok("reject", unit_id=page.unit("India Today")["unit_id"])
+    assert {d.reviewer for d in store.adjudications(doc_id=FIRST)} == {LEAD}
+    page.widget.switch_reviewer("lead2")  # explicit, in Python
+    assert page.widget.reviewer == "lead2" and page.widget._state["reviewer"] == "lead2"

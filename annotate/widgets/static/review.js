@@ -35,7 +35,7 @@
 /**
  * @typedef {{unit_id: string, layer: string, start: number, end: number, text: string,
  *   reason: string, missing: string[], state: string, chosen: string | null, by: string | null,
- *   gold: string[], versions: Version[]}} Unit
+ *   decision_id: string | null, gold: string[], versions: Version[]}} Unit
  */
 /** @typedef {{id: string, type: string, head: string, tail: string}} Relation */
 /**
@@ -61,7 +61,7 @@
 /** @typedef {{kind: string, id?: string, error?: string, code?: string, [field: string]: any}} Reply */
 /** @typedef {{key: string, shift: boolean, alt: boolean, ctrl: boolean}} Key */
 /** @typedef {[number, number] | null} Extent */
-/** @typedef {{unit: string, layer: string, label: string, start: number, end: number, base: number | null}} Draft */
+/** @typedef {{unit: string, layer: string, label: string, start: number, end: number, base: number | null, seen: string | null}} Draft */
 
 /** Drawn statuses onto the annotator's solid (decided) and dashed (undecided) styles. */
 const STATUS_CLASS = {
@@ -946,7 +946,7 @@ class ReviewView extends ArticleView {
   async pick(number) {
     const unit = this.needUnit();
     if (!unit) return;
-    const reply = await this.request("pick", { unit_id: unit.unit_id, number });
+    const reply = await this.request("pick", { unit_id: unit.unit_id, number, seen: unit.decision_id ?? null });
     if (reply) {
       const name = this.annotatorName(number) ?? `annotator ${number}`;
       this.say(`Took ${name}'s version.`);
@@ -957,7 +957,7 @@ class ReviewView extends ArticleView {
   async reject() {
     const unit = this.needUnit();
     if (!unit) return;
-    const reply = await this.request("reject", { unit_id: unit.unit_id });
+    const reply = await this.request("reject", { unit_id: unit.unit_id, seen: unit.decision_id ?? null });
     if (reply) {
       this.say("Rejected: nothing of it goes into gold.");
       this.advanceFrom(unit.unit_id);
@@ -973,7 +973,7 @@ class ReviewView extends ArticleView {
     const [start, end] = range ?? [version?.start ?? unit.start, version?.end ?? unit.end];
     const label = version?.label ?? this.layer(unit.layer)?.labels[0]?.name ?? "";
     window.getSelection()?.removeAllRanges();
-    this.draft = { unit: unit.unit_id, layer: unit.layer, label, start, end, base };
+    this.draft = { unit: unit.unit_id, layer: unit.layer, label, start, end, base, seen: unit.decision_id ?? null };
     this.say("Editing: label keys change the label, Shift/Alt+←/→ or a mouse selection the extent; Enter saves, Esc cancels.");
     this.dirty.text = true;
     this.flush();
@@ -1006,8 +1006,8 @@ class ReviewView extends ArticleView {
   async saveDraft() {
     const draft = this.draft;
     if (!draft) return;
-    const { unit, label, start, end, base } = draft;
-    const reply = await this.request("edit", { unit_id: unit, label, start, end, base });
+    const { unit, label, start, end, base, seen } = draft;
+    const reply = await this.request("edit", { unit_id: unit, label, start, end, base, seen });
     if (reply) {
       this.draft = null;
       this.dirty.text = true;

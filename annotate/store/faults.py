@@ -1,0 +1,289 @@
+"""Database faults as coded errors: what went wrong, where, and what to do.
+
+Every exception the database layer raises on its way to a user passes through :func:`translate`,
+so nobody sees a driver's traceback, and never the statement's parameters (article text) or a
+password. :func:`guard_values` is the store's last line of defence against values one back end
+would take and the other refuse: the same input is refused on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ..errors import AnnotateError, StoreError
+from .redaction import redact
+
+# Inside run_write/run_read the raw errors stay raw: the retry loop needs to see busy and lost
+# connections, and the boundary translates the rest itself. Outside it (opening a store,
+# migrations, a caller's own connection) the engine's error hook translates.
+inside_boundary: ContextVar[bool] = ContextVar("annotate_inside_boundary", default=False)
+
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
+_STORE_INTERNALS = f"{Path(_PACKAGE).name}/store/"
+_PLUMBING = frozenset({"write", "read", "run_write", "run_read", "work", "body"})
+_FRIENDLY = {"migrate": "opening the project", "Store.__init__": "opening the project"}
+
+_BUSY = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+_UNREACHABLE = (
+    "could not connect",
+    "connection refused",
+    "connection failed",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "the connection is lost",
+    "unable to open database file",
+    "disk i/o error",
+    "timeout expired",
+    "could not translate host name",
+    "name or service not known",
+)
+_AUTH = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed",
+    "pg_hba.conf",
+)
+_ROLE_MISSING = re.compile(r'role "[^"]*" does not exist')
+_DATABASE_MISSING = re.compile(r'database "([^"]*)" does not exist')
+_NUL = "nul (0x00)"
+# PostgreSQL ends some messages with the input it refused: 'invalid input syntax ...: "..."'.
+_QUOTED_INPUT = re.compile(r'(: )["\'].{24,}$')
+
+
+def is_busy(exc: BaseException) -> bool:
+    orig = _orig(exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    state = getattr(orig, "sqlstate", "") or ""
+    text = str(orig).lower()
+    return (
+        name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+        or state in ("40001", "40P01")
+        or any(marker in text for marker in _BUSY)
+    )
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    orig = _orig(exc)
+    state = getattr(orig, "sqlstate", "") or ""
+    text = str(orig).lower()
+    if _is_auth(text, state) or _DATABASE_MISSING.search(str(orig)):
+        return False
+    return (
+        bool(getattr(exc, "connection_invalidated", False))
+        or state.startswith(("08", "57P"))
+        or any(marker in text for marker in _UNREACHABLE)
+    )
+
+
+def translate(
+    exc: BaseException,
+    *,
+    url: str,
+    operation: str | None = None,
+    read_only: str | None = None,
+) -> StoreError:
+    """A coded error for any exception of the database layer, without parameters or password.
+
+    ``read_only`` is why the database was opened read-only, if it was.
+    """
+    if isinstance(exc, StoreError):
+        return exc
+    from .engine import busy_timeout, describe
+
+    doing = operation or current_operation()
+    orig = _orig(exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    state = getattr(orig, "sqlstate", "") or ""
+    raw = str(orig)
+    text = raw.lower()
+    where = describe(url)
+    if is_busy(exc):
+        return StoreError("E119", seconds=busy_timeout())
+    if name.startswith("SQLITE_READONLY") or state == "25006" or "read-only" in text:
+        return StoreError(
+            "E129",
+            operation=doing,
+            where=where,
+            reason=read_only or "the file or its folder cannot be written",
+        )
+    if name == "SQLITE_FULL" or state == "53100" or "no space left" in text:
+        return StoreError("E130", operation=doing, where=where)
+    if name == "SQLITE_NOTADB":
+        return StoreError("E131", path=where, detail="it is not a SQLite database file")
+    if name.startswith("SQLITE_CORRUPT"):
+        return StoreError("E137", path=where, detail=safe_detail(raw))
+    if _is_auth(text, state):
+        return StoreError("E134", url=redact(url), detail=safe_detail(raw))
+    missing = _DATABASE_MISSING.search(raw)
+    if state == "3D000" or missing:
+        database = missing.group(1) if missing else _database_name(url)
+        return StoreError("E135", url=redact(url), database=database or "")
+    if is_unreachable(exc):
+        return StoreError("E120", url=redact(url), detail=safe_detail(raw))
+    if _NUL in text:
+        return StoreError("E127", operation=doing, column="a text value", position="")
+    return StoreError("E136", operation=doing, kind=_kind(orig, state), detail=safe_detail(raw))
+
+
+def safe_detail(text: str) -> str:
+    """The first line of a driver's message, without the input it quotes (the details below it
+    can hold whole rows, and so article text)."""
+    first = next((line.strip() for line in text.strip().splitlines() if line.strip()), "")
+    first = re.sub(r"^\([\w.]+\)\s*", "", first)  # SQLAlchemy's "(module.Class) " prefix
+    first = _QUOTED_INPUT.sub(r'\1"…"', first)
+    if len(first) > 200:
+        first = first[:199] + "…"
+    return redact(first) or "no message"
+
+
+def current_operation() -> str:
+    """The annotate call the failing statement came from: the Store method if there is one
+    (``Store.add_span``), else the nearest public function of the package (``ingest``)."""
+    fallback = plumbing = None
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        name, qualname, filename = code.co_name, code.co_qualname, code.co_filename
+        if qualname in _FRIENDLY:
+            return _FRIENDLY[qualname]
+        public = (
+            filename.startswith(_PACKAGE)
+            and name not in _PLUMBING
+            and not name.startswith("_")
+            and "<" not in qualname
+        )
+        if public and qualname.startswith("Store."):
+            return qualname
+        if public and fallback is None and _STORE_INTERNALS not in filename:
+            fallback = qualname
+        if qualname in ("Store.write", "Store.read") and plumbing is None:
+            plumbing = qualname
+        frame = frame.f_back
+    return fallback or plumbing or "a database operation"
+
+
+def install_error_hook(engine: Engine, *, url: str, read_only: str | None) -> None:
+    """Translate database errors raised outside run_write/run_read (opening, migrating, a
+    caller's own connection), where nothing else would; inside, wrap a driver's non-database
+    error so that the boundary sees it as SQLAlchemy's, as on SQLite."""
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _on_error(context: sa.engine.ExceptionContext) -> BaseException | None:
+        # A failed pre-ping is SQLAlchemy's cue to reconnect: leave it alone.
+        if context.is_pre_ping:
+            return None
+        error = context.sqlalchemy_exception
+        if error is None:
+            original = context.original_exception
+            if isinstance(original, AnnotateError) or not isinstance(original, Exception):
+                return None
+            # An error raised inside the driver that is not a database error (psycopg turning
+            # a value into JSON raises TypeError), wrapped the way SQLAlchemy wraps the same
+            # error on SQLite, so that both back ends report it alike.
+            error = sa.exc.StatementError(
+                str(original), context.statement, None, original, hide_parameters=True
+            )
+            if inside_boundary.get():
+                return error
+        if inside_boundary.get():
+            return None
+        return translate(error, url=url, read_only=read_only)
+
+
+def install_value_guard(engine: Engine) -> None:
+    """Refuse NUL bytes anywhere and over-long values in bounded columns, before the driver."""
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _guard(
+        _connection: Any,
+        _cursor: Any,
+        _statement: str,
+        parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        guard_values(parameters, context)
+
+
+def guard_values(parameters: Any, context: Any) -> None:
+    compiled = getattr(context, "compiled", None)
+    if compiled is None or not context.compiled_parameters:
+        for where, value in _strings(parameters, "a parameter"):
+            _check_nul(where, value)
+        return
+    writing = bool(context.isinsert or context.isupdate)
+    table = getattr(getattr(compiled.statement, "table", None), "name", None)
+    for row in context.compiled_parameters:
+        for key, value in row.items():
+            column = _column(table, key)
+            for where, text in _strings(value, column):
+                _check_nul(where, text)
+            bind = compiled.binds.get(key)
+            limit = getattr(getattr(bind, "type", None), "length", None)
+            if writing and isinstance(value, str) and limit and len(value) > limit:
+                raise StoreError(
+                    "E128",
+                    operation=current_operation(),
+                    column=column,
+                    length=f"{len(value):,}",
+                    limit=limit,
+                )
+
+
+def _check_nul(where: str, text: str) -> None:
+    at = text.find("\x00")
+    if at >= 0:
+        raise StoreError(
+            "E127", operation=current_operation(), column=where, position=f" at character {at}"
+        )
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield from _strings(key, f"{where} (a key)")
+            yield from _strings(item, f"{where}[{key!r}]")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index}]" if isinstance(value, list) else where)
+
+
+def _column(table: str | None, key: str) -> str:
+    name = re.sub(r"_\d+$", "", key)
+    return f"{table}.{name}" if table else name
+
+
+def _database_name(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).database or ""
+    except sa.exc.ArgumentError:
+        return ""
+
+
+def _orig(exc: BaseException) -> BaseException:
+    orig = getattr(exc, "orig", None)
+    return orig if isinstance(orig, BaseException) else exc
+
+
+def _is_auth(text: str, state: str) -> bool:
+    return state.startswith("28") or any(m in text for m in _AUTH) or bool(
+        _ROLE_MISSING.search(text)
+    )
+
+
+def _kind(orig: BaseException, state: str) -> str:
+    kind = type(orig).__name__
+    return f"{kind}, SQLSTATE {state}" if state else kind
