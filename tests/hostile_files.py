@@ -187,7 +187,7 @@ def brat(answers: list[Answer], folder: Path) -> Written:
                 if name in _TEXT_ATTRS:
                     lines.append(f"#{len(lines)}\t{'AnnotatorNotes' if name == 'note' else name} "
                                  f"T{n}\t{value}")
-                elif isinstance(value, float):
+                elif not isinstance(value, (str, bool)):
                     lines.append(f"#{len(lines)}\t{name}:json T{n}\t{json.dumps(value)}")
                 else:
                     shown = str(value).lower() if isinstance(value, bool) else value

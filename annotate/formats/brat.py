@@ -307,7 +307,9 @@ def _attributes(
         if name.endswith(JSON_SUFFIX):
             try:
                 attrs[key] = json.loads(value)
-            except json.JSONDecodeError:
+            # ValueError covers malformed JSON and numbers too long to read; RecursionError,
+            # nesting deeper than the parser goes.
+            except (ValueError, RecursionError):
                 builder.problem("unsupported", f"{name!r} is not JSON; kept as text", line=number)
                 attrs[key] = value
         else:

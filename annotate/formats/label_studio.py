@@ -13,7 +13,6 @@ predictions are read only with ``predictions=True``, as annotator ``model:<model
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from ..errors import FormatError
 from ..scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
-from .jsonio import read_text
+from .jsonio import parse_json, read_text
 
 FORMAT = "label-studio"
 _ATTRIBUTE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating"}
@@ -47,11 +46,8 @@ def read_label_studio(
     the document id; the other ``data`` fields and the task id go to the document's meta.
     """
     path = Path(path)
-    raw = read_text(path)
-    try:
-        tasks = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise FormatError("E306", path=str(path), line=exc.lineno, detail=exc.msg) from exc
+    # parse_json also refuses what no database can store and nesting that would overflow.
+    tasks = parse_json(read_text(path), path=path)
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and "data" in t for t in tasks):
         raise FormatError("E310", path=str(path), detail="the top level is not a list of tasks")
     builder = BatchBuilder(

@@ -274,19 +274,18 @@ def _read_task(
                 ends.append(None)
                 continue
             start, end = _offsets(endpoint, tokens)
-            found = keys.get((start, end, endpoint.get("label"))) or keys.get((start, end))
-            if found is None and endpoint.get("label"):
+            label = endpoint.get("label")
+            # Only plain values can name a span; a list or object here is a bad endpoint,
+            # which builder.span below reports.
+            plain = all(isinstance(v, (int, str, type(None))) for v in (start, end, label))
+            found = (keys.get((start, end, label)) or keys.get((start, end))) if plain else None
+            if found is None and label:
                 # rel.manual links tokens that need not be in "spans"; the endpoint is a span.
                 found = builder.span(
-                    doc,
-                    annotator=annotator,
-                    label=endpoint.get("label"),
-                    start=start,
-                    end=end,
-                    line=line,
+                    doc, annotator=annotator, label=label, start=start, end=end, line=line
                 )
                 if found is not None:
-                    keys[(start, end)] = keys[(start, end, endpoint.get("label"))] = found
+                    keys[(start, end)] = keys[(start, end, label)] = found
             ends.append(found)
         builder.relation(
             doc,

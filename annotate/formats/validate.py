@@ -31,12 +31,13 @@ from ..corpus import content_doc_id, text_sha256
 from ..errors import FormatError, SchemeError, StoreError
 from ..scheme import Scheme
 from ..store.names import GOLD, check_person_name
+from ..textfile import MAX_JSON_DEPTH, bad_char
 from .batch import ImportBatch, ImportedSpan, Where
 
 MAX_LISTED = 20
 MAX_DOC_ID = 64  # the store's id columns
 MAX_PUBLISHED = 40  # the store's ``published`` column
-_MAX_DEPTH = 32
+_INT64 = (-(2**63), 2**63 - 1)
 
 Interval = tuple[int, int, str]  # start, end, label
 
@@ -243,16 +244,28 @@ def _check_documents(
 def _document_problem(text: Any, doc_id: str, meta: Any) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return "the document's text is empty"
-    if "\x00" in text:
-        return "the document's text holds NUL characters (U+0000), which cannot be stored"
+    bad = _unstorable(text)
+    if bad is not None:
+        return f"the document's text {bad}"
     if not isinstance(doc_id, str) or not doc_id or len(doc_id) > MAX_DOC_ID:
         return f"document id {str(doc_id)[:80]!r} must have 1 to {MAX_DOC_ID} characters"
     if _has_control(doc_id) or doc_id != doc_id.strip():
         return f"document id {doc_id!r} holds control characters or surrounding spaces"
-    bad = json_problem(meta)
-    if bad is not None:
-        return f"the document's metadata {bad}"
+    found = json_problem(meta)
+    if found is not None:
+        return f"the document's metadata {found}"
     return None
+
+
+def _unstorable(text: str) -> str | None:
+    """Why no database or UTF-8 file can hold ``text`` (NUL, a lone surrogate), or None."""
+    found = bad_char(text)
+    if found is None:
+        return None
+    kind, index, _ = found
+    if kind == "nul":
+        return f"holds a NUL character (U+0000) at character {index}, which cannot be stored"
+    return f"holds half of a surrogate pair at character {index}, which is no character"
 
 
 def _has_control(text: str) -> bool:
@@ -352,12 +365,15 @@ def _message(exc: SchemeError) -> str:
 
 def json_problem(value: Any, depth: int = 0) -> str | None:
     """Why ``value`` cannot be stored as JSON in every supported database, or None."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_JSON_DEPTH:
         return "are nested too deeply"
     if isinstance(value, float) and not math.isfinite(value):
         return "hold a number JSON cannot store (NaN or infinity)"
-    if isinstance(value, str) and "\x00" in value:
-        return "hold a NUL character (U+0000), which cannot be stored"
+    if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
+        # Parquet, DocBin (msgpack) and most readers stop at 64 bits: the export would fail.
+        return "hold a whole number beyond 64 bits, which exports cannot hold (write it as text)"
+    if isinstance(value, str) and bad_char(value) is not None:
+        return f"hold a string that {_unstorable(value)}"
     if isinstance(value, dict):
         for key, item in value.items():
             found = json_problem(key, depth + 1) or json_problem(item, depth + 1)
