@@ -10,8 +10,9 @@ and gets a :class:`Verdict` listing each refused record with where it came from.
 
 What is refused, and what leaving a record out takes with it:
 
-- a document whose text is empty, holds NUL characters, differs from the project's document of
-  the same id, or whose id or metadata the database cannot hold: with all answers on it;
+- a document whose text is empty or holds characters no database stores (NUL, lone surrogates),
+  whose text differs from the project's document of the same id, or whose id or metadata the
+  database cannot hold: with all answers on it;
 - an answer under a name no person may have (``gold`` unless a reviewer imports into it, names
   with a colon, malformed names; see ``annotate.store.names``): with its spans and relations;
 - a span breaking a rule above; a relation whose ends are missing or were left out, lie in
