@@ -56,6 +56,7 @@ def ensure_annotator(
     never gets ``gold`` or a machine's ``kind:`` name (see :mod:`.names`)."""
     if not isinstance(name, str) or not name or name != name.strip():
         raise StoreError("E116", name=name)
+    names.check_characters(name)
     found = annotator_row(connection, name)
     if found:
         return found

@@ -27,6 +27,14 @@ def is_machine_name(name: str) -> bool:
     return ":" in name
 
 
+def check_characters(name: str) -> None:
+    """E125 for a name no annotator can have (control characters, over the column's width):
+    checked before the name is even looked up, so every back end answers alike."""
+    if len(name) > 200 or any(unicodedata.category(ch).startswith("C") for ch in name):
+        detail = "it is too long or holds control or invisible characters"
+        raise StoreError("E125", name=name[:80], detail=detail)
+
+
 def check_person_name(name: object) -> str:
     """``name`` if a person may use it, else E125 (malformed) or E126 (reserved)."""
     if not isinstance(name, str):
@@ -54,7 +62,5 @@ def check_machine_name(name: object) -> str:
     if not isinstance(name, str) or not is_machine_name(name) or name != name.strip():
         detail = "a machine annotator's name is 'kind:identifier'"
         raise StoreError("E125", name=name, detail=detail)
-    if len(name) > 200 or any(unicodedata.category(ch).startswith("C") for ch in name):
-        detail = "it is too long or holds control characters"
-        raise StoreError("E125", name=name[:80], detail=detail)
+    check_characters(name)
     return name
