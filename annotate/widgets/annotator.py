@@ -19,7 +19,7 @@ import traitlets
 
 from ..project import Project, open_project
 from ..store import Store
-from .base import STATIC, SessionWidget, browser_module
+from .base import SessionWidget, browser_files
 from .identity import remember_annotator, resolve_annotator
 from .messages import DOC, Outcome, dispatch
 from .session import Session
@@ -34,8 +34,7 @@ class Annotator(SessionWidget):
     ``doc_id`` opens that document; by default the one the annotator was last on.
     """
 
-    _esm = browser_module("annotator.js")
-    _css = STATIC / "annotator.css"
+    _esm, _css = browser_files("annotator")
 
     annotator = traitlets.Unicode("").tag(sync=True)
     doc_id = traitlets.Unicode("").tag(sync=True)

@@ -14,15 +14,20 @@ import anywidget
 
 from .messages import Outcome
 
+# How the browser code reaches the page. The sources are ES modules in js/src/ that import
+# each other (common/ for what both widgets share, annotator/ and review/ for each widget's
+# own); esbuild bundles each widget into one module and one stylesheet here, in static/. A
+# bundler rather than files joined as text: the imports show what depends on what, esbuild
+# refuses a name that is not exported, and the inline source map gives the browser's debugger
+# the source files and their line numbers. The bundles are committed, so users never need Node
+# (tests/widgets/test_bundles.py fails when one is stale). anywidget gets paths, not text, so
+# with ANYWIDGET_HMR=1 and `npm run watch` in js/, the page follows each edit to the sources.
 STATIC = Path(__file__).parent / "static"
 
 
-def browser_module(name: str) -> str:
-    """The ES module anywidget loads for a widget: the shared pieces in common.js, then the
-    widget's own file. anywidget loads one module and nothing is bundled, so the two are
-    joined here."""
-    common = (STATIC / "common.js").read_text(encoding="utf-8")
-    return common + "\n" + (STATIC / name).read_text(encoding="utf-8")
+def browser_files(name: str) -> tuple[Path, Path]:
+    """The ES module and stylesheet anywidget loads for the widget ``name``."""
+    return STATIC / f"{name}.js", STATIC / f"{name}.css"
 
 
 class SessionWidget(anywidget.AnyWidget):

@@ -28,19 +28,11 @@ import traitlets
 from ..project import Project
 from ..store import Store
 from .annotator import store_of
-from .base import STATIC, SessionWidget, browser_module
+from .base import SessionWidget, browser_files
 from .identity import remember_annotator, resolve_annotator
 from .messages import Outcome
 from .review_messages import DOC, dispatch
 from .review_session import ReviewSession
-
-
-def _stylesheet() -> str:
-    # anywidget takes one stylesheet: the annotator's (span styles, toolbar, panel), then the
-    # reviewer's additions, so both widgets look and read alike.
-    return "\n".join(
-        (STATIC / name).read_text(encoding="utf-8") for name in ("annotator.css", "review.css")
-    )
 
 
 class Reviewer(SessionWidget):
@@ -53,8 +45,8 @@ class Reviewer(SessionWidget):
     with work from two or more annotators are listed, unless ``all_documents`` is true.
     """
 
-    _esm = browser_module("review.js")
-    _css = _stylesheet()
+    # The reviewer's stylesheet is the annotator's with additions (js/src/review/review.css).
+    _esm, _css = browser_files("review")
 
     reviewer = traitlets.Unicode("").tag(sync=True)
     doc_id = traitlets.Unicode("").tag(sync=True)

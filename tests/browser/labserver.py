@@ -75,12 +75,13 @@ class Lab:
         folder: Path,
         *,
         db: Path,
-        annotator: str,
+        annotator: str | None,
         notebook: Path = NOTEBOOK,
         environment: dict[str, str] | None = None,
     ) -> Lab:
         """JupyterLab on a free port, serving a copy of ``notebook`` (the annotation one by
-        default); ``environment`` adds variables for the lab and its kernels."""
+        default), with ``annotator`` as JUPYTERHUB_USER (None: unset, so the widget asks);
+        ``environment`` adds variables for the lab and its kernels."""
         home, settings, workspaces, root_dir = (
             folder / name for name in ("home", "settings", "workspaces", "root")
         )
@@ -99,9 +100,10 @@ class Lab:
         env.update(
             HOME=str(home),
             ANNOTATE_DB=str(db),
-            JUPYTERHUB_USER=annotator,
             JUPYTER_RUNTIME_DIR=str(folder / "runtime"),
         )
+        if annotator is not None:
+            env["JUPYTERHUB_USER"] = annotator
         env.update(environment or {})
         port = free_port()
         log = folder / "lab.log"
@@ -148,6 +150,11 @@ class Lab:
             lab.stop()
             raise
         return lab
+
+    @property
+    def home(self) -> Path:
+        """The HOME of the lab and its kernels."""
+        return self.log.parent / "home"
 
     def stop(self) -> None:
         """End the server and, with its process group, every kernel it started."""
@@ -259,6 +266,31 @@ class NotebookPage:
         self.focus()
         for key in keys:
             self.page.keyboard.press(key)
+
+    def settle(self) -> float:
+        """Wait until the widget has acted on every key and click so far: a ping through its
+        own channel, queued behind them, comes back once each has had its answer from Python.
+        Returns the ping's round trip in milliseconds."""
+        return float(
+            self.widget().evaluate(
+                """(root) => new Promise((done) => {
+                  root.addEventListener("annotator:pong", (e) => done(e.detail.ms), {once: true});
+                  root.dispatchEvent(new CustomEvent("annotator:ping"));
+                })"""
+            )
+        )
+
+    def active_content(self) -> list[str]:
+        """Elements in the widget that could run or load something (scripts, images, frames,
+        inline event handlers): the article's markup, had it been rendered as markup."""
+        found: list[str] = self.widget().evaluate(
+            """(root) => [...root.querySelectorAll("*")]
+              .filter((el) => ["SCRIPT", "IMG", "IFRAME", "OBJECT", "EMBED", "SVG", "LINK"]
+                                .includes(el.tagName.toUpperCase())
+                              || [...el.attributes].some((a) => a.name.startsWith("on")))
+              .map((el) => el.outerHTML)"""
+        )
+        return found
 
     def click_text(self, text: str, *, within: str = "", shift: bool = False) -> None:
         box = self.text_box(text, within=within)

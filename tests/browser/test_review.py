@@ -98,7 +98,7 @@ def test_the_notebook_runs_agreements_are_gold_and_keys_stay_in_the_widget(
     before = page.evaluate(cells)
     events = with_store(nb, lambda s: s.counts()["events"])
     nb.press("a", "b", "m", "a", "b", "m")
-    page.wait_for_timeout(300)
+    nb.settle()  # every key has been handled, by the widget or by nobody
     assert page.evaluate(cells) == before
     assert nb.widget().is_visible()
     assert with_store(nb, lambda s: s.counts()["events"]) == events
@@ -230,7 +230,9 @@ def test_hostile_article_is_shown_as_text(nb: NotebookPage) -> None:
     expect(widget.locator(".an-meta")).to_have_text("<i>Wire</i>")
     for tag in ("script", "img", "b", "i"):
         expect(widget.locator(f".an-article {tag}")).to_have_count(0)
-    nb.page.wait_for_timeout(300)  # time for an onerror to fire, if it could
+    # No element that could run or load anything, so no handler can fire later either.
+    assert nb.active_content() == []
+    nb.settle()
     assert nb.dialogs == []
     # Offsets survive the emoji before "Reuters" (one code point, two UTF-16 units).
     nb.press("Tab", "1")  # ana's "Reuters staff"

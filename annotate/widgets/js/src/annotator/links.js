@@ -1,0 +1,83 @@
+// @ts-check
+/**
+ * Linking spans (quote → source / cue, source → entity, claim → source): `t` or a panel's
+ * "link…" starts from the selected span, Tab or a click picks among the candidates the scheme
+ * allows, Enter links; Shift+click links the selected span to the clicked one at once.
+ */
+import { clip } from "../common/dom.js";
+import { select } from "./actions.js";
+
+/** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
+/** @typedef {import("./types.js").Span} Span */
+
+/** @param {AnnotatorView} view @param {string} anchor @param {string | null} type */
+export function startLink(view, anchor, type) {
+  const span = view.spanById.get(anchor);
+  if (!span) return;
+  if (span.status === "suggested") {
+    view.say("Accept the suggestion first (Enter), then link it.");
+    return;
+  }
+  view.link = { anchor, type, focus: null };
+  const candidates = linkCandidates(view);
+  if (!candidates.length) {
+    view.link = null;
+    view.say(`Nothing to link this ${span.layer} to yet: mark or accept the other span first.`);
+    return;
+  }
+  view.link.focus = candidates[0].id;
+  view.say(`Linking “${clip(span.text, 40)}”: click a highlighted span, or Tab to one and press Enter. Esc cancels.`);
+  view.flush();
+}
+
+/**
+ * The annotator's spans the link's anchor can be linked to, nearest first.
+ * @param {AnnotatorView} view
+ * @returns {Span[]}
+ */
+export function linkCandidates(view) {
+  const link = view.link;
+  const anchor = link ? view.spanById.get(link.anchor) : undefined;
+  if (!link || !anchor) return [];
+  const layers = new Set();
+  for (const r of view.scheme.relations) {
+    if (link.type && r.name !== link.type) continue;
+    if (r.head === anchor.layer) layers.add(r.tail);
+    if (r.tail === anchor.layer) layers.add(r.head);
+  }
+  return view.spans
+    .filter((s) => s.status === "accepted" && s.id !== anchor.id && layers.has(s.layer))
+    .sort((a, b) => Math.abs(a.start - anchor.start) - Math.abs(b.start - anchor.start));
+}
+
+/** @param {AnnotatorView} view @param {1 | -1} step */
+export function cycleCandidate(view, step) {
+  const link = view.link;
+  const list = linkCandidates(view);
+  if (!link || !list.length) return;
+  const here = list.findIndex((s) => s.id === link.focus);
+  link.focus = list[(here + step + list.length) % list.length].id;
+  view.flush();
+  view.fragments.get(link.focus)?.[0]?.scrollIntoView({ block: "nearest" });
+}
+
+/** @param {AnnotatorView} view @param {string} other */
+export async function finishLink(view, other) {
+  const link = view.link;
+  if (!link) return;
+  view.link = null;
+  view.say(null);
+  await linkPair(view, link.anchor, other, link.type);
+}
+
+/** @param {AnnotatorView} view @param {string} first @param {string} second @param {string | null} type */
+export async function linkPair(view, first, second, type) {
+  const reply = await view.request("link", { first, second, type });
+  if (reply) view.say(`Linked: ${reply.type}.`);
+  select(view, first);
+}
+
+/** @param {AnnotatorView} view @param {string} relationId */
+export function unlink(view, relationId) {
+  return view.request("unlink", { relation_id: relationId });
+}

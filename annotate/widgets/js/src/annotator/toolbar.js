@@ -1,0 +1,171 @@
+// @ts-check
+/**
+ * Above the article: the bar (documents, status, undo and redo, progress, time, who and the
+ * save state), the flag form, the layer tabs and the active layer's legend of labels.
+ */
+import { button, h, safeColor } from "../common/dom.js";
+import { oneLineForm } from "../common/forms.js";
+import { labelKey } from "../common/view.js";
+import { acceptAll, flag, markOrRelabel, setLayer, setStatus } from "./actions.js";
+import { renderTime } from "./time.js";
+
+/** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
+
+/** @type {Record<string, string>} */
+export const STATUS_MARK = { done: "✓", skipped: "↷", flagged: "⚑" };
+
+/** @param {AnnotatorView} view */
+export function renderBar(view) {
+  const state = view.state;
+  const doc = view.doc;
+  if (!state || !doc) return;
+  const nav = view.navigation(view.docs, (entry, index) => {
+    const mark = entry.status ? ` ${STATUS_MARK[entry.status] ?? ""}` : "";
+    return `${index + 1}. ${entry.title}${mark}`;
+  });
+  const p = state.progress;
+  const status = state.status
+    ? `${STATUS_MARK[state.status] ?? ""} ${state.status}${state.comment ? `: ${state.comment}` : ""}`
+    : "open";
+  const undo = button("↶ Undo", "z or Ctrl+Z", () => view.run(() => view.request("undo")));
+  const redo = button("↷ Redo", "y or Ctrl+Y", () => view.run(() => view.request("redo")));
+  undo.disabled = !state.can_undo;
+  redo.disabled = !state.can_redo;
+  view.timeEl = h("span", { cls: "an-time", title: "time on this document · in all" });
+  const progress =
+    `${p.done} done of ${p.total}` +
+    (p.skipped ? ` · ${p.skipped} skipped` : "") +
+    (p.flagged ? ` · ${p.flagged} flagged` : "");
+  view.bar.replaceChildren(
+    nav,
+    h("div", { cls: "an-status" }, [
+      h("span", {
+        cls: `an-badge an-badge-${state.status ?? "open"}`,
+        text: status,
+        title: status,
+        attrs: { "data-testid": "doc-status" },
+      }),
+      button("✓ Done", "mark done and open the next open document (d)", () =>
+        view.run(() => setStatus(view, "done", true)),
+      ),
+      button("Skip", "mark skipped and go on (k)", () =>
+        view.run(() => setStatus(view, "skipped", true)),
+      ),
+      button("⚑ Flag", "flag with a comment (f)", () => openFlag(view)),
+      state.status
+        ? button("Reopen", "clear the status", () => view.run(() => setStatus(view, null, false)))
+        : null,
+    ]),
+    h("div", { cls: "an-edit" }, [undo, redo]),
+    h("div", { cls: "an-facts" }, [
+      h("span", { cls: "an-progress", text: progress, attrs: { "data-testid": "progress" } }),
+      view.timeEl,
+      h("span", { cls: "an-who", text: state.annotator, title: "annotating as" }),
+      view.saveIndicator(),
+    ]),
+  );
+  renderTime(view);
+}
+
+// --- the flag form ---------------------------------------------------------------------------
+/** @param {AnnotatorView} view */
+export function flagForm(view) {
+  const input = view.flagInput;
+  const children = [
+    h("span", { text: "⚑ Flag: " }),
+    input,
+    h("button", { cls: "an-button", text: "Flag", attrs: { type: "submit" } }),
+    button("Cancel", "Esc", () => closeFlag(view)),
+  ];
+  const form = oneLineForm("an-flag", input, children, {
+    submit: () => {
+      const comment = input.value.trim() || null;
+      closeFlag(view);
+      view.run(() => flag(view, comment));
+    },
+    cancel: () => closeFlag(view),
+  });
+  form.hidden = true;
+  return form;
+}
+
+/** @param {AnnotatorView} view */
+export function openFlag(view) {
+  view.flagBox.hidden = false;
+  view.flagInput.value = view.state.status === "flagged" ? view.state.comment ?? "" : "";
+  view.flagInput.focus();
+}
+
+/** @param {AnnotatorView} view */
+function closeFlag(view) {
+  view.flagBox.hidden = true;
+  view.root.focus();
+}
+
+// --- layers and labels ------------------------------------------------------------------------
+/**
+ * Spans per layer: the annotator's and the open suggestions.
+ * @param {AnnotatorView} view
+ */
+export function counts(view) {
+  /** @type {Map<string, {accepted: number, suggested: number}>} */
+  const counted = new Map(view.scheme.layers.map((l) => [l.name, { accepted: 0, suggested: 0 }]));
+  for (const span of view.spans) {
+    const entry = counted.get(span.layer);
+    if (entry) entry[span.status] += 1;
+  }
+  return counted;
+}
+
+/** @param {AnnotatorView} view */
+export function renderLayers(view) {
+  const counted = counts(view);
+  const tabs = view.scheme.layers.map((layer) => {
+    const c = counted.get(layer.name) ?? { accepted: 0, suggested: 0 };
+    const active = layer.name === view.layerName;
+    const tab = button(
+      `${layer.key ? `${layer.key} ` : ""}${layer.name} ${c.accepted}` +
+        (c.suggested ? ` +${c.suggested}?` : ""),
+      `${layer.description} (${c.accepted} yours, ${c.suggested} suggested)`,
+      () => view.run(() => setLayer(view, layer.name)),
+      `an-tab${active ? " an-active" : ""}`,
+    );
+    tab.setAttribute("aria-pressed", String(active));
+    tab.dataset.layer = layer.name;
+    return tab;
+  });
+  const open = counted.get(view.layerName)?.suggested ?? 0;
+  const all = button(
+    `Accept all ${open} ${view.layerName} suggestions`,
+    "A (Shift+a)",
+    () => view.run(() => acceptAll(view)),
+    "an-accept-all",
+  );
+  all.disabled = open === 0;
+  view.layersBar.replaceChildren(h("span", { cls: "an-hint", text: "Layer:" }), ...tabs, all);
+}
+
+/** @param {AnnotatorView} view */
+export function renderLegend(view) {
+  const layer = view.layer(view.layerName);
+  if (!layer) return;
+  const items = layer.labels.map((label, index) => {
+    const key = labelKey(layer, index);
+    const swatch = h("span", { cls: `an-swatch an-${layer.style}` });
+    swatch.style.setProperty("--c", safeColor(label.color));
+    const item = button(
+      "",
+      label.description || `press ${key}`,
+      () => view.run(() => markOrRelabel(view, label.name, view.selectionRange())),
+      "an-label",
+    );
+    item.dataset.label = label.name;
+    item.append(h("kbd", { text: key }), swatch, document.createTextNode(label.name));
+    return item;
+  });
+  view.legend.replaceChildren(
+    ...items,
+    h("span", { cls: "an-hint an-key-solid", text: "solid: yours" }),
+    h("span", { cls: "an-hint an-key-dashed", text: "dashed: suggested" }),
+  );
+}
