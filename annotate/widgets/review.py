@@ -12,9 +12,9 @@ edits, ``x`` rejects, ``u`` undoes. Only a registered reviewer may use it
 A separate widget and ES module rather than a mode of the annotator: its keys mean other things
 (a number picks an annotator, not a label), it draws units and versions rather than spans and
 suggestions, and branching each of the annotator's handlers on a mode would put the annotator's
-tested behaviour at risk with every change here. What both draw alike comes from the same
-places: the document view, the message dispatcher and the annotator's stylesheet (see
-``_css``); the few drawing helpers the browser half needs are small and stable.
+tested behaviour at risk with every change here. What both do alike comes from the same
+places: the document view and message dispatcher here, and in the browser the shared modules
+of ``js/src/common`` (message channel, drawing, forms, keys, notices).
 """
 
 from __future__ import annotations
