@@ -5,10 +5,11 @@
 >>> project.ingest("corpus/")                        # doctest: +SKIP
 """
 
-from .corpus import Document, read_corpus
+from .core.records import Document
+from .core.scheme import Scheme
+from .corpus import read_corpus
 from .errors import AnnotateError
 from .project import Project, open_project
-from .scheme import Scheme
 
 __version__ = "0.1.0"
 

@@ -300,7 +300,7 @@ def agreement(
 
     Example: annotate agreement --annotators alice,bob --html agreement.html
     """
-    from .agreement_report import format_summary, write_html
+    from .scoring.report import format_summary, write_html
 
     project = _open(db)
     report = project.agreement(annotators=_split_list(annotators), layers=_split_list(layers),
@@ -335,8 +335,8 @@ def evaluate(
     """
     import json
 
-    from .evaluate import evaluate as run_evaluation
-    from .evaluate import format_table
+    from .scoring.evaluate import evaluate as run_evaluation
+    from .scoring.evaluate import format_table
 
     if (pred is None) == (model is None):
         raise typer.BadParameter("give exactly one of --pred or --model")

@@ -180,7 +180,7 @@ class Errors:
     E126 = (
         "{name!r} is reserved: 'gold' is the reviewers' adjudicated work and names with a colon "
         "belong to models (spacy:...) and projections (projected:...). Pick a person's name; "
-        "only a reviewer writes gold, through the review widget or annotate.adjudicate."
+        "only a reviewer writes gold, through the review widget or annotate.workflow.adjudicate."
     )
     E127 = (
         "{operation}: {column} contains a NUL byte (\\x00){position}. PostgreSQL cannot store "
@@ -569,7 +569,7 @@ class Errors:
 
     E621 = (
         "No documents of the project are assigned to {annotator!r}. Ask the team lead to "
-        "include them in the assignment (annotate.assign.set_assignment)."
+        "include them in the assignment (annotate.workflow.assign.set_assignment)."
     )
     E622 = (
         "Document {doc_id!r} has no other versions in this project, so there is nothing to "

@@ -7,20 +7,20 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .corpus import DEFAULT_MAX_CHARS, Document
+from .core.records import DocSuggestions, Document, RelationSuggestion, SpanSuggestion
+from .core.scheme import Scheme
+from .corpus import DEFAULT_MAX_CHARS
+from .corpus.ingest import IngestReport, ingest
 from .errors import SchemeError
-from .ingest import IngestReport, ingest
-from .scheme import Scheme
 from .store import Store
-from .suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .agreement import AgreementReport
-    from .evaluate import EvaluationReport
     from .formats import Manifest
-    from .importing import ImportReport
+    from .formats.importing import ImportReport
+    from .scoring.agreement import AgreementReport
+    from .scoring.evaluate import EvaluationReport
     from .suggest.pipeline import SuggestReport
 
 DEFAULT_DB_NAME = "annotate.db"
@@ -136,7 +136,7 @@ class Project:
         >>> gold = project.tables(annotator="gold", status="done")  # doctest: +SKIP
         >>> gold["quotes"][["text", "speaker"]]                     # doctest: +SKIP
         """
-        from .dataset import Filters, load_tables
+        from .formats.dataset import Filters, load_tables
 
         filters = Filters.of(
             annotator=annotator, layer=layer, label=label, status=status, doc_id=doc_id
@@ -163,8 +163,8 @@ class Project:
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
-        from .dataset import Filters, load_tables
         from .formats import export
+        from .formats.dataset import Filters, load_tables
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         tables = load_tables(self.store, filters)
@@ -200,7 +200,7 @@ class Project:
         name the file gives must be a person's; a file with an invalid record raises E327 (E328
         for a name), unless ``drop_invalid=True`` leaves such records out and lists them in the
         report. ``annotator="gold"`` needs ``reviewer=`` naming a reviewer of the project."""
-        from .importing import check_import_names, import_batch, read_batch
+        from .formats.importing import check_import_names, import_batch, read_batch
 
         check_import_names(annotator, reviewer)
         batch = read_batch(
@@ -225,7 +225,7 @@ class Project:
         """How far the annotators agree: pairwise strict/overlap F1 per layer and label,
         Cohen's and Fleiss' kappa and Krippendorff's alpha on tokens, alpha_u on offsets,
         speaker/cue and claim-type agreement, status agreement and the most disputed spots."""
-        from .agreement import agreement
+        from .scoring.agreement import agreement
 
         return agreement(
             self.store,
@@ -247,7 +247,7 @@ class Project:
         ``pred`` is a DataFrame or file in the export schema, a spaCy DocBin, Prodigy JSONL,
         another project, or a spaCy ``Language`` run over the gold documents.
         """
-        from .evaluate import evaluate
+        from .scoring.evaluate import evaluate
 
         gold = self.tables(annotator=gold_annotator)
         return evaluate(
@@ -260,8 +260,8 @@ class Project:
 
     def queue(self, annotator: str) -> list[str]:
         """The documents ``annotator`` is assigned, in order (all of them without an
-        assignment setting; see :mod:`annotate.assign`)."""
-        from .assign import queue
+        assignment setting; see :mod:`annotate.workflow.assign`)."""
+        from .workflow.assign import queue
 
         return queue(self.store, annotator)
 

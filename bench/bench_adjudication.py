@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate.store import Store  # noqa: E402
-from tests.adjudication_workload import build, units  # noqa: E402
-from tests.pgserver import PostgresServer  # noqa: E402
+from annotate.store import Store
+from tests.adjudication_workload import build, units
+from tests.pgserver import PostgresServer
 
 
 def run(url: str, reviewers: int, documents: int, folder: Path) -> dict[str, float]:

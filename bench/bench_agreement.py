@@ -25,10 +25,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from annotate.agreement import agreement
-from annotate.agreement_chance import token_offsets
-from annotate.dataset import load_tables
-from annotate.ingest import ingest
+from annotate.corpus.ingest import ingest
+from annotate.formats.dataset import load_tables
+from annotate.scoring.agreement import agreement
+from annotate.scoring.chance import token_offsets
 from annotate.store import Store
 from annotate.store import tables as t
 

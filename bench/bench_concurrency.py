@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotate.ingest import ingest  # noqa: E402
-from annotate.store import Store  # noqa: E402
-from tests.pgserver import PostgresServer  # noqa: E402
+from annotate.corpus.ingest import ingest
+from annotate.store import Store
+from tests.pgserver import PostgresServer
 
 
 def run(url: str, annotators: int, actions: int, folder: Path) -> dict[str, float]:

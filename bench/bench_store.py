@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate.corpus import Document
-from annotate.ingest import ingest
+from annotate.core.records import DocSuggestions, Document, SpanSuggestion
+from annotate.corpus.ingest import ingest
 from annotate.store import Store
-from annotate.suggest.types import DocSuggestions, SpanSuggestion
 
 TEXT = (Path(__file__).resolve().parent.parent / "corpus" / "001_b2d94b789626c3bb.txt").read_text()
 

@@ -34,8 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotate.suggest.engine import suggest_texts  # noqa: E402
-from annotate.suggest.model import load_model  # noqa: E402
+from annotate.suggest.engine import suggest_texts
+from annotate.suggest.model import load_model
 
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "DATE", "PERCENT", "MONEY", "QUANTITY",
           "CARDINAL")  # fmt: skip

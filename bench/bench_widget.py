@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the lab launcher lives with the browser tests
 
-from annotate.ingest import ingest  # noqa: E402
-from annotate.store import Store  # noqa: E402
-from annotate.suggest.types import DocSuggestions, SpanSuggestion  # noqa: E402
-from tests.browser.labserver import Lab, NotebookPage, launch_chromium  # noqa: E402
-from tests.widgets.seed import SUGGESTER, suggestions_for  # noqa: E402
+from annotate.core.records import DocSuggestions, SpanSuggestion
+from annotate.corpus.ingest import ingest
+from annotate.store import Store
+from tests.browser.labserver import Lab, NotebookPage, launch_chromium
+from tests.widgets.seed import SUGGESTER, suggestions_for
 
 RESULTS = ROOT / "bench" / "results"
 ANNOTATOR = "bench"

@@ -18,10 +18,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from annotate.adjudicate import Unit, auto_accept_agreements, merge, resolve
+from annotate.corpus.ingest import ingest
 from annotate.errors import AnnotateError
-from annotate.ingest import ingest
 from annotate.store import Store
+from annotate.workflow.adjudicate import Unit, auto_accept_agreements, merge, resolve
 
 PEOPLE = ("ana", "ben")
 SLOTS = 40  # units of work per document

@@ -50,7 +50,7 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def seeded(store: Store) -> Store:
     """A store holding the two seed articles."""
-    from annotate.ingest import ingest
+    from annotate.corpus.ingest import ingest
 
     ingest(store, [CORPUS])
     return store

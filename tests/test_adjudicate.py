@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from annotate.adjudicate import (
+from annotate.errors import AnnotateError, PermissionDenied
+from annotate.scoring.agreement import Mark
+from annotate.store import Store
+from annotate.workflow.adjudicate import (
     GOLD,
     META_KEY,
     Edit,
@@ -18,9 +21,6 @@ from annotate.adjudicate import (
     merge,
     resolve,
 )
-from annotate.agreement import Mark
-from annotate.errors import AnnotateError, PermissionDenied
-from annotate.store import Store
 
 PEOPLE = ["ana", "ben"]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.adjudicate import GOLD
 from annotate.store import Store
+from annotate.workflow.adjudicate import GOLD
 from tests.adjudication_workload import PEOPLE, SLOTS, build, units
 from tests.conftest import ROOT
 

@@ -17,22 +17,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotate.agreement import AgreementReport, agreement
-from annotate.agreement_chance import TokenLayout, alpha_nominal, kappa, token_codes
-from annotate.agreement_pairs import SpanArrays, compare
-from annotate.agreement_report import confusion_matrix, format_summary, render_html, write_html
-from annotate.attribution import match_rows, nominal_kappa, normalise_name, same_speaker
 from annotate.errors import AnnotateError
 from annotate.formats import read_prodigy
 from annotate.formats.tables import coerce, flatten_claims, flatten_quotes
-from annotate.matching import Span, align, match_spans, score_spans
-from annotate.reliability import (
+from annotate.scoring.agreement import AgreementReport, agreement
+from annotate.scoring.attribution import match_rows, nominal_kappa, normalise_name, same_speaker
+from annotate.scoring.chance import TokenLayout, alpha_nominal, kappa, token_codes
+from annotate.scoring.matching import Span, align, match_spans, score_spans
+from annotate.scoring.pairs import SpanArrays, compare
+from annotate.scoring.reliability import (
     cohen_kappa,
     krippendorff_alpha,
     lay_end_to_end,
     token_labels,
     unitizing_alpha,
 )
+from annotate.scoring.report import confusion_matrix, format_summary, render_html, write_html
 from annotate.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -523,7 +523,7 @@ def test_attribution_and_status_from_a_store(seeded: Store) -> None:
     assert status.loc["ana / ben", "b_flagged"] == 1
     assert status.loc["all", "agreement"] == pytest.approx(1 / 2)
     # the same report from the tables the project hands out
-    from annotate.dataset import load_tables
+    from annotate.formats.dataset import load_tables
 
     again = agreement(load_tables(seeded))
     pd.testing.assert_frame_equal(again.pairwise, report.pairwise)
@@ -624,7 +624,7 @@ def test_notebook_runs_against_a_project(tmp_path: Path, monkeypatch: pytest.Mon
     import nbformat
     from nbclient import NotebookClient
 
-    from annotate.ingest import ingest
+    from annotate.corpus.ingest import ingest
 
     database = tmp_path / "project.db"
     store = Store(database)

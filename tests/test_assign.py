@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from annotate.assign import (
+from annotate.corpus.ingest import ingest
+from annotate.errors import AnnotateError
+from annotate.store import Store
+from annotate.workflow.assign import (
     Assignment,
     assign,
     clear_assignment,
@@ -17,9 +20,6 @@ from annotate.assign import (
     queues,
     set_assignment,
 )
-from annotate.errors import AnnotateError
-from annotate.ingest import ingest
-from annotate.store import Store
 
 PEOPLE = ["ana", "ben", "cho", "dev"]
 

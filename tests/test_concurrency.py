@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotate.ingest import ingest
+from annotate.corpus.ingest import ingest
 from annotate.store import Store
 from tests.conftest import CORPUS, ROOT
 from tests.workload import actual_state, documents_of, expected_state, plan

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.corpus import Document, Problem, parse_txt_article, read_corpus
+from annotate.core.records import Document
+from annotate.corpus import Problem, parse_txt_article, read_corpus
 from tests.conftest import CORPUS, SHARED
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.corpus import Document, Problem, read_corpus
+from annotate.core.records import Document
+from annotate.corpus import Problem, read_corpus
 
 # Characters str.splitlines() splits at but no corpus format does.
 SEPARATORS = "\u2028\u2029\x85\x0c\x0b\x1c\x1d\x1e"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from annotate.dataset import Filters, load_tables
+from annotate.formats.dataset import Filters, load_tables
 from annotate.formats.tables import COLUMNS
 from annotate.store import Store
 

@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from annotate.errors import AnnotateError
-from annotate.evaluate import evaluate, format_table, suggestion_report
-from annotate.evaluate_inputs import load_tables_from
 from annotate.formats import read_prodigy, write_docbin, write_prodigy, write_tables
+from annotate.scoring.evaluate import evaluate, format_table, suggestion_report
+from annotate.scoring.evaluate_inputs import load_tables_from
 from annotate.store import Store
-from annotate.suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 from tests.test_agreement import PRODIGY, QUOTE, find, make_tables
 
 TEXT = "Barack Obama visited Paris and met the Foreign Minister in Berlin with Angela Merkel."

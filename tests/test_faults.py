@@ -19,13 +19,12 @@ from typing import Any
 
 import pytest
 
-from annotate.corpus import Document
+from annotate.core.records import DocSuggestions, Document, SpanSuggestion
+from annotate.corpus.ingest import ingest
 from annotate.errors import AnnotateError, StoreError
-from annotate.ingest import ingest
 from annotate.project import open_project
 from annotate.store import Store
 from annotate.store import tables as t
-from annotate.suggest.types import DocSuggestions, SpanSuggestion
 from tests.clirun import one_error_line, run_main
 from tests.conftest import CORPUS, ROOT
 from tests.faultfs import fill, read_only, run_as_nobody, shared_folder, small_disk

@@ -20,10 +20,10 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
+from annotate.core.names import check_person_name
 from annotate.errors import AnnotateError, FormatError, SchemeError, StoreError
 from annotate.formats.export import FORMATS
 from annotate.project import Project, open_project
-from annotate.store.names import check_person_name
 from tests.hostile_files import OTHER_TEXT, TEXT, WRITERS, Answer, S, Written, at
 
 NOT_BRAT = ("prodigy", "label-studio", "doccano", "spacy")  # brat's offsets are digits or nothing
@@ -163,7 +163,7 @@ def _check_invariants(project: Project) -> None:
 
 
 def _everything_still_works(project: Project, out: Path) -> None:
-    from annotate.agreement_report import format_summary, write_html
+    from annotate.scoring.report import format_summary, write_html
 
     _check_invariants(project)
     manifest = project.export(out, formats=list(FORMATS), split=0.5)

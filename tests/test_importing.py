@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from annotate.core.scheme import Scheme
 from annotate.errors import FormatError, SchemeError
 from annotate.project import open_project
-from annotate.scheme import Scheme
 from annotate.store import Store
 from tests.conftest import SHARED
 from tests.test_dataset import _annotate

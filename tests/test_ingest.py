@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from annotate.corpus.ingest import ingest
 from annotate.errors import CorpusError
-from annotate.ingest import ingest
 from annotate.store import Store
 from tests.conftest import CORPUS
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from annotate.errors import AnnotateError
-from annotate.matching import (
+from annotate.scoring.matching import (
     Span,
     align,
     as_spans,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from annotate.errors import AnnotateError
-from annotate.reliability import (
+from annotate.scoring.reliability import (
     cohen_kappa,
     fleiss_kappa,
     fleiss_table,

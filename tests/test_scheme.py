@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from annotate.core.scheme import Scheme
+from annotate.corpus.ingest import ingest
 from annotate.errors import SchemeError
-from annotate.ingest import ingest
 from annotate.project import open_project
-from annotate.scheme import Scheme
 from annotate.store import Store
 from tests.conftest import CORPUS
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from annotate.errors import PermissionDenied, SchemeError, StoreError
 from annotate.store import Store
-from annotate.suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 
 def _doc(store: Store, index: int = 0) -> tuple[str, str, str]:
@@ -348,7 +348,7 @@ def test_bad_status_and_bad_annotator_name(seeded: Store) -> None:
 
 
 def test_reopen_sees_everything(db_url: str) -> None:
-    from annotate.ingest import ingest
+    from annotate.corpus.ingest import ingest
     from tests.conftest import CORPUS
 
     first = Store(db_url)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from annotate.ingest import ingest
+from annotate.corpus.ingest import ingest
 from annotate.store import Store
 from annotate.suggest import pipeline
 from annotate.suggest.model import load_model, model_annotator_name

@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.scheme import Scheme
 from ..errors import FormatError
-from ..scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .docs import AnnotatedDoc, annotated_docs

@@ -19,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
+from ..core.scheme import Scheme
 from ..errors import FormatError
-from ..scheme import Scheme
 from .batch import ImportBatch, ImportedDocument, ImportedRelation, ImportedSpan, Problem, Where
 from .jsonio import to_jsonable
 from .naming import split_qualified

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..scheme import Scheme
+from ..core.scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .docs import AnnotatedDoc, annotated_docs

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..scheme import Scheme
+from ..core.scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .jsonio import iter_jsonl

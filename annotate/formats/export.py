@@ -23,8 +23,8 @@ from typing import Any, cast
 
 import pandas as pd
 
+from ..core.scheme import Scheme
 from ..errors import FormatError
-from ..scheme import Scheme
 from . import brat, conll, docbin, prodigy
 from .docs import AnnotatedDoc, annotated_docs
 from .files import TABLE_FORMATS, TableFormat, write_tables

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.textfile import MAX_JSON_DEPTH, describe_char, find_bad_string, line_at
 from ..errors import FormatError
-from ..textfile import MAX_JSON_DEPTH, describe_char, find_bad_string, line_at
 
 
 def to_jsonable(value: Any) -> Any:
@@ -85,7 +85,7 @@ def parse_json(text: str, *, path: Path, line: int = 1) -> Any:
     every failure a FormatError naming the file and line, never a bare exception.
 
     Besides malformed JSON: numbers longer than Python reads (4,300 digits), nesting deeper than
-    its parser goes or than :data:`~annotate.textfile.MAX_JSON_DEPTH`, and strings no database
+    its parser goes or than :data:`~annotate.core.textfile.MAX_JSON_DEPTH`, and strings no database
     or UTF-8 file can hold (NUL, and the lone surrogates an escape such as ``\\ud800`` makes).
     """
     try:

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.scheme import Scheme
 from ..errors import FormatError
-from ..scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .jsonio import parse_json, read_text

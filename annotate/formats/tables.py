@@ -17,8 +17,8 @@ from typing import Any, Final, cast
 
 import pandas as pd
 
+from ..core.scheme import Scheme
 from ..errors import FormatError
-from ..scheme import Scheme
 
 SCHEMA_VERSION = 1
 

@@ -14,7 +14,7 @@ What is refused, and what leaving a record out takes with it:
   whose text differs from the project's document of the same id, or whose id or metadata the
   database cannot hold: with all answers on it;
 - an answer under a name no person may have (``gold`` unless a reviewer imports into it, names
-  with a colon, malformed names; see ``annotate.store.names``): with its spans and relations;
+  with a colon, malformed names; see ``annotate.core.names``): with its spans and relations;
 - a span breaking a rule above; a relation whose ends are missing or were left out, lie in
   another document or answer, or whose type does not link those layers.
 """
@@ -28,11 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..corpus import content_doc_id, text_sha256
+from ..core.names import GOLD, check_person_name
+from ..core.records import content_doc_id, text_sha256
+from ..core.scheme import Scheme
+from ..core.textfile import MAX_JSON_DEPTH, bad_char
 from ..errors import FormatError, SchemeError, StoreError
-from ..scheme import Scheme
-from ..store.names import GOLD, check_person_name
-from ..textfile import MAX_JSON_DEPTH, bad_char
 from .batch import ImportBatch, ImportedSpan, Where
 
 MAX_LISTED = 20

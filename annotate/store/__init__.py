@@ -1,6 +1,6 @@
 """The annotation store: SQLAlchemy Core over SQLite (default) or PostgreSQL."""
 
-from .records import EventRecord, RelationRecord, SpanRecord, StatusRecord
+from ..core.records import EventRecord, RelationRecord, SpanRecord, StatusRecord
 from .store import Store
 
 __all__ = ["EventRecord", "RelationRecord", "SpanRecord", "StatusRecord", "Store"]

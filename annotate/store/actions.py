@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..core import names
+from ..core.scheme import Scheme
 from ..errors import PermissionDenied, StoreError
-from ..scheme import Scheme
-from . import names
 from . import tables as t
 from .changes import ChangeLog
 

@@ -10,7 +10,7 @@ is lost, none applied twice, and a unit decided a moment ago by someone else is 
 their name (E140) instead of being overwritten.
 
 What a unit *is* (grouping the annotators' spans) is decided above the store, in
-:mod:`annotate.adjudicate`; here a decision arrives as a :class:`UnitDecision`.
+:mod:`annotate.workflow.adjudicate`; here a decision arrives as a :class:`UnitDecision`.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..core.names import GOLD
+from ..core.records import DecisionRecord, GoldSpan, UnitDecision
+from ..core.scheme import Scheme
 from ..errors import StoreError
-from ..scheme import Scheme
 from . import actions
 from . import tables as t
 from .changes import ChangeLog
-from .names import GOLD
-from .records import DecisionRecord, GoldSpan, UnitDecision
 
 NOTE_KEY = "_adjudication"
 DECISIONS = ("agreed", "picked", "edited", "rejected")

@@ -13,18 +13,11 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..corpus import Document
-from ..errors import StoreError
-from ..scheme import Scheme
-from ..suggest.types import DocSuggestions
-from . import actions, adjudication
-from . import tables as t
-from .changes import ChangeLog
-from .engine import create_engine, normalise_url, redact, run_read, run_write
-from .migrations import migrate
-from .names import GOLD, check_person_name
-from .records import (
+from ..core.names import GOLD, check_person_name
+from ..core.records import (
     DecisionRecord,
+    DocSuggestions,
+    Document,
     EventRecord,
     RelationRecord,
     SpanRecord,
@@ -32,6 +25,13 @@ from .records import (
     UnitDecision,
     from_row,
 )
+from ..core.scheme import Scheme
+from ..errors import StoreError
+from . import actions, adjudication
+from . import tables as t
+from .changes import ChangeLog
+from .engine import create_engine, normalise_url, redact, run_read, run_write
+from .migrations import migrate
 
 T = TypeVar("T")
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from ..errors import ModelError
 from .claims import find_claims
 from .entities import find_entities
 from .lexicon import Lexicon, load_lexicon
 from .quotes import QuoteFinding, find_quotes, layout, lemma
 from .speakers import Resolution, SpeakerResolver, addressee, source_mention
-from .types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 if TYPE_CHECKING:
     from spacy.language import Language

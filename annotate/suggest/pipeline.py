@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Document
-from .types import DocSuggestions
+from ..core.records import DocSuggestions, Document
 
 if TYPE_CHECKING:
     from ..store import Store

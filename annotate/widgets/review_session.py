@@ -1,11 +1,11 @@
 """A reviewer adjudicating a project's documents: the Python half of the review widget.
 
-Opening a document merges its annotators' work into units (:func:`annotate.adjudicate.merge`)
-and writes the agreements into ``gold`` at once; each disagreement then waits for a decision:
-one annotator's version, an edited span, or nothing. Every decision goes through
-:func:`annotate.adjudicate.resolve` as the reviewer: one store action that writes the decision,
-its gold spans and its event together, so the store holds every decision (rejections too) and
-undo is the store's own, per reviewer.
+Opening a document merges its annotators' work into units (``workflow.adjudicate.merge``) and
+writes the agreements into ``gold`` at once; each disagreement then waits for a decision: one
+annotator's version, an edited span, or nothing. Every decision goes through
+``workflow.adjudicate.resolve`` as the reviewer: one store action that writes the decision, its
+gold spans and its event together, so the store holds every decision (rejections too) and undo
+is the store's own, per reviewer.
 
 As in the annotator's :class:`~.session.Session`, the ``*_view`` methods build the plain JSON
 the page draws and are re-read after every action, so the page shows what the store holds.
@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..adjudicate import (
+from ..core.records import DecisionRecord, Document, SpanRecord
+from ..errors import AnnotateError, Errors, StoreError
+from ..store import Store
+from ..workflow.adjudicate import (
     GOLD,
     META_KEY,
     Choice,
@@ -30,10 +33,6 @@ from ..adjudicate import (
     merge,
     resolve,
 )
-from ..corpus import Document
-from ..errors import AnnotateError, Errors, StoreError
-from ..store import SpanRecord, Store
-from ..store.records import DecisionRecord
 from .session import WidgetError, _clip, _short_title, document_json
 from .tokens import Tokens
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..assign import queue
-from ..corpus import Document
+from ..core.names import check_person_name
+from ..core.records import Document, RelationRecord, SpanRecord
+from ..core.scheme import RelationType, Scheme
 from ..errors import AnnotateError
-from ..scheme import RelationType, Scheme
-from ..store import RelationRecord, SpanRecord, Store
-from ..store.names import check_person_name
+from ..store import Store
+from ..workflow.assign import queue
 from .tokens import Tokens
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class Session:
 
     def _queue(self) -> list[str]:
         """The annotator's documents in order: the project's assignment if it has one (see
-        annotate.assign), else every document."""
+        annotate.workflow.assign), else every document."""
         if not self.annotator:
             return list(self._titles)
         assigned = set(queue(self.store, self.annotator))

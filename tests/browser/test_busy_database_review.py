@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from annotate.adjudicate import GOLD
+from annotate.workflow.adjudicate import GOLD
 from tests.browser.labserver import ROOT, Lab, NotebookPage, wait_for
 from tests.widgets.test_review import FIRST, LEAD, seed_review
 

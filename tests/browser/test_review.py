@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from annotate.adjudicate import GOLD, META_KEY
 from annotate.store import Store
+from annotate.workflow.adjudicate import GOLD, META_KEY
 from tests.browser.labserver import ROOT, Lab, NotebookPage, wait_for
 from tests.widgets.seed import XSS_ID, XSS_TEXT, XSS_TITLE
 from tests.widgets.test_review import FIRST, LEAD, seed_review

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotate.core.scheme import Scheme
 from annotate.formats.batch import ImportBatch
 from annotate.formats.builder import BatchBuilder
 from annotate.formats.validate import ProjectView, check_batch, doc_ids, json_problem
-from annotate.scheme import Scheme
 
 TEXT = "Vladimir Putin said the economy grew 3% last year."
 

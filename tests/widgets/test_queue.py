@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from annotate.assign import queue, set_assignment
+from annotate.corpus.ingest import ingest
 from annotate.errors import AnnotateError
-from annotate.ingest import ingest
 from annotate.store import Store
 from annotate.widgets import Annotator
+from annotate.workflow.assign import queue, set_assignment
 from tests.widgets.conftest import Browser
 
 

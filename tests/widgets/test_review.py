@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from annotate.adjudicate import GOLD, META_KEY
+from annotate.core.records import SpanRecord
 from annotate.errors import AnnotateError, StoreError
-from annotate.store import SpanRecord, Store, tables
+from annotate.store import Store, tables
 from annotate.widgets import Reviewer
+from annotate.workflow.adjudicate import GOLD, META_KEY
 from tests.widgets.conftest import Browser
 from tests.widgets.seed import XSS_ID, seed_project
 

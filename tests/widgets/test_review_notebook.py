@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from annotate.adjudicate import GOLD, META_KEY
 from annotate.store import Store
+from annotate.workflow.adjudicate import GOLD, META_KEY
 from tests.widgets.seed import ROOT
 from tests.widgets.test_notebook import _client, _model_id, _run
 from tests.widgets.test_review import FIRST, LEAD, seed_review

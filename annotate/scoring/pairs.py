@@ -3,12 +3,12 @@
 Spans live in numpy arrays (:class:`SpanArrays`). :func:`compare` finds every overlapping
 pair of a reference and a candidate side with a sort and binary searches, and most spans
 overlap exactly one span of the other side, so most pairs are settled right away; only the
-tangled groups (a span overlapping several) go to :func:`annotate.matching.match_spans` and
-:func:`annotate.matching.align`. Both work per connected group of overlapping spans, so the
+tangled groups (a span overlapping several) go to :func:`.matching.match_spans` and
+:func:`.matching.align`. Both work per connected group of overlapping spans, so the
 results are the same as running them on everything (a test checks this on random spans); the
 difference is speed on hundreds of thousands of spans.
 
-Spans are compared as :mod:`annotate.matching` does: identical spans of one side count once,
+Spans are compared as :mod:`.matching` does: identical spans of one side count once,
 offsets are end-exclusive (touching spans do not overlap), strict needs the same label and
 offsets, overlap matching needs the same label and one shared character.
 """

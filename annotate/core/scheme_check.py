@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import SchemeError
+from ..errors import SchemeError
 
 ATTRIBUTE_TYPES = ("choice", "bool", "text")
 STYLES = ("highlight", "underline", "box", "bracket")  # what the widgets draw (common.js)

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnnotateError
+from ..errors import AnnotateError
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store import Store
 
 SETTING = "assignment"
 _SCALE = float(1 << 64)

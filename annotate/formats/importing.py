@@ -20,22 +20,16 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .corpus import text_sha256
-from .errors import FormatError, SchemeError
-from .formats.validate import (
-    MAX_PUBLISHED,
-    ProjectView,
-    check_batch,
-    doc_ids,
-    meta_text,
-)
-from .store import tables as t
-from .store.actions import annotator_row, ensure_annotator, new_id
-from .store.names import GOLD, check_person_name
+from ..core.names import GOLD, check_person_name
+from ..core.records import text_sha256
+from ..errors import FormatError, SchemeError
+from ..store import tables as t
+from ..store.actions import annotator_row, ensure_annotator, new_id
+from .validate import MAX_PUBLISHED, ProjectView, check_batch, doc_ids, meta_text
 
 if TYPE_CHECKING:
-    from .formats.batch import ImportBatch
-    from .store import Store
+    from ..store import Store
+    from .batch import ImportBatch
 
 IMPORT_FORMATS = ("prodigy", "label-studio", "doccano", "brat", "spacy")
 
@@ -93,7 +87,7 @@ def read_batch(
     drop_unknown: bool = False,
     scheme: Any = None,
 ) -> ImportBatch:
-    from . import formats
+    from .. import formats
 
     options: dict[str, Any] = {
         "annotator": annotator, "layer": layer, "label_map": label_map, "scheme": scheme,

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .textfile import line_at
+from ..core.textfile import line_at
 
 _DATE_TOKEN = re.compile(
     r"\A\s*(?P<token>date:?[ \t]+(?P<date>\d{4}-\d{2}-\d{2}))\b[ \t]*", re.IGNORECASE

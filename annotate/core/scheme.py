@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import SchemeError
+from ..errors import SchemeError
 from .scheme_check import ATTRIBUTE_TYPES as ATTRIBUTE_TYPES
 from .scheme_check import check_scheme
 
@@ -190,7 +190,7 @@ class Scheme:
 
     @classmethod
     def from_toml(cls, text: str, *, origin: str = "<scheme>") -> Scheme:
-        """The scheme in ``text``, checked (see :mod:`annotate.scheme_check`): a SchemeError
+        """The scheme in ``text``, checked (see :mod:`annotate.core.scheme_check`): a SchemeError
         naming ``origin``, the line and the table for the first problem."""
         try:
             raw = tomllib.loads(text)
@@ -210,7 +210,7 @@ class Scheme:
 
     @classmethod
     def default(cls) -> Scheme:
-        text = resources.files("annotate").joinpath("default_scheme.toml").read_text("utf-8")
+        text = resources.files("annotate.core").joinpath("default_scheme.toml").read_text("utf-8")
         return cls.from_toml(text, origin="default_scheme.toml")
 
 

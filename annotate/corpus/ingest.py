@@ -15,10 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .corpus import DEFAULT_MAX_CHARS, Document, Problem, read_corpus
-from .errors import CorpusError, Errors, Warnings
-from .store import Store
-from .store import tables as t
+from ..core.records import Document
+from ..errors import CorpusError, Errors, Warnings
+from ..store import Store
+from ..store import tables as t
+from . import DEFAULT_MAX_CHARS, Problem, read_corpus
 
 _BATCH = 500
 _MAX_LISTED = 50

@@ -33,7 +33,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import AnnotateError
+from ..errors import AnnotateError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -22,15 +22,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from .errors import AnnotateError
-from .scheme import MACHINE_ATTRS
-from .store import names
-from .store.adjudication import NOTE_KEY
-from .store.records import GoldSpan, UnitDecision
+from ..core import names
+from ..core.records import GoldSpan, UnitDecision
+from ..core.scheme import MACHINE_ATTRS
+from ..errors import AnnotateError
+from ..store.adjudication import NOTE_KEY
 
 if TYPE_CHECKING:
-    from .store import Store
-    from .store.records import DecisionRecord, SpanRecord
+    from ..core.records import DecisionRecord, SpanRecord
+    from ..store import Store
 
 GOLD = names.GOLD
 META_KEY = NOTE_KEY

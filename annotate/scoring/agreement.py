@@ -6,19 +6,19 @@
 - ``pairwise`` and ``per_label``: for every pair of annotators and layer (and label), strict F1
   (same label and offsets) and overlap F1 (one-to-one matching of overlapping spans with the
   same label), with a ``mean`` row over pairs. The first annotator of a pair is the reference,
-  as gold is in :mod:`annotate.matching`, so the figures equal spaCy's ``Scorer.score_spans``
+  as gold is in :mod:`.matching`, so the figures equal spaCy's ``Scorer.score_spans``
   with that annotator taken as gold; F1 is the same whichever side is the reference.
 - ``chance``: Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha (nominal) on token
   labels, over all tokens and over the tokens at least one annotator labelled; Krippendorff's
-  unitizing alpha (2004) on character offsets (see :mod:`annotate.agreement_chance`).
+  unitizing alpha (2004) on character offsets (see :mod:`.chance`).
 - ``attribution``: on quotes matched between two annotators, how often they chose the same
   speaker (resolved and normalised), cue and quote type; on matched claims, claim type,
-  check-worthiness, hedging and claimant (see :mod:`annotate.attribution`).
+  check-worthiness, hedging and claimant (see :mod:`.attribution`).
 - ``documents``: agreement on the documents' status (done / skipped / flagged).
 - ``confusion``: label pairs of the spans two annotators' work aligns (SemEval-style, any
   label), ``(none)`` for a span the other did not mark.
 - ``disagreements`` (documents, most disagreement first) and ``disagreed_spans`` (the units the
-  annotators differ on, as :func:`annotate.adjudicate.group_units` forms them).
+  annotators differ on, as :func:`annotate.workflow.adjudicate.group_units` forms them).
 - ``summary``: one row per layer with the headline figures (means over pairs).
 
 Which documents count: an annotator annotated a document they marked ``done`` or ``flagged``,
@@ -41,8 +41,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from .agreement_chance import ALL, MEAN, pair_name, token_layout, token_rows, unitizing_rows
-from .agreement_pairs import SpanArrays, compare
+from ..errors import AnnotateError
 from .attribution import (
     CLAIM_ATTRIBUTES,
     QUOTE_ATTRIBUTES,
@@ -51,15 +50,16 @@ from .attribution import (
     match_rows,
     usable,
 )
-from .errors import AnnotateError
+from .chance import ALL, MEAN, pair_name, token_layout, token_rows, unitizing_rows
 from .matching import prf
+from .pairs import SpanArrays, compare
 from .reliability import cohen_kappa, krippendorff_alpha
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .scheme import Scheme
-    from .store import Store
+    from ..core.scheme import Scheme
+    from ..store import Store
 
 NONE_LABEL = "(none)"
 FINISHED = ("done", "flagged")
@@ -183,7 +183,7 @@ def _json_value(value: Any) -> Any:
 
 
 class Mark(NamedTuple):
-    """A span as :func:`annotate.adjudicate.group_units` reads it."""
+    """A span as :func:`annotate.workflow.adjudicate.group_units` reads it."""
 
     span_id: str
     annotator: str
@@ -273,7 +273,7 @@ def _tables(
     if isinstance(source, Mapping):
         return source, _people_in_tables(source), None
     store: Store = getattr(source, "store", source)
-    from .dataset import Filters, load_tables
+    from ..formats.dataset import Filters, load_tables
 
     people = [
         a["name"]
@@ -303,7 +303,7 @@ def _people_in_tables(tables: Mapping[str, pd.DataFrame]) -> list[str]:
 
 def _defaults(scheme: Scheme | None, layers: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Each layer's attribute defaults (an unset check-worthiness is the default one)."""
-    from .scheme import Scheme
+    from ..core.scheme import Scheme
 
     scheme = scheme or Scheme.default()
     result: dict[str, dict[str, Any]] = {}
@@ -323,7 +323,7 @@ def _prepare(
 ) -> _Data:
     import pandas as pd
 
-    from .formats.tables import flatten_claims, flatten_quotes
+    from ..formats.tables import flatten_claims, flatten_quotes
 
     if len(names) < 2:
         raise AnnotateError("E416", got=len(names), names=", ".join(names) or "none")
@@ -646,11 +646,11 @@ def _disagreements(data: _Data) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     A span every annotator of its document marked identically (label, offsets, attributes) is
     an agreement and only counted; the others are grouped into units by
-    :func:`annotate.adjudicate.group_units`.
+    :func:`annotate.workflow.adjudicate.group_units`.
     """
     import pandas as pd
 
-    from .adjudicate import group_units
+    from ..workflow.adjudicate import group_units
 
     n_coders = data.annotated.sum(0)
     n_agreed = np.zeros(len(data.doc_ids), dtype=np.int64)
@@ -720,7 +720,7 @@ def _layer_rows(
     """One layer's spans on documents with two or more coders: the document of each
     agreement (a span every coder of the document marked identically), and the other spans
     with their documents, as :class:`Mark`."""
-    from .adjudicate import compared_attrs
+    from ..workflow.adjudicate import compared_attrs
 
     parts = [(i, name, data.arrays[layer][name]) for i, name in enumerate(data.annotators)]
     parts = [(i, name, spans.take(multi[spans.doc])) for i, name, spans in parts]

@@ -1,7 +1,7 @@
 """Read articles from .txt, .jsonl and .csv files (and folders of them) into Documents.
 
 A .txt file is one article; its metadata lines are read the way a person reads them (see
-:mod:`annotate.article`). A .jsonl or .csv file holds one article a row.
+:mod:`annotate.corpus.article`). A .jsonl or .csv file holds one article a row.
 
 What is kept as ``text`` is exactly what annotation offsets point into; ``meta`` records the
 original file, the line the text starts on and (for .txt) its character offset in the file.
@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .article import Article, Taken, split_article
-from .errors import Errors, Warnings
-from .textfile import (
+from ..core.records import Document, content_doc_id
+from ..core.textfile import (
     MAX_JSON_DEPTH,
     BadBytes,
     Codec,
@@ -44,6 +42,8 @@ from .textfile import (
     one_newline,
     split_lines,
 )
+from ..errors import Errors, Warnings
+from .article import Article, Taken, split_article
 
 SUFFIXES = (".txt", ".jsonl", ".csv")
 DEFAULT_MAX_CHARS = 500_000  # news articles are far shorter; longer is almost always a mistake
@@ -51,39 +51,6 @@ ID_MAX_CHARS = 64  # the store's id columns; PostgreSQL enforces it, SQLite woul
 PUBLISHED_MAX_CHARS = 40  # the store's publication date column
 _HEAD = 65536  # bytes looked at to tell a binary file from text
 _NOTICES = {"published": "W003", "title": "W004", "source": "W005", "byline": "W006"}
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def content_doc_id(text: str) -> str:
-    """A stable id from the text alone: the same article always gets the same id."""
-    return text_sha256(text)[:16]
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    doc_id: str
-    text: str
-    title: str | None = None
-    source: str | None = None
-    byline: str | None = None
-    published: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def text_sha256(self) -> str:
-        return text_sha256(self.text)
-
-    @property
-    def n_chars(self) -> int:
-        return len(self.text)
-
-    @property
-    def where(self) -> str:
-        """Provenance as a person reads it: ``path, line N``."""
-        return f"{self.meta.get('path', '?')}, line {self.meta.get('line', '?')}"
 
 
 @dataclass(frozen=True, slots=True)

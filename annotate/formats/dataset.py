@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .store import tables as t
+from ..store import tables as t
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store import Store
+    from ..store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
     """documents, spans, relations, quotes, claims and doc_status as DataFrames."""
     import pandas as pd
 
-    from .formats.tables import coerce, flatten_claims, flatten_quotes
+    from .tables import coerce, flatten_claims, flatten_quotes
 
     filters = filters or Filters()
 

@@ -1,16 +1,16 @@
 """Score another system's predictions against gold.
 
 :func:`evaluate` takes gold and predictions as anything
-:func:`annotate.evaluate_inputs.load_tables_from` reads (the data-contract tables, a spans
+:func:`.evaluate_inputs.load_tables_from` reads (the data-contract tables, a spans
 DataFrame, export files, a spaCy DocBin, Prodigy JSONL, a store, or a spaCy pipeline run over
 the gold documents) and returns an :class:`EvaluationReport`:
 
 - per layer, the four SemEval-2013 schemes (strict, exact, partial, type) with their counts,
-  micro and macro and per label (:func:`annotate.matching.semeval_from_alignment`), and the
+  micro and macro and per label (:func:`.matching.semeval_from_alignment`), and the
   strict scores shaped like spaCy's scorer (``{layer}_p/_r/_f/_per_type``, equal to
   ``Scorer.score_spans`` on the same spans);
 - quotes: content F1 (exact offsets, and token overlap), cue F1, speaker accuracy on matched
-  quotes (resolved speakers, :func:`annotate.attribution.same_speaker`), quote-type accuracy,
+  quotes (resolved speakers, :func:`.attribution.same_speaker`), quote-type accuracy,
   and a joint quote+speaker F1 where a hit needs both;
 - claims: overlap F1, and claim type, check-worthiness, hedging and claimant on matched claims;
 - ``errors``: every span that is not correct (missed, spurious, wrong label, wrong boundaries)
@@ -24,7 +24,7 @@ documents table cover its documents; a bare spans table covers every gold docume
 has no spans the system found nothing). A predicted document is matched to gold by id, or by
 its text where the id is unknown (imported files name documents by a hash of their text); where
 its text differs from gold, each span is carried over by character offsets if the text under it
-is unchanged, and reported otherwise (see :func:`annotate.evaluate_inputs.place_predictions`).
+is unchanged, and reported otherwise (see :func:`.evaluate_inputs.place_predictions`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import AnnotateError
 from .agreement import annotated_documents, layer_order
-from .agreement_chance import token_offsets
 from .attribution import (
     CLAIM_ATTRIBUTES,
     QUOTE_ATTRIBUTES,
@@ -45,7 +45,7 @@ from .attribution import (
     same_speaker,
     usable,
 )
-from .errors import AnnotateError
+from .chance import token_offsets
 from .evaluate_inputs import (
     PROBLEM_COLUMNS,
     load_tables_from,
@@ -296,7 +296,7 @@ def _flattened(
     offsets carried over from a changed text, and the documents scored, are the same as for
     the spans.
     """
-    from .formats.tables import coerce, empty_table, flatten_claims, flatten_quotes
+    from ..formats.tables import coerce, empty_table, flatten_claims, flatten_quotes
 
     relations = only(tables.get("relations"), annotator)
     if relations is None:
@@ -314,7 +314,7 @@ def _flattened(
 
 def _complete(spans: pd.DataFrame) -> pd.DataFrame:
     """A spans table with every contract column (predictions often bring only a few)."""
-    from .formats.tables import ORIGINS
+    from ..formats.tables import ORIGINS
 
     frame = spans.copy()
     defaults = {"text": "", "origin": "imported", "attrs": None, "created_at": None,
@@ -515,7 +515,7 @@ def suggestion_report(
     """
     import pandas as pd
 
-    from .dataset import Filters, load_tables
+    from ..formats.dataset import Filters, load_tables
 
     store = getattr(store, "store", store)
     names = list(annotators) if annotators is not None else [
@@ -615,7 +615,7 @@ def _decisions(
     """(annotator, suggestion id) -> (decision, span id), read in one query."""
     import sqlalchemy as sa
 
-    from .store import tables as t
+    from ..store import tables as t
 
     def work(connection: Any) -> dict[tuple[str, str], tuple[str, str | None]]:
         d = t.decisions.c

@@ -1,13 +1,13 @@
 """Chance-corrected agreement of span annotation: token-level kappas and alphas, and alpha_u.
 
 Spans become one label per token (``spacy.blank("en")`` tokens, whitespace left out, "O"
-outside every span, as :func:`annotate.reliability.token_labels` labels them) and feed Cohen's
+outside every span, as :func:`.reliability.token_labels` labels them) and feed Cohen's
 kappa (per pair), Fleiss' kappa and Krippendorff's nominal alpha (all annotators), each over all
 tokens and over the tokens at least one annotator labelled. Krippendorff's unitizing alpha
 (2004) works on the character offsets directly, per pair and for all annotators. Only documents
 annotated by at least two (for a pair: both) annotators count.
 
-The coefficients are those of :mod:`annotate.reliability`; where a corpus of tokens makes its
+The coefficients are those of :mod:`.reliability`; where a corpus of tokens makes its
 general form slow (sorting every label), :func:`kappa`, :func:`alpha_nominal` and
 :func:`token_codes` compute the same figures on integer codes, and tests check they agree.
 The functions return rows of the agreement report's ``chance`` table.
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .agreement_pairs import _SHIFT, Ints, SpanArrays
+from .pairs import _SHIFT, Ints, SpanArrays
 from .reliability import fleiss_kappa, unitizing_alpha
 
 OUTSIDE = "O"
@@ -44,7 +44,7 @@ def token_offsets(text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int6
     """
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    from .formats.tokens import blank_nlp
+    from ..formats.tokens import blank_nlp
 
     doc = blank_nlp().make_doc(text)
     if len(doc) == 0:
@@ -130,7 +130,7 @@ def token_layout(annotated: npt.NDArray[np.bool_], texts: Sequence[str | None]) 
 
 def token_codes(spans: SpanArrays, layout: TokenLayout) -> npt.NDArray[np.int32]:
     """One label code per token (0 outside every span, else 1 + the label's index) for one
-    annotator's spans, as :func:`annotate.reliability.token_labels` labels them.
+    annotator's spans, as :func:`.reliability.token_labels` labels them.
 
     A token takes the label of a span sharing a character with it; where spans nest, the
     shortest wins, ties going to the later start and then the later label, exactly as the
@@ -248,7 +248,7 @@ def _n_docs(doc_index: Ints, mask: npt.NDArray[np.bool_]) -> int:
 def kappa(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], n_labels: int) -> float:
     """Cohen's kappa of two rows of label codes in ``[0, n_labels)``.
 
-    The same as :func:`annotate.reliability.cohen_kappa` (a test checks it), computed from a
+    The same as :func:`.reliability.cohen_kappa` (a test checks it), computed from a
     bincount of the codes instead of sorting the labels, which matters on a corpus of tokens.
     """
     n = len(a)
@@ -264,7 +264,7 @@ def kappa(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], n_labels: int) -> 
 def alpha_nominal(matrix: npt.NDArray[np.int32], n_labels: int) -> float:
     """Krippendorff's nominal alpha of coders × units codes, -1 where missing.
 
-    The same as :func:`annotate.reliability.krippendorff_alpha` at the nominal level (a test
+    The same as :func:`.reliability.krippendorff_alpha` at the nominal level (a test
     checks it): the coincidence matrix is counted with one bincount per pair of coders (the
     mirrored pair is its transpose).
     """

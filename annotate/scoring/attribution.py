@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .agreement_pairs import SpanArrays, overlap_pairs
+from .pairs import SpanArrays, overlap_pairs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +90,7 @@ def match_rows(
     """One-to-one pairs of row positions of two quote or claim tables, their types ignored.
 
     ``overlap`` pairs rows of the same document sharing a character (most pairs, then most
-    overlap, as :func:`annotate.matching.match_spans`); ``exact`` rows with the same offsets.
+    overlap, as :func:`.matching.match_spans`); ``exact`` rows with the same offsets.
     A row repeating an earlier row's document and offsets is left unpaired, as the matching
     module counts identical spans once.
     """
@@ -224,7 +224,7 @@ def compare_matched(
 def nominal_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
     """Cohen's kappa of two equally long sequences of values (NaN when it is undefined).
 
-    The same figure as :func:`annotate.reliability.cohen_kappa`, from the two sides' value
+    The same figure as :func:`.reliability.cohen_kappa`, from the two sides' value
     counts: speakers are an open set, and a table of every name against every name would be
     needlessly large.
     """

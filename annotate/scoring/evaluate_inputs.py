@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnnotateError
+from ..errors import AnnotateError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +62,7 @@ def load_tables_from(
             raise AnnotateError("E423", side="gold", name="documents", what="running a pipeline")
         return predictions_from_pipeline(source, documents, annotator=annotator)
     if hasattr(source, "store") or hasattr(source, "read"):
-        from .dataset import load_tables
+        from ..formats.dataset import load_tables
 
         return load_tables(getattr(source, "store", source))
     return _read_path(Path(source), layer=layer, annotator=annotator, label_map=label_map)
@@ -71,8 +71,8 @@ def load_tables_from(
 def _read_path(
     path: Path, *, layer: str, annotator: str | None, label_map: Mapping[str, str] | None
 ) -> dict[str, pd.DataFrame]:
-    from .formats import read_docbin, read_prodigy, read_table, read_tables
-    from .formats.files import TableFormat
+    from ..formats import read_docbin, read_prodigy, read_table, read_tables
+    from ..formats.files import TableFormat
 
     if path.is_dir():
         formats: tuple[TableFormat, ...] = ("parquet", "jsonl", "csv")
@@ -120,7 +120,7 @@ def predictions_from_pipeline(
     ``entity`` layer and each ``doc.spans`` group named like a layer that layer."""
     import pandas as pd
 
-    from .formats.tables import coerce
+    from ..formats.tables import coerce
 
     meta = getattr(nlp, "meta", {}) or {}
     name = annotator or (
@@ -218,7 +218,7 @@ def place_predictions(
     the predicted doc id -> gold doc id map. Spans that cannot be placed go to ``problems``."""
     import pandas as pd
 
-    from .corpus import text_sha256
+    from ..core.records import text_sha256
 
     gold_text = dict(
         zip(gold_documents["doc_id"].tolist(), gold_documents["text"].tolist(), strict=True)

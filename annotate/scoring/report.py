@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import AnnotateError
 from .agreement import AgreementReport
-from .agreement_chance import ALL, MEAN
-from .errors import AnnotateError
+from .chance import ALL, MEAN
 
 if TYPE_CHECKING:
     import pandas as pd

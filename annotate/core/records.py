@@ -1,8 +1,16 @@
-"""What the store hands back: small immutable records built from table rows."""
+"""The records every part of the package shares: small immutable values, no I/O.
+
+Articles (:class:`Document`), what the store hands back (:class:`SpanRecord`,
+:class:`RelationRecord`, :class:`StatusRecord`, :class:`EventRecord`, :class:`DecisionRecord`),
+what a reviewer's decision writes (:class:`UnitDecision`, :class:`GoldSpan`), and what the
+suggesters produce (:class:`DocSuggestions`). They live below the store, the readers and the
+suggesters so that each of those depends on this module and on nothing above it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -120,6 +128,74 @@ class DecisionRecord:
     doc_sha256: str
     decided_at: dt.datetime
     span_ids: tuple[str, ...] = ()
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_doc_id(text: str) -> str:
+    """A stable id from the text alone: the same article always gets the same id."""
+    return text_sha256(text)[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text_sha256(self) -> str:
+        return text_sha256(self.text)
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.text)
+
+    @property
+    def where(self) -> str:
+        """Provenance as a person reads it: ``path, line N``."""
+        return f"{self.meta.get('path', '?')}, line {self.meta.get('line', '?')}"
+
+
+# --- suggestions --------------------------------------------------------------------------------
+# A suggester reads one parsed spaCy ``Doc`` and returns a DocSuggestions. Spans refer to each
+# other through ``key`` (unique within the document); the store turns keys into span ids. Every
+# span carries ``attrs["reason"]`` (which rule fired) and ``attrs["confidence"]`` (0..1).
+
+
+@dataclass(frozen=True, slots=True)
+class SpanSuggestion:
+    key: str
+    layer: str  # entity | quote | source | cue | claim
+    label: str
+    start: int  # character offset into the document text
+    end: int  # exclusive
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationSuggestion:
+    type: str  # said_by | cue | refers_to | claimed_by
+    head: str  # key of the head span
+    tail: str  # key of the tail span
+
+
+@dataclass(slots=True)
+class DocSuggestions:
+    spans: list[SpanSuggestion] = field(default_factory=list)
+    relations: list[RelationSuggestion] = field(default_factory=list)
+
+    def by_key(self) -> dict[str, SpanSuggestion]:
+        return {span.key: span for span in self.spans}
 
 
 def from_row(cls: Any, row: Any) -> Any:
