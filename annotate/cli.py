@@ -391,13 +391,12 @@ def _fail(exc: Exception, *, debug: bool, secrets: set[str], args: list[str]) ->
 def _coded(exc: Exception, args: list[str]) -> AnnotateError:
     """An unexpected exception as a coded error: one from the store's translation for the
     database layer's own errors (so no parameters are shown), E705 for anything else."""
-    import sqlalchemy as sa
-
-    from .store.faults import safe_detail, translate
+    from .store.faults import database_error, safe_detail
 
     command = next((a for a in args if not a.startswith("-")), "")
-    if isinstance(exc, sa.exc.StatementError):
-        return translate(exc, url=_database_named(args), operation=f"`annotate {command}`")
+    translated = database_error(exc, url=_database_named(args), operation=f"`annotate {command}`")
+    if translated is not None:
+        return translated
     return AnnotateError("E705", kind=type(exc).__name__, command=command,
                          detail=safe_detail(str(exc)) if str(exc) else "no message")
 

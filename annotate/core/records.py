@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -166,6 +166,17 @@ class Document:
         return f"{self.meta.get('path', '?')}, line {self.meta.get('line', '?')}"
 
 
+@dataclass(slots=True)
+class DocumentsOutcome:
+    """What adding a corpus's documents did: ids added, unchanged and updated, and the ids
+    already in the project with another text (with where the new text came from)."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+
+
 # --- suggestions --------------------------------------------------------------------------------
 # A suggester reads one parsed spaCy ``Doc`` and returns a DocSuggestions. Spans refer to each
 # other through ``key`` (unique within the document); the store turns keys into span ids. Every
@@ -196,6 +207,138 @@ class DocSuggestions:
 
     def by_key(self) -> dict[str, SpanSuggestion]:
         return {span.key: span for span in self.spans}
+
+
+# --- imports from other tools --------------------------------------------------------------
+# What every importer reads from another tool's file: neutral records, independent of the store.
+# Spans point at their document by ``ImportedDocument.key`` and relations at spans by
+# ``ImportedSpan.key``; keys are unique within one file. Every record carries the Where it came
+# from, so a check can name it.
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The record a value came from: file and line (task, doc) number, with the tool's id."""
+
+    path: str
+    unit: str = "line"  # line | task | doc
+    number: int | None = None
+    name: str | None = None  # the record's own id where the tool gives one (Label Studio)
+
+    def __str__(self) -> str:
+        if self.number is None:
+            return self.path
+        named = f" (id {self.name})" if self.name else ""
+        return f"{self.path}, {self.unit} {self.number}{named}"
+
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.number or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    key: str  # unique within the batch; the doc_id where the file had one
+    text: str
+    doc_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSpan:
+    key: str  # unique within the batch; the span id where the file had one
+    doc: str  # ImportedDocument.key
+    annotator: str
+    layer: str
+    label: str
+    start: int
+    end: int  # exclusive
+    attrs: dict[str, Any] = field(default_factory=dict)
+    where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRelation:
+    key: str
+    doc: str
+    annotator: str
+    type: str
+    head: str  # ImportedSpan.key
+    tail: str  # ImportedSpan.key
+    where: Where | None = None
+
+
+Interval = tuple[int, int, str]  # start, end, label
+
+
+@dataclass(slots=True)
+class ProjectView:
+    """What the project holds that a batch must agree with.
+
+    ``texts``: text sha256 of the project's documents with the batch's ids. ``spans``: the
+    existing spans of the batch's annotators on those documents, by (doc_id, annotator, layer).
+    """
+
+    texts: dict[str, str] = field(default_factory=dict)
+    spans: dict[tuple[str, str, str], list[Interval]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import writes once its records passed the checks: documents to add (with their
+    ids), the answers' spans and relations, and each (document key, annotator) answer."""
+
+    documents: list[tuple[str, Document]]  # (document key, the document as it is stored)
+    spans: list[ImportedSpan]
+    relations: list[ImportedRelation]
+    units: list[tuple[str, str]]  # (document key, annotator)
+    annotators: list[str]
+
+
+@dataclass(slots=True)
+class ImportCounts:
+    documents_added: int = 0
+    spans_added: int = 0
+    relations_added: int = 0
+    spans_already_there: int = 0
+
+
+# --- reading the data contract ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which annotations a table holds. ``None`` means no restriction."""
+
+    annotators: tuple[str, ...] | None = None
+    layers: tuple[str, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    status: tuple[str, ...] | None = None  # keep (document, annotator) pairs with this status
+    doc_ids: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        doc_id: str | Iterable[str] | None = None,
+    ) -> Filters:
+        return cls(
+            annotators=_tuple(annotator), layers=_tuple(layer), labels=_tuple(label),
+            status=_tuple(status), doc_ids=_tuple(doc_id),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: list(v) for k, v in asdict(self).items() if v is not None}
+
+
+def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def from_row(cls: Any, row: Any) -> Any:

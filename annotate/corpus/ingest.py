@@ -1,27 +1,23 @@
 """Ingest a corpus into the store: all of it, or nothing.
 
-The files are read once, streaming, inside one write transaction. Problems are collected over
+The files are read once, streaming, inside one write transaction (the store's
+:meth:`~annotate.store.Store.add_documents`). Problems are collected over
 the whole corpus so the user sees every one at once; if any is fatal the transaction is rolled
 back and the project is left exactly as it was. Every message carries its code ("[E007] ...").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from ..core.records import Document
+from ..core.records import Document, DocumentsOutcome
 from ..errors import CorpusError, Errors, Warnings
 from ..store import Store
-from ..store import tables as t
 from . import DEFAULT_MAX_CHARS, Problem, read_corpus
 
-_BATCH = 500
 _MAX_LISTED = 50
 
 
@@ -61,118 +57,53 @@ def ingest(
     """
     paths = list(paths)
 
-    def items() -> Iterable[Document | Problem]:
-        return read_corpus(
-            paths,
-            text_field=text_field,
-            id_field=id_field,
-            encoding=encoding,
-            max_chars=max_chars,
-            raw=raw,
-        )
+    def attempt() -> tuple[Iterable[Document], Callable[[DocumentsOutcome], IngestReport]]:
+        # The store runs this once per try of its write (a busy database is retried whole), so
+        # each try reads the corpus afresh with empty lists.
+        report = IngestReport()
+        problems: list[str] = []
+        seen: dict[str, tuple[str, str]] = {}
 
-    return store.write(lambda connection: _ingest(connection, items, update=update))
+        def documents() -> Iterator[Document]:
+            for item in read_corpus(
+                paths, text_field=text_field, id_field=id_field, encoding=encoding,
+                max_chars=max_chars, raw=raw,
+            ):
+                if isinstance(item, Problem):
+                    kept = {"error": problems, "warning": report.warnings,
+                            "notice": report.notices}
+                    kept[item.level].append(str(item))
+                    continue
+                if item.doc_id in seen:
+                    first_sha, first_where = seen[item.doc_id]
+                    code = "W002" if first_sha == item.text_sha256 else "E005"
+                    (report.warnings if code == "W002" else problems).append(_coded(
+                        code, path=item.meta.get("path"), line=item.meta.get("line"),
+                        doc_id=item.doc_id, first=first_where,
+                    ))
+                    continue
+                seen[item.doc_id] = (item.text_sha256, item.where)
+                yield item
 
+        def finish(outcome: DocumentsOutcome) -> IngestReport:
+            problems.extend(
+                _coded("E124", doc_id=doc_id, where=where) for doc_id, where in outcome.conflicts
+            )
+            if problems:
+                listed = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
+                if len(problems) > _MAX_LISTED:
+                    listed += f"\n  ... and {len(problems) - _MAX_LISTED} more"
+                # Raising inside the store's transaction rolls it back: nothing is saved.
+                raise CorpusError("E011", count=len(problems), problems=listed)
+            report.added, report.unchanged = outcome.added, outcome.unchanged
+            report.updated = outcome.updated
+            return report
 
-def _ingest(
-    connection: Connection,
-    items: Callable[[], Iterable[Document | Problem]],
-    *,
-    update: bool,
-) -> IngestReport:
-    report = IngestReport()
-    problems: list[str] = []
-    d = t.documents.c
-    existing = {
-        row.doc_id: row.text_sha256
-        for row in connection.execute(sa.select(d.doc_id, d.text_sha256))
-    }
-    position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)
-    seen: dict[str, tuple[str, str]] = {}
-    batch: list[dict[str, Any]] = []
+        return documents(), finish
 
-    for item in items():
-        if isinstance(item, Problem):
-            kept = {"error": problems, "warning": report.warnings, "notice": report.notices}
-            kept[item.level].append(str(item))
-            continue
-        sha = item.text_sha256
-        if item.doc_id in seen:
-            first_sha, first_where = seen[item.doc_id]
-            if first_sha == sha:
-                report.warnings.append(
-                    _coded(
-                        "W002",
-                        path=item.meta.get("path"),
-                        line=item.meta.get("line"),
-                        doc_id=item.doc_id,
-                        first=first_where,
-                    )
-                )
-            else:
-                problems.append(
-                    _coded(
-                        "E005",
-                        path=item.meta.get("path"),
-                        line=item.meta.get("line"),
-                        doc_id=item.doc_id,
-                        first=first_where,
-                    )
-                )
-            continue
-        seen[item.doc_id] = (sha, item.where)
-        if item.doc_id in existing:
-            if existing[item.doc_id] == sha:
-                report.unchanged.append(item.doc_id)
-            elif update:
-                if not problems:
-                    connection.execute(
-                        t.documents.update()
-                        .where(d.doc_id == item.doc_id)
-                        .values(**_row(item, position=None))
-                    )
-                report.updated.append(item.doc_id)
-            else:
-                problems.append(_coded("E124", doc_id=item.doc_id, where=item.where))
-            continue
-        position += 1
-        batch.append(_row(item, position=position))
-        report.added.append(item.doc_id)
-        if len(batch) >= _BATCH and not problems:
-            connection.execute(t.documents.insert(), batch)
-            batch.clear()
-
-    if problems:
-        listed = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
-        if len(problems) > _MAX_LISTED:
-            listed += f"\n  ... and {len(problems) - _MAX_LISTED} more"
-        # Raising rolls the transaction back: nothing of this corpus is saved.
-        raise CorpusError("E011", count=len(problems), problems=listed)
-    if batch:
-        connection.execute(t.documents.insert(), batch)
-    return report
+    return store.add_documents(attempt, update=update)
 
 
 def _coded(code: str, **fields: Any) -> str:
     template: str = getattr(Warnings if code.startswith("W") else Errors, code)
     return f"[{code}] " + template.format(**fields)
-
-
-def _row(document: Document, *, position: int | None) -> dict[str, Any]:
-    now = t.utcnow()
-    row: dict[str, Any] = {
-        "doc_id": document.doc_id,
-        "title": document.title,
-        "source": document.source,
-        "byline": document.byline,
-        "published": document.published,
-        "text": document.text,
-        "text_sha256": document.text_sha256,
-        "n_chars": document.n_chars,
-        "meta": document.meta,
-        "updated_at": now,
-    }
-    if position is not None:
-        row["position"] = position
-        row["created_at"] = now
-    return row

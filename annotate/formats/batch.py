@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.records import ImportedDocument, ImportedRelation, ImportedSpan, Where
 from .tables import coerce
 
 # Problems that are records the file got wrong (not things the scheme has no place for, nor
@@ -37,58 +38,6 @@ INVALID_KINDS = frozenset(
         "malformed-record",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """The record a value came from: file and line (task, doc) number, with the tool's id."""
-
-    path: str
-    unit: str = "line"  # line | task | doc
-    number: int | None = None
-    name: str | None = None  # the record's own id where the tool gives one (Label Studio)
-
-    def __str__(self) -> str:
-        if self.number is None:
-            return self.path
-        named = f" (id {self.name})" if self.name else ""
-        return f"{self.path}, {self.unit} {self.number}{named}"
-
-    def key(self) -> tuple[str, int]:
-        return (self.path, self.number or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedDocument:
-    key: str  # unique within the batch; the doc_id where the file had one
-    text: str
-    doc_id: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    where: Where | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedSpan:
-    key: str  # unique within the batch; the span id where the file had one
-    doc: str  # ImportedDocument.key
-    annotator: str
-    layer: str
-    label: str
-    start: int
-    end: int  # exclusive
-    attrs: dict[str, Any] = field(default_factory=dict)
-    where: Where | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedRelation:
-    key: str
-    doc: str
-    annotator: str
-    type: str
-    head: str  # ImportedSpan.key
-    tail: str  # ImportedSpan.key
-    where: Where | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,3 +166,9 @@ class ImportBatch:
 def _meta_text(meta: dict[str, Any], key: str) -> str | None:
     value = meta.get(key)
     return value if isinstance(value, str) else None
+
+
+__all__ = [
+    "INVALID_KINDS", "ImportBatch", "ImportedDocument", "ImportedRelation", "ImportedSpan",
+    "Problem", "Where",
+]  # fmt: skip

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core.names import GOLD, check_person_name
-from ..core.records import content_doc_id, text_sha256
+from ..core.records import Interval, ProjectView, content_doc_id, text_sha256
 from ..core.scheme import Scheme
 from ..core.textfile import MAX_JSON_DEPTH, bad_char
 from ..errors import FormatError, SchemeError, StoreError
@@ -40,19 +40,6 @@ MAX_DOC_ID = 64  # the store's id columns
 MAX_PUBLISHED = 40  # the store's ``published`` column
 _INT64 = (-(2**63), 2**63 - 1)
 
-Interval = tuple[int, int, str]  # start, end, label
-
-
-@dataclass(slots=True)
-class ProjectView:
-    """What the project holds that a batch must agree with.
-
-    ``texts``: text sha256 of the project's documents with the batch's ids. ``spans``: the
-    existing spans of the batch's annotators on those documents, by (doc_id, annotator, layer).
-    """
-
-    texts: dict[str, str] = field(default_factory=dict)
-    spans: dict[tuple[str, str, str], list[Interval]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

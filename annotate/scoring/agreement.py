@@ -18,7 +18,7 @@
 - ``confusion``: label pairs of the spans two annotators' work aligns (SemEval-style, any
   label), ``(none)`` for a span the other did not mark.
 - ``disagreements`` (documents, most disagreement first) and ``disagreed_spans`` (the units the
-  annotators differ on, as :func:`annotate.workflow.adjudicate.group_units` forms them).
+  annotators differ on, as :func:`.units.group_units` forms them).
 - ``summary``: one row per layer with the headline figures (means over pairs).
 
 Which documents count: an annotator annotated a document they marked ``done`` or ``flagged``,
@@ -51,6 +51,7 @@ from .attribution import (
     usable,
 )
 from .chance import ALL, MEAN, pair_name, token_layout, token_rows, unitizing_rows
+from .documents import annotated_documents, layer_order
 from .matching import prf
 from .pairs import SpanArrays, compare
 from .reliability import cohen_kappa, krippendorff_alpha
@@ -62,9 +63,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 NONE_LABEL = "(none)"
-FINISHED = ("done", "flagged")
 STATUSES = ("done", "skipped", "flagged")
-LAYER_ORDER = ("entity", "quote", "source", "cue", "claim")
 _METRICS = [f"{mode}_{m}" for mode in ("strict", "overlap") for m in ("tp", "p", "r", "f")]
 _KEYS = ["pair", "annotator_a", "annotator_b", "layer"]
 PAIRWISE_COLUMNS = [*_KEYS, "n_docs", "n_a", "n_b", *_METRICS]
@@ -94,41 +93,6 @@ SUMMARY_COLUMNS = [
     "layer", "n_docs", "n_spans", "strict_f", "overlap_f", "cohen_kappa", "fleiss_kappa",
     "alpha", "alpha_all_tokens", "alpha_u",
 ]  # fmt: skip
-
-
-# --- shared with evaluation ----------------------------------------------------------------
-
-
-def annotated_documents(
-    spans: pd.DataFrame,
-    doc_status: pd.DataFrame | None,
-    annotators: Iterable[str],
-    *,
-    finished_only: bool = False,
-) -> dict[str, set[str]]:
-    """The documents each annotator annotated (see the module docstring for the rule)."""
-    result: dict[str, set[str]] = {name: set() for name in annotators}
-    status: dict[tuple[str, str], str | None] = {}
-    if doc_status is not None and len(doc_status):
-        columns = (doc_status[c].tolist() for c in ("doc_id", "annotator", "status"))
-        for doc_id, annotator, value in zip(*columns, strict=True):
-            if annotator in result:
-                status[(doc_id, annotator)] = value if isinstance(value, str) else None
-    for (doc_id, annotator), value in status.items():
-        if value in FINISHED:
-            result[annotator].add(doc_id)
-    if not finished_only:
-        pairs = set(zip(spans["doc_id"].tolist(), spans["annotator"].tolist(), strict=True))
-        for doc_id, annotator in pairs:
-            if annotator in result and status.get((doc_id, annotator)) is None:
-                result[annotator].add(doc_id)
-    return result
-
-
-def layer_order(layers: Iterable[str]) -> list[str]:
-    """Layers in the default scheme's order, others after them by name."""
-    rank = {name: i for i, name in enumerate(LAYER_ORDER)}
-    return sorted(set(layers), key=lambda name: (rank.get(name, len(rank)), name))
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -183,7 +147,7 @@ def _json_value(value: Any) -> Any:
 
 
 class Mark(NamedTuple):
-    """A span as :func:`annotate.workflow.adjudicate.group_units` reads it."""
+    """A span as :func:`.units.group_units` reads it."""
 
     span_id: str
     annotator: str
@@ -646,11 +610,11 @@ def _disagreements(data: _Data) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     A span every annotator of its document marked identically (label, offsets, attributes) is
     an agreement and only counted; the others are grouped into units by
-    :func:`annotate.workflow.adjudicate.group_units`.
+    :func:`.units.group_units`.
     """
     import pandas as pd
 
-    from ..workflow.adjudicate import group_units
+    from .units import group_units
 
     n_coders = data.annotated.sum(0)
     n_agreed = np.zeros(len(data.doc_ids), dtype=np.int64)
@@ -720,7 +684,7 @@ def _layer_rows(
     """One layer's spans on documents with two or more coders: the document of each
     agreement (a span every coder of the document marked identically), and the other spans
     with their documents, as :class:`Mark`."""
-    from ..workflow.adjudicate import compared_attrs
+    from .units import compared_attrs
 
     parts = [(i, name, data.arrays[layer][name]) for i, name in enumerate(data.annotators)]
     parts = [(i, name, spans.take(multi[spans.doc])) for i, name, spans in parts]

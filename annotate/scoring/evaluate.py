@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnnotateError
-from .agreement import annotated_documents, layer_order
 from .attribution import (
     CLAIM_ATTRIBUTES,
     QUOTE_ATTRIBUTES,
@@ -46,6 +45,7 @@ from .attribution import (
     usable,
 )
 from .chance import token_offsets
+from .documents import annotated_documents, layer_order
 from .evaluate_inputs import (
     PROBLEM_COLUMNS,
     load_tables_from,
@@ -613,15 +613,5 @@ def _decisions(
     store: Any, annotators: Sequence[str]
 ) -> dict[tuple[str, str], tuple[str, str | None]]:
     """(annotator, suggestion id) -> (decision, span id), read in one query."""
-    import sqlalchemy as sa
-
-    from ..store import tables as t
-
-    def work(connection: Any) -> dict[tuple[str, str], tuple[str, str | None]]:
-        d = t.decisions.c
-        query = sa.select(d.annotator, d.suggestion_id, d.decision, d.span_id)
-        rows = connection.execute(query.where(d.annotator.in_(list(annotators))))
-        return {(r.annotator, r.suggestion_id): (r.decision, r.span_id) for r in rows}
-
-    result: dict[tuple[str, str], tuple[str, str | None]] = store.read(work)
+    result: dict[tuple[str, str], tuple[str, str | None]] = store.all_decisions(annotators)
     return result

@@ -135,6 +135,14 @@ def translate(
     return StoreError("E136", operation=doing, kind=_kind(orig, state), detail=safe_detail(raw))
 
 
+def database_error(exc: BaseException, *, url: str, operation: str) -> StoreError | None:
+    """The coded error for an exception of the database layer that escaped to a caller (the
+    command line's last resort), or ``None`` when it is not one."""
+    if isinstance(exc, sa.exc.StatementError):
+        return translate(exc, url=url, operation=operation)
+    return None
+
+
 def safe_detail(text: str) -> str:
     """The first line of a driver's message, without the input it quotes (the details below it
     can hold whole rows, and so article text)."""

@@ -7,7 +7,7 @@ the rows before and after, so undo, audit, time-per-document and crash safety co
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -18,7 +18,12 @@ from ..core.records import (
     DecisionRecord,
     DocSuggestions,
     Document,
+    DocumentsOutcome,
     EventRecord,
+    Filters,
+    ImportCounts,
+    ImportPlan,
+    ProjectView,
     RelationRecord,
     SpanRecord,
     StatusRecord,
@@ -27,7 +32,8 @@ from ..core.records import (
 )
 from ..core.scheme import Scheme
 from ..errors import StoreError
-from . import actions, adjudication
+from . import actions, adjudication, contract, imports
+from . import documents as corpus_rows
 from . import tables as t
 from .changes import ChangeLog
 from .engine import create_engine, normalise_url, redact, run_read, run_write
@@ -185,6 +191,25 @@ class Store:
         return self.read(work)
 
     # --- documents -------------------------------------------------------------------------
+    def add_documents(
+        self,
+        attempt: Callable[[], tuple[Iterable[Document], Callable[[DocumentsOutcome], T]]],
+        *,
+        update: bool = False,
+    ) -> T:
+        """Add a stream of documents in one transaction (see :mod:`.documents`).
+
+        ``attempt()`` gives the stream and a ``finish`` that sees the outcome before the
+        commit and returns the caller's report; raising in it rolls everything back. It is
+        called again if the database was busy and the transaction is retried.
+        """
+
+        def work(connection: Connection) -> T:
+            stream, finish = attempt()
+            return finish(corpus_rows.add_documents(connection, stream, update=update))
+
+        return self.write(work)
+
     def document(self, doc_id: str) -> Document:
         def work(connection: Connection) -> Document:
             row = connection.execute(
@@ -742,6 +767,25 @@ class Store:
 
         return self.write(work)
 
+    def import_batch(
+        self,
+        *,
+        path: str,
+        fmt: str,
+        annotators: Sequence[str],
+        doc_ids: Mapping[str, str],
+        reviewer: str | None,
+        plan: Callable[[ProjectView], ImportPlan],
+    ) -> ImportCounts:
+        """Write one imported file in one transaction; ``plan`` checks its records against
+        what the project holds inside that transaction (see :mod:`.imports`)."""
+        return self.write(
+            lambda connection: imports.import_batch(
+                connection, path=path, fmt=fmt, annotators=annotators, doc_ids=doc_ids,
+                reviewer=reviewer, plan=plan,
+            )
+        )
+
     def open_suggestions(
         self, doc_id: str, *, annotator: str, suggester: str, layer: str | None = None
     ) -> list[SpanRecord]:
@@ -816,6 +860,25 @@ class Store:
             return {
                 row.suggestion_id: (row.decision, row.span_id) for row in connection.execute(query)
             }
+
+        return self.read(work)
+
+    def contract_rows(self, filters: Filters | None = None) -> dict[str, dict[str, list[Any]]]:
+        """The data contract's raw rows as columns (see :mod:`.contract`), in one read."""
+        chosen = filters or Filters()
+        return self.read(lambda connection: contract.contract_rows(connection, chosen))
+
+    def all_decisions(
+        self, annotators: Iterable[str]
+    ) -> dict[tuple[str, str], tuple[str, str | None]]:
+        """(annotator, suggestion id) -> (decision, span id) for the annotators, in one read."""
+        wanted = list(annotators)
+
+        def work(connection: Connection) -> dict[tuple[str, str], tuple[str, str | None]]:
+            d = t.decisions.c
+            query = sa.select(d.annotator, d.suggestion_id, d.decision, d.span_id)
+            rows = connection.execute(query.where(d.annotator.in_(wanted)))
+            return {(r.annotator, r.suggestion_id): (r.decision, r.span_id) for r in rows}
 
         return self.read(work)
 
