@@ -2,7 +2,7 @@
 
 A span made in the widget has a label of its layer, attributes of the types and values the
 scheme allows, integer offsets inside the text, and, in a layer that does not nest, no overlap
-with the annotator's other spans there (``annotate.store.actions.check_overlap``). An imported
+with the annotator's other spans there (``annotate.store.checks.check_overlap``). An imported
 span must meet the same rules, or one bad value in a file (``checkworthy="<script>"``,
 ``hedged="very"``) would sit in the project and break every later export and agreement report.
 The checks here are pure: the caller passes what the project already holds (:class:`ProjectView`)

@@ -27,7 +27,7 @@ from ..core.names import GOLD
 from ..core.records import DecisionRecord, GoldSpan, UnitDecision
 from ..core.scheme import Scheme
 from ..errors import StoreError
-from . import actions
+from . import actions, checks
 from . import tables as t
 from .changes import ChangeLog
 
@@ -109,7 +109,7 @@ def decide(
     """
     _check_decision(decision)
     connection = log.connection
-    document = actions.document_row(connection, doc_id)
+    document = checks.document_row(connection, doc_id)
     current = _decision_row(connection, doc_id, decision.unit_id)
     if current is not None:
         mine = current["reviewer"] == reviewer
@@ -149,7 +149,7 @@ def accept_agreements(
     agreed spans; return the gold spans written. Nothing is written twice: a unit already
     decided, or a span gold already holds, is left as it is."""
     connection = log.connection
-    document = actions.document_row(connection, doc_id)
+    document = checks.document_row(connection, doc_id)
     sha = document["text_sha256"]
     decided = {record.unit_id for record in decision_rows(connection, doc_id)}
     in_gold = {
@@ -226,7 +226,7 @@ def _insert_decision(
     row = {
         "doc_id": doc_id,
         "unit_id": decision.unit_id,
-        "decision_id": actions.new_id(),
+        "decision_id": checks.new_id(),
         "layer": decision.layer,
         "start": decision.start,
         "end": decision.end,
@@ -290,7 +290,7 @@ def _remove(log: ChangeLog, current: dict[str, Any]) -> None:
             links.doc_id == current["doc_id"], links.unit_id == current["unit_id"]
         )
     ).all():
-        span = actions.span_row(connection, link.span_id)
+        span = checks.span_row(connection, link.span_id)
         r = t.relations.c
         for relation in connection.execute(
             sa.select(t.relations).where(

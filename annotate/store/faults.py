@@ -29,6 +29,7 @@ inside_boundary: ContextVar[bool] = ContextVar("annotate_inside_boundary", defau
 
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 _STORE_INTERNALS = f"{Path(_PACKAGE).name}/store/"
+_STORE_METHOD = re.compile(r"^(?:Store|StoreBase|\w+Methods)\.(\w+)$")
 _PLUMBING = frozenset({"write", "read", "run_write", "run_read", "work", "body"})
 _FRIENDLY = {"migrate": "opening the project", "Store.__init__": "opening the project"}
 
@@ -170,11 +171,13 @@ def current_operation() -> str:
             and not name.startswith("_")
             and "<" not in qualname
         )
-        if public and qualname.startswith("Store."):
-            return qualname
+        store_method = _STORE_METHOD.match(qualname)
+        if public and store_method:
+            # The Store's methods live in classes grouped by job; users know them as Store's.
+            return "Store." + store_method.group(1)
         if public and fallback is None and _STORE_INTERNALS not in filename:
             fallback = qualname
-        if qualname in ("Store.write", "Store.read") and plumbing is None:
+        if qualname in ("StoreBase.write", "StoreBase.read") and plumbing is None:
             plumbing = qualname
         frame = frame.f_back
     return fallback or plumbing or "a database operation"

@@ -21,7 +21,7 @@ from ..core.names import GOLD
 from ..core.records import ImportCounts, ImportPlan, ProjectView
 from ..errors import FormatError
 from . import tables as t
-from .actions import annotator_row, ensure_annotator, new_id
+from .checks import annotator_row, ensure_annotator, new_id
 
 
 def import_batch(

@@ -1,0 +1,196 @@
+"""The Store's reads: spans, relations, statuses, time, events, decisions, counts and the
+data contract's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..core.records import (
+    EventRecord,
+    Filters,
+    RelationRecord,
+    SpanRecord,
+    StatusRecord,
+    from_row,
+)
+from . import contract
+from . import tables as t
+from .base import StoreBase
+
+
+class ReadMethods(StoreBase):
+    # --- reads -----------------------------------------------------------------------------
+    def spans(
+        self,
+        *,
+        doc_id: str | None = None,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | None = None,
+    ) -> list[SpanRecord]:
+        def work(connection: Connection) -> list[SpanRecord]:
+            s = t.spans.c
+            query = sa.select(t.spans).order_by(s.doc_id, s.start, s.end, s.layer)
+            query = _filter(query, s, doc_id=doc_id, annotator=annotator)
+            if layer is not None:
+                query = query.where(s.layer == layer)
+            return [from_row(SpanRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def relations(
+        self, *, doc_id: str | None = None, annotator: str | Iterable[str] | None = None
+    ) -> list[RelationRecord]:
+        def work(connection: Connection) -> list[RelationRecord]:
+            r = t.relations.c
+            query = sa.select(t.relations).order_by(r.doc_id, r.created_at)
+            query = _filter(query, r, doc_id=doc_id, annotator=annotator)
+            return [from_row(RelationRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def statuses(
+        self, *, doc_id: str | None = None, annotator: str | None = None
+    ) -> list[StatusRecord]:
+        def work(connection: Connection) -> list[StatusRecord]:
+            d = t.doc_status.c
+            query = sa.select(t.doc_status).order_by(d.doc_id, d.annotator)
+            query = _filter(query, d, doc_id=doc_id, annotator=annotator)
+            return [from_row(StatusRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def seconds_spent(self, *, annotator: str | None = None) -> dict[tuple[str, str], float]:
+        def work(connection: Connection) -> dict[tuple[str, str], float]:
+            w = t.work_time.c
+            query = _filter(sa.select(t.work_time), w, doc_id=None, annotator=annotator)
+            return {(r.doc_id, r.annotator): r.seconds_spent for r in connection.execute(query)}
+
+        return self.read(work)
+
+    def decisions(self, doc_id: str, *, annotator: str) -> dict[str, tuple[str, str | None]]:
+        """suggestion id -> (decision, span id) for one annotator on one document."""
+
+        def work(connection: Connection) -> dict[str, tuple[str, str | None]]:
+            d = t.decisions.c
+            query = sa.select(t.decisions).where(d.doc_id == doc_id, d.annotator == annotator)
+            return {
+                row.suggestion_id: (row.decision, row.span_id) for row in connection.execute(query)
+            }
+
+        return self.read(work)
+
+    def contract_rows(self, filters: Filters | None = None) -> dict[str, dict[str, list[Any]]]:
+        """The data contract's raw rows as columns (see :mod:`.contract`), in one read."""
+        chosen = filters or Filters()
+        return self.read(lambda connection: contract.contract_rows(connection, chosen))
+
+    def all_decisions(
+        self, annotators: Iterable[str]
+    ) -> dict[tuple[str, str], tuple[str, str | None]]:
+        """(annotator, suggestion id) -> (decision, span id) for the annotators, in one read."""
+        wanted = list(annotators)
+
+        def work(connection: Connection) -> dict[tuple[str, str], tuple[str, str | None]]:
+            d = t.decisions.c
+            query = sa.select(d.annotator, d.suggestion_id, d.decision, d.span_id)
+            rows = connection.execute(query.where(d.annotator.in_(wanted)))
+            return {(r.annotator, r.suggestion_id): (r.decision, r.span_id) for r in rows}
+
+        return self.read(work)
+
+    def events(
+        self, *, doc_id: str | None = None, annotator: str | None = None
+    ) -> list[EventRecord]:
+        def work(connection: Connection) -> list[EventRecord]:
+            e = t.events.c
+            query = _filter(
+                sa.select(t.events).order_by(e.event_id), e, doc_id=doc_id, annotator=annotator
+            )
+            return [from_row(EventRecord, row) for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for status displays and tests."""
+
+        def work(connection: Connection) -> dict[str, int]:
+            names = (
+                "documents",
+                "annotators",
+                "spans",
+                "relations",
+                "decisions",
+                "doc_status",
+                "events",
+                "suggestion_runs",
+            )
+            return {
+                name: int(
+                    connection.execute(
+                        sa.select(sa.func.count()).select_from(t.metadata.tables[name])
+                    ).scalar_one()
+                )
+                for name in names
+            }
+
+        return self.read(work)
+
+    # What the annotations use (every annotator's, suggestions too), so that a new scheme can
+    # be checked for labels, relation types and attributes it would leave out.
+    def labels_in_use(self) -> dict[tuple[str, str], int]:
+        """(layer, label) -> the number of spans with that label."""
+
+        def work(connection: Connection) -> dict[tuple[str, str], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.label, sa.func.count()).group_by(s.layer, s.label)
+            return {(layer, label): int(n) for layer, label, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def relation_types_in_use(self) -> dict[str, int]:
+        """Relation type -> the number of relations of that type."""
+
+        def work(connection: Connection) -> dict[str, int]:
+            r = t.relations.c
+            query = sa.select(r.type, sa.func.count()).group_by(r.type)
+            return {type_: int(n) for type_, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def attributes_in_use(self) -> dict[tuple[str, str, str | bool | None], int]:
+        """(layer, attribute, value) -> the number of spans with it. ``value`` is the value
+        where it is a string or a boolean (what choice and bool attributes hold), else None.
+
+        Attributes are JSON, which no portable GROUP BY reaches into, so the spans that have
+        any are read and counted here.
+        """
+
+        def work(connection: Connection) -> dict[tuple[str, str, str | bool | None], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.attrs).where(sa.cast(s.attrs, sa.Text) != "{}")
+            counts: dict[tuple[str, str, str | bool | None], int] = {}
+            for layer, attrs in connection.execute(query):
+                for name, value in (attrs or {}).items():
+                    if value is None:
+                        continue
+                    kept = value if isinstance(value, (str, bool)) else None
+                    counts[(layer, name, kept)] = counts.get((layer, name, kept), 0) + 1
+            return counts
+
+        return self.read(work)
+
+
+
+def _filter(query: Any, columns: Any, *, doc_id: str | None, annotator: Any) -> Any:
+    if doc_id is not None:
+        query = query.where(columns.doc_id == doc_id)
+    if isinstance(annotator, str):
+        query = query.where(columns.annotator == annotator)
+    elif annotator is not None:
+        query = query.where(columns.annotator.in_(list(annotator)))
+    return query

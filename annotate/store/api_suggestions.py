@@ -1,0 +1,146 @@
+"""The Store's model suggestions: stored under model annotators, cached by text hash, and
+offered to each annotator until they decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..core.records import (
+    DocSuggestions,
+    Document,
+    SpanRecord,
+    from_row,
+)
+from . import actions, checks
+from . import tables as t
+from .base import StoreBase
+
+
+class SuggestionMethods(StoreBase):
+    # --- model suggestions -----------------------------------------------------------------
+    def suggested_docs(self, suggester: str) -> set[tuple[str, str]]:
+        """(doc_id, text hash) of every document text this suggester has already parsed."""
+
+        def work(connection: Connection) -> set[tuple[str, str]]:
+            r = t.suggestion_runs.c
+            query = sa.select(r.doc_id, r.text_sha256).where(r.annotator == suggester)
+            return {(row.doc_id, row.text_sha256) for row in connection.execute(query)}
+
+        return self.read(work)
+
+    def suggesters(self) -> list[str]:
+        """Model annotators with suggestions, the most recently run first."""
+
+        def work(connection: Connection) -> list[str]:
+            r = t.suggestion_runs.c
+            query = (
+                sa.select(r.annotator, sa.func.max(r.created_at).label("last"))
+                .group_by(r.annotator)
+                .order_by(sa.desc("last"), r.annotator)
+            )
+            return [row.annotator for row in connection.execute(query)]
+
+        return self.read(work)
+
+    def store_suggestions(
+        self,
+        suggester: str,
+        items: Sequence[tuple[Document, DocSuggestions]],
+        *,
+        origin: str = "model",
+    ) -> int:
+        """Save a batch of documents' suggestions under the model annotator ``suggester``.
+
+        Suggestions are their own annotator's spans: they never touch a person's work. A document
+        parsed again (its text changed) gets its new suggestions beside the old ones, which stay
+        tied to the old text hash.
+        """
+        if not items:
+            return 0
+
+        def work(connection: Connection) -> int:
+            checks.ensure_annotator(connection, suggester, kind="model")
+            now = t.utcnow()
+            span_rows: list[dict[str, Any]] = []
+            relation_rows: list[dict[str, Any]] = []
+            run_rows: list[dict[str, Any]] = []
+            for document, suggestions in items:
+                ids = {span.key: checks.new_id() for span in suggestions.spans}
+                for span in suggestions.spans:
+                    span_rows.append(
+                        {
+                            "span_id": ids[span.key],
+                            "doc_id": document.doc_id,
+                            "annotator": suggester,
+                            "layer": span.layer,
+                            "label": span.label,
+                            "start": span.start,
+                            "end": span.end,
+                            "text": document.text[span.start : span.end],
+                            "origin": origin,
+                            "attrs": span.attrs,
+                            "doc_sha256": document.text_sha256,
+                            "source_span_id": None,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                for relation in suggestions.relations:
+                    relation_rows.append(
+                        {
+                            "relation_id": checks.new_id(),
+                            "doc_id": document.doc_id,
+                            "annotator": suggester,
+                            "type": relation.type,
+                            "head_span_id": ids[relation.head],
+                            "tail_span_id": ids[relation.tail],
+                            "origin": origin,
+                            "created_at": now,
+                        }
+                    )
+                run_rows.append(
+                    {
+                        "doc_id": document.doc_id,
+                        "annotator": suggester,
+                        "text_sha256": document.text_sha256,
+                        "n_spans": len(suggestions.spans),
+                        "created_at": now,
+                    }
+                )
+            if span_rows:
+                connection.execute(t.spans.insert(), span_rows)
+            if relation_rows:
+                connection.execute(t.relations.insert(), relation_rows)
+            # A document suggested again on the same text (projections add to earlier ones)
+            # keeps one run row, the latest.
+            r = t.suggestion_runs.c
+            for row in run_rows:
+                connection.execute(t.suggestion_runs.delete().where(
+                    r.doc_id == row["doc_id"], r.annotator == row["annotator"],
+                    r.text_sha256 == row["text_sha256"]))
+            connection.execute(t.suggestion_runs.insert(), run_rows)
+            return len(span_rows)
+
+        return self.write(work)
+
+    def open_suggestions(
+        self, doc_id: str, *, annotator: str, suggester: str, layer: str | None = None
+    ) -> list[SpanRecord]:
+        """The suggester's spans on the current text that the annotator has not decided yet."""
+
+        def work(connection: Connection) -> list[SpanRecord]:
+            ids = actions.open_suggestion_ids(
+                connection, doc_id=doc_id, annotator=annotator, suggester=suggester, layer=layer
+            )
+            if not ids:
+                return []
+            rows = connection.execute(sa.select(t.spans).where(t.spans.c.span_id.in_(ids)))
+            by_id = {row.span_id: from_row(SpanRecord, row) for row in rows}
+            return [by_id[i] for i in ids]
+
+        return self.read(work)
