@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from .errors import AnnotateError
+from .formats import registry
 
 if TYPE_CHECKING:
     from .project import Project
@@ -34,6 +35,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+# The formats' names come from the registry, which loads no format's libraries.
+_EXPORTS = ", ".join(registry.export_names())
+_IMPORTS = ", ".join(registry.import_names())
 
 DbOption = Annotated[
     str | None,
@@ -180,8 +185,7 @@ def _split_list(values: list[str] | None) -> list[str] | None:
 def export(
     db: DbOption = None,
     format: Annotated[list[str], typer.Option(
-        "--format", "-f", help="parquet, csv, jsonl, spacy, prodigy, conll, brat; repeat or "
-        "comma-separate.")] = ["parquet"],  # noqa: B006 - typer reads the default
+        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate.")] = ["parquet"],  # noqa: B006
     annotator: Annotated[list[str] | None, typer.Option(
         help="Only these annotators (a person, gold, or a model annotator).")] = None,
     layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
@@ -219,7 +223,7 @@ def export(
 def import_(
     path: Annotated[Path, typer.Argument(help="The file (or brat folder) to import.")],
     format: Annotated[str, typer.Option(
-        "--format", "-f", help="prodigy, label-studio, doccano, brat or spacy.")],
+        "--format", "-f", help=f"{_IMPORTS}.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
         help="Import under this name (default: what the file says, e.g. Prodigy sessions).")

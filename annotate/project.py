@@ -7,18 +7,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.records import DocSuggestions, Document, RelationSuggestion, SpanSuggestion
+from .core.records import Document
 from .core.scheme import Scheme
 from .corpus import DEFAULT_MAX_CHARS
 from .corpus.ingest import IngestReport, ingest
-from .errors import SchemeError
 from .store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .formats import Manifest
     from .formats.importing import ImportReport
+    from .formats.manifest import Manifest
     from .scoring.agreement import AgreementReport
     from .scoring.evaluate import EvaluationReport
     from .suggest.pipeline import SuggestReport
@@ -163,8 +162,8 @@ class Project:
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
-        from .formats import export
         from .formats.dataset import Filters, load_tables
+        from .formats.exporting import export
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         tables = load_tables(self.store, filters)
@@ -277,65 +276,11 @@ class Project:
     def project_version(
         self, source_doc_id: str, target_doc_id: str, *, annotator: str
     ) -> dict[str, Any]:
-        """Carry ``annotator``'s work on one version onto another, as suggestions.
+        """Carry ``annotator``'s work on one version onto another, as suggestions of
+        ``projected:<annotator>`` (see :func:`annotate.workflow.carry.carry_version`)."""
+        from .workflow.carry import carry_version
 
-        The carried spans are stored under the model annotator ``projected:<annotator>`` with
-        origin ``projected``; they show up as suggestions to accept or reject, never as gold.
-        Returns counts and the spans left out with the reason.
-        """
-        from .versions import project_spans
-
-        source = self.store.document(source_doc_id)
-        target = self.store.document(target_doc_id)
-        spans = [s.to_json() for s in self.store.spans(doc_id=source_doc_id, annotator=annotator)]
-        relations = [
-            r.to_json() for r in self.store.relations(doc_id=source_doc_id, annotator=annotator)
-        ]
-        projection = project_spans(
-            source.text,
-            target.text,
-            spans,
-            relations,
-            source_doc_id=source_doc_id,
-            target_doc_id=target_doc_id,
-        )
-        suggester = f"projected:{annotator}"
-        # Spans carried here before (from any version) are not offered twice; what is new on
-        # the source since then is added.
-        offered = {
-            (s.layer, s.label, s.start, s.end)
-            for s in self.store.spans(doc_id=target_doc_id, annotator=suggester)
-            if s.doc_sha256 == target.text_sha256
-        }
-        new = [
-            s
-            for s in projection.spans
-            if (s["layer"], s["label"], s["start"], s["end"]) not in offered
-        ]
-        new_ids = {str(s["id"]) for s in new}
-        if new:
-            suggestions = DocSuggestions(
-                spans=[
-                    SpanSuggestion(
-                        str(s["id"]), s["layer"], s["label"], s["start"], s["end"], dict(s["attrs"])
-                    )
-                    for s in new
-                ],
-                relations=[
-                    RelationSuggestion(r["type"], str(r["head"]), str(r["tail"]))
-                    for r in projection.relations
-                    if str(r["head"]) in new_ids and str(r["tail"]) in new_ids
-                ],
-            )
-            self.store.store_suggestions(suggester, [(target, suggestions)], origin="projected")
-        already = bool(projection.spans) and not new
-        return {
-            "suggester": suggester,
-            "already_projected": already,
-            "added": len(new),
-            **projection.summary(),
-            "left_out": projection.dropped,
-        }
+        return carry_version(self.store, source_doc_id, target_doc_id, annotator=annotator)
 
     def consistency(
         self, doc_a: str, doc_b: str, *, annotator: str, annotator_b: str | None = None
@@ -343,15 +288,11 @@ class Project:
         """Where two versions of a story are annotated differently in identical sentences:
         one row per label, boundary or presence difference (``kind``), with the sentence and
         each side's span. ``annotator_b`` defaults to ``annotator``."""
-        import pandas as pd
+        from .workflow.carry import consistency_between
 
-        from .versions import consistency
-
-        first, second = self.store.document(doc_a), self.store.document(doc_b)
-        spans_a = [s.to_json() for s in self.store.spans(doc_id=doc_a, annotator=annotator)]
-        spans_b = [s.to_json() for s in self.store.spans(doc_id=doc_b,
-                                                          annotator=annotator_b or annotator)]
-        return pd.DataFrame(consistency(first.text, spans_a, second.text, spans_b))
+        return consistency_between(
+            self.store, doc_a, doc_b, annotator=annotator, annotator_b=annotator_b
+        )
 
     # --- overview --------------------------------------------------------------------------
     def status(self) -> pd.DataFrame:
@@ -418,20 +359,8 @@ def open_project(
     store = Store(location)
     if chosen is not None:
         try:
-            if not allow_orphans:
-                _refuse_orphans(store, chosen, origin=origin)
-            store.set_scheme(chosen)
+            store.set_scheme(chosen, allow_orphans=allow_orphans, origin=origin)
         except BaseException:
             store.close()
             raise
     return Project(store)
-
-
-def _refuse_orphans(store: Store, scheme: Scheme, *, origin: str) -> None:
-    orphans = scheme.orphans(
-        labels=store.labels_in_use(),
-        relation_types=store.relation_types_in_use(),
-        attributes=store.attributes_in_use(),
-    )
-    if orphans:
-        raise SchemeError("E733", origin=origin, listed="; ".join(orphans))

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from annotate.cli import app
 from annotate.core.names import check_person_name
 from annotate.errors import AnnotateError, FormatError, SchemeError, StoreError
-from annotate.formats.export import FORMATS
+from annotate.formats.exporting import FORMATS
 from annotate.project import Project, open_project
 from tests.hostile_files import OTHER_TEXT, TEXT, WRITERS, Answer, S, Written, at
 

@@ -7,26 +7,47 @@ pyarrow) load only when a format that needs them is used.
 
 from __future__ import annotations
 
-from .batch import ImportBatch, ImportedDocument, ImportedRelation, ImportedSpan, Problem
-from .brat import read_brat, write_brat
-from .conll import read_conll, write_conll
-from .docbin import read_docbin, split_documents, write_docbin
-from .doccano import read_doccano
-from .export import FORMATS, export
-from .files import read_table, read_tables, write_tables
-from .label_studio import read_label_studio
-from .manifest import ExportNote, FileEntry, Manifest, WriteReport, read_manifest
-from .prodigy import read_prodigy, write_prodigy
-from .tables import (
-    COLUMNS,
-    DTYPES,
-    SCHEMA_VERSION,
-    TABLES,
-    coerce,
-    empty_table,
-    flatten_claims,
-    flatten_quotes,
-)
+import importlib
+from typing import Any
+
+# Each name and the module it lives in. Loaded on first use (PEP 562), so importing one
+# format module, or the registry for the command line's help, loads no other's libraries.
+_WHERE = {
+    "COLUMNS": "tables",
+    "DTYPES": "tables",
+    "ExportNote": "manifest",
+    "FORMATS": "exporting",
+    "FileEntry": "manifest",
+    "ImportBatch": "batch",
+    "ImportedDocument": "batch",
+    "ImportedRelation": "batch",
+    "ImportedSpan": "batch",
+    "Manifest": "manifest",
+    "Problem": "batch",
+    "SCHEMA_VERSION": "tables",
+    "TABLES": "tables",
+    "WriteReport": "manifest",
+    "coerce": "tables",
+    "empty_table": "tables",
+    "export": "exporting",
+    "flatten_claims": "tables",
+    "flatten_quotes": "tables",
+    "read_brat": "brat",
+    "read_conll": "conll",
+    "read_docbin": "docbin",
+    "read_doccano": "doccano",
+    "read_label_studio": "label_studio",
+    "read_manifest": "manifest",
+    "read_prodigy": "prodigy",
+    "read_table": "files",
+    "read_tables": "files",
+    "split_documents": "docbin",
+    "write_brat": "brat",
+    "write_conll": "conll",
+    "write_docbin": "docbin",
+    "write_prodigy": "prodigy",
+    "write_tables": "files",
+}
 
 __all__ = [
     "COLUMNS",
@@ -64,3 +85,9 @@ __all__ = [
     "write_prodigy",
     "write_tables",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

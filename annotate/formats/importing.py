@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from ..store import Store
     from .batch import ImportBatch
 
-IMPORT_FORMATS = ("prodigy", "label-studio", "doccano", "brat", "spacy")
 
 
 @dataclass(slots=True)
@@ -82,22 +81,13 @@ def read_batch(
     drop_unknown: bool = False,
     scheme: Any = None,
 ) -> ImportBatch:
-    from .. import formats
+    from . import registry
 
     options: dict[str, Any] = {
         "annotator": annotator, "layer": layer, "label_map": label_map, "scheme": scheme,
         "unknown": "drop" if drop_unknown else "keep",
     }
-    readers: dict[str, Callable[..., ImportBatch]] = {
-        "prodigy": formats.read_prodigy,
-        "label-studio": formats.read_label_studio,
-        "doccano": formats.read_doccano,
-        "brat": formats.read_brat,
-        "spacy": formats.read_docbin,
-    }
-    if fmt not in readers:
-        raise FormatError("E318", fmt=fmt, known=", ".join(IMPORT_FORMATS))
-    return readers[fmt](path, **options)
+    return registry.reader_of(fmt)(path, **options)
 
 
 def import_batch(

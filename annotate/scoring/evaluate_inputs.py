@@ -71,8 +71,9 @@ def load_tables_from(
 def _read_path(
     path: Path, *, layer: str, annotator: str | None, label_map: Mapping[str, str] | None
 ) -> dict[str, pd.DataFrame]:
-    from ..formats import read_docbin, read_prodigy, read_table, read_tables
-    from ..formats.files import TableFormat
+    from ..formats.docbin import read_docbin
+    from ..formats.files import TableFormat, read_table, read_tables
+    from ..formats.prodigy import read_prodigy
 
     if path.is_dir():
         formats: tuple[TableFormat, ...] = ("parquet", "jsonl", "csv")

@@ -142,48 +142,6 @@ class ReadMethods(StoreBase):
 
     # What the annotations use (every annotator's, suggestions too), so that a new scheme can
     # be checked for labels, relation types and attributes it would leave out.
-    def labels_in_use(self) -> dict[tuple[str, str], int]:
-        """(layer, label) -> the number of spans with that label."""
-
-        def work(connection: Connection) -> dict[tuple[str, str], int]:
-            s = t.spans.c
-            query = sa.select(s.layer, s.label, sa.func.count()).group_by(s.layer, s.label)
-            return {(layer, label): int(n) for layer, label, n in connection.execute(query)}
-
-        return self.read(work)
-
-    def relation_types_in_use(self) -> dict[str, int]:
-        """Relation type -> the number of relations of that type."""
-
-        def work(connection: Connection) -> dict[str, int]:
-            r = t.relations.c
-            query = sa.select(r.type, sa.func.count()).group_by(r.type)
-            return {type_: int(n) for type_, n in connection.execute(query)}
-
-        return self.read(work)
-
-    def attributes_in_use(self) -> dict[tuple[str, str, str | bool | None], int]:
-        """(layer, attribute, value) -> the number of spans with it. ``value`` is the value
-        where it is a string or a boolean (what choice and bool attributes hold), else None.
-
-        Attributes are JSON, which no portable GROUP BY reaches into, so the spans that have
-        any are read and counted here.
-        """
-
-        def work(connection: Connection) -> dict[tuple[str, str, str | bool | None], int]:
-            s = t.spans.c
-            query = sa.select(s.layer, s.attrs).where(sa.cast(s.attrs, sa.Text) != "{}")
-            counts: dict[tuple[str, str, str | bool | None], int] = {}
-            for layer, attrs in connection.execute(query):
-                for name, value in (attrs or {}).items():
-                    if value is None:
-                        continue
-                    kept = value if isinstance(value, (str, bool)) else None
-                    counts[(layer, name, kept)] = counts.get((layer, name, kept), 0) + 1
-            return counts
-
-        return self.read(work)
-
 
 
 def _filter(query: Any, columns: Any, *, doc_id: str | None, annotator: Any) -> Any:

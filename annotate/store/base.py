@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.names import GOLD, check_person_name
 from ..core.scheme import Scheme
+from ..errors import SchemeError
 from . import adjudication, checks
 from . import tables as t
 from .changes import ChangeLog
@@ -122,9 +123,65 @@ class StoreBase:
             self._scheme = Scheme.from_toml(toml, origin="project") if toml else Scheme.default()
         return self._scheme
 
-    def set_scheme(self, scheme: Scheme) -> None:
+    def set_scheme(
+        self, scheme: Scheme, *, allow_orphans: bool = False, origin: str = ""
+    ) -> None:
+        """Give the project ``scheme``. One that leaves out layers, labels, relation types,
+        attributes or values the project's annotations use is refused (E733, listing each
+        with its count) unless ``allow_orphans``; those annotations then stay as they are."""
+        if not allow_orphans:
+            orphans = scheme.orphans(
+                labels=self.labels_in_use(),
+                relation_types=self.relation_types_in_use(),
+                attributes=self.attributes_in_use(),
+            )
+            if orphans:
+                shown = origin or f"{scheme.name!r} (version {scheme.version})"
+                raise SchemeError("E733", origin=shown, listed="; ".join(orphans))
         self.set_setting("scheme_toml", scheme.source_toml)
         self._scheme = scheme
+
+    def labels_in_use(self) -> dict[tuple[str, str], int]:
+        """(layer, label) -> the number of spans with that label."""
+
+        def work(connection: Connection) -> dict[tuple[str, str], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.label, sa.func.count()).group_by(s.layer, s.label)
+            return {(layer, label): int(n) for layer, label, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def relation_types_in_use(self) -> dict[str, int]:
+        """Relation type -> the number of relations of that type."""
+
+        def work(connection: Connection) -> dict[str, int]:
+            r = t.relations.c
+            query = sa.select(r.type, sa.func.count()).group_by(r.type)
+            return {type_: int(n) for type_, n in connection.execute(query)}
+
+        return self.read(work)
+
+    def attributes_in_use(self) -> dict[tuple[str, str, str | bool | None], int]:
+        """(layer, attribute, value) -> the number of spans with it. ``value`` is the value
+        where it is a string or a boolean (what choice and bool attributes hold), else None.
+
+        Attributes are JSON, which no portable GROUP BY reaches into, so the spans that have
+        any are read and counted here.
+        """
+
+        def work(connection: Connection) -> dict[tuple[str, str, str | bool | None], int]:
+            s = t.spans.c
+            query = sa.select(s.layer, s.attrs).where(sa.cast(s.attrs, sa.Text) != "{}")
+            counts: dict[tuple[str, str, str | bool | None], int] = {}
+            for layer, attrs in connection.execute(query):
+                for name, value in (attrs or {}).items():
+                    if value is None:
+                        continue
+                    kept = value if isinstance(value, (str, bool)) else None
+                    counts[(layer, name, kept)] = counts.get((layer, name, kept), 0) + 1
+            return counts
+
+        return self.read(work)
 
     # --- annotators ------------------------------------------------------------------------
     def add_annotator(self, name: str, *, kind: str = "human", role: str = "annotator") -> None:

@@ -33,7 +33,8 @@ from ..workflow.adjudicate import (
     merge,
     resolve,
 )
-from .session import WidgetError, _clip, _short_title, document_json
+from .page import clip, document_json, short_title
+from .session import WidgetError
 from .tokens import Tokens
 
 POSITION_KEY = "widgets.review.position:{reviewer}"
@@ -87,7 +88,7 @@ class ReviewSession:
         if not titles:
             raise WidgetError("E607", url=repr(store))
         self._order = [d for d, _ in titles]
-        self._titles = {d: _short_title(title) for d, title in titles}
+        self._titles = {d: short_title(title) for d, title in titles}
         self.people = people_of(store, annotators)
         self.all_documents = all_documents
         self.reviewer = check_reviewer(store, reviewer) if reviewer else None
@@ -480,7 +481,7 @@ def _unit_json(
         "layer": unit.layer,
         "start": unit.start,
         "end": unit.end,
-        "text": _clip(unit.text, 300),
+        "text": clip(unit.text, 300),
         "reason": unit.reason,
         "missing": list(unit.missing),
         "state": state,

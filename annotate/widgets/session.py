@@ -17,6 +17,8 @@ from ..core.scheme import RelationType, Scheme
 from ..errors import AnnotateError
 from ..store import Store
 from ..workflow.assign import queue
+from ..workflow.carry import PROJECTED, carry_version
+from .page import clip, document_json, short_title
 from .tokens import Tokens
 
 if TYPE_CHECKING:
@@ -26,7 +28,6 @@ POSITION_KEY = "widgets.annotator.position:{annotator}"
 STATUSES = ("done", "skipped", "flagged")
 MAX_TIME_STEP_S = 3600.0  # the browser reports time every few seconds; more is a bug
 MAX_VERSIONS = 12  # listed in the versions strip
-PROJECTED = "projected:{annotator}"  # the model annotator Project.project_version stores under
 
 
 class WidgetError(AnnotateError):
@@ -83,7 +84,7 @@ class Session:
         titles = store.document_titles()
         if not titles:
             raise WidgetError("E607", url=repr(store))
-        self._titles = {doc_id: _short_title(title) for doc_id, title in titles}
+        self._titles = {doc_id: short_title(title) for doc_id, title in titles}
         self.suggester = find_suggester(store, suggester)
         self.annotator = check_person_name(annotator) if annotator else None
         self.doc_ids = self._queue()
@@ -348,19 +349,17 @@ class Session:
     def project_version(self, source: str | None) -> dict[str, Any]:
         """Carry the annotator's spans (and links) on a version here, as suggestions of
         ``projected:<annotator>``; one store write, so one transaction."""
-        from ..project import Project
-
         who = self._who()
         other = self._version(source)
         if not self.store.spans(doc_id=other, annotator=who):
             raise WidgetError("E624", other=other, doc_id=self.doc_id)
-        result = Project(self.store).project_version(other, self.doc_id, annotator=who)
+        result = carry_version(self.store, other, self.doc_id, annotator=who)
         self._models.add(str(result["suggester"]))
         left_out = [
             {
                 "layer": d.get("layer"),
                 "label": d.get("label"),
-                "text": _clip(str(d.get("text", "")), 80),
+                "text": clip(str(d.get("text", "")), 80),
                 "reason": d.get("reason"),
             }
             for d in result["left_out"]
@@ -518,7 +517,7 @@ class Session:
         a, b = self._span(first), self._span(second)
         for span in (a, b):
             if span.suggested:
-                raise WidgetError("E604", layer=span.layer, text=_clip(span.text))
+                raise WidgetError("E604", layer=span.layer, text=clip(span.text))
         relation, head, tail = self._relation_between(a, b, type)
         record = self.store.add_relation(relation.name, head.span_id, tail.span_id, annotator=who)
         return {"relation_id": record.relation_id, "type": record.type}
@@ -611,22 +610,6 @@ class Session:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def document_json(document: Document, *, index: int, count: int, tokens: Tokens) -> dict[str, Any]:
-    """A document as both widgets draw it: text, metadata, word boundaries, place in the list."""
-    return {
-        "doc_id": document.doc_id,
-        "index": index,
-        "count": count,
-        "title": document.title,
-        "published": document.published,
-        "source": document.source,
-        "byline": document.byline,
-        "text": document.text,
-        "sha256": document.text_sha256,
-        "tokens": tokens.flat(),
-    }
-
-
 def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:
     attrs = dict(span.attrs)
     reason = attrs.pop("reason", None)
@@ -654,11 +637,3 @@ def _relation_json(record: RelationRecord, head: str, tail: str, status: str) ->
         "tail": tail,
         "status": status,
     }
-
-
-def _short_title(title_or_text: str) -> str:
-    return _clip(" ".join(title_or_text.split()[:14]), 80)
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

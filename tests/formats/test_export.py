@@ -10,7 +10,7 @@ import pytest
 from annotate.errors import FormatError
 from annotate.formats import export, read_manifest
 from annotate.formats import prodigy as prodigy_module
-from annotate.formats.export import FORMATS
+from annotate.formats.exporting import FORMATS
 from annotate.formats.tables import SCHEMA_VERSION
 
 from .conftest import MODEL

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from annotate.errors import FormatError
-from annotate.formats.export import prepare_tables
+from annotate.formats.exporting import prepare_tables
 from annotate.formats.files import read_table, read_tables, write_tables
 
 

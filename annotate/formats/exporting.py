@@ -25,16 +25,12 @@ import pandas as pd
 
 from ..core.scheme import Scheme
 from ..errors import FormatError
-from . import brat, conll, docbin, prodigy
+from . import docbin, registry
 from .docs import AnnotatedDoc, annotated_docs
-from .files import TABLE_FORMATS, TableFormat, write_tables
+from .files import TableFormat, write_tables
 from .manifest import MANIFEST_NAME, Manifest, WriteReport, build_manifest, write_manifest
 from .staging import staged
 from .tables import coerce, empty_table, flatten_claims, flatten_quotes, table_names
-
-DOC_FORMATS = ("spacy", "prodigy", "conll", "brat")
-FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *DOC_FORMATS)
-ALIASES = {"docbin": "spacy"}
 
 
 def _formats(formats: Sequence[str] | str) -> list[str]:
@@ -42,13 +38,11 @@ def _formats(formats: Sequence[str] | str) -> list[str]:
         formats = [formats]
     chosen: list[str] = []
     for fmt in formats:
-        name = ALIASES.get(fmt, fmt)
-        if name not in FORMATS:
-            raise FormatError("E302", fmt=fmt, known=", ".join(FORMATS))
+        name = registry.exporter_of(fmt).name
         if name not in chosen:
             chosen.append(name)
     if not chosen:
-        raise FormatError("E302", fmt="(none)", known=", ".join(FORMATS))
+        raise FormatError("E302", fmt="(none)", known=", ".join(registry.export_names()))
     return chosen
 
 
@@ -77,8 +71,9 @@ def export(
 ) -> Manifest:
     """Write ``tables`` to ``out_dir`` in each of ``formats`` and return the manifest.
 
-    ``formats``: any of parquet, csv, jsonl (the tables), spacy (alias docbin), prodigy,
-    conll, brat. ``filters`` is recorded as given (what selection produced the tables).
+    ``formats``: any exportable format of :mod:`.registry` (parquet, csv, jsonl: the tables;
+    spacy alias docbin, prodigy, conll, brat: the documents). ``filters`` is recorded as given
+    (what selection produced the tables).
     ``split``/``seed`` split the DocBin into train and dev by document. Everything is written
     into a hidden folder inside ``out_dir`` and renamed into place at the end, so a failure
     leaves ``out_dir`` as it was; an unwritable folder raises FormatError E301.
@@ -96,8 +91,10 @@ def export(
     report = WriteReport()
     split_info: dict[str, Any] | None = None
     with staged(out_dir, last=MANIFEST_NAME, force=force) as stage:
+        options = registry.WriteOptions(split=split, seed=seed, scheme=scheme)
         for fmt in chosen:
-            if fmt in TABLE_FORMATS:
+            entry = registry.find(fmt)
+            if entry.writes_tables:
                 report.files += write_tables(prepared, stage, fmt=cast(TableFormat, fmt))
                 continue
             if units is None:
@@ -105,18 +102,15 @@ def export(
                     raise FormatError("E315", name="documents", fmt=fmt)
                 units, notes = annotated_docs(prepared, fmt="export")
                 report.notes += notes
-            folder = stage / fmt
-            if fmt == "spacy":
-                part, split_info = docbin.write_units(units, folder, split=split, seed=seed)
-            elif fmt == "prodigy":
-                part = prodigy.write_units(units, folder)
-            elif fmt == "conll":
-                part = conll.write_units(units, folder)
-            else:
-                part = brat.write_units(units, folder, scheme=scheme)
+            assert entry.writer is not None  # exporter_of admitted only writers
+            part, info = entry.write()(units, stage / fmt, options)
+            split_info = info or split_info
             report.extend(part)
         manifest = build_manifest(
             prepared, stage, report, formats=chosen, filters=filters, split=split_info
         )
         write_manifest(manifest, stage)
     return manifest
+
+
+FORMATS: tuple[str, ...] = tuple(registry.export_names())
