@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotate.store import Store
-from tests.adjudication_workload import build, units
-from tests.pgserver import PostgresServer
+from tests.support.adjudication_workload import build, units
+from tests.support.pgserver import PostgresServer
 
 
 def run(url: str, reviewers: int, documents: int, folder: Path) -> dict[str, float]:
@@ -38,8 +38,8 @@ def run(url: str, reviewers: int, documents: int, folder: Path) -> dict[str, flo
     start_at = time.time() + 4.0
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.adjudication_workload", url, str(w), str(reviewers),
-             str(start_at), str(folder / f"r{reviewers}_{w}.json")],
+            [sys.executable, "-m", "tests.support.adjudication_workload", url, str(w),
+             str(reviewers), str(start_at), str(folder / f"r{reviewers}_{w}.json")],
             cwd=ROOT,
         )
         for w in range(reviewers)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotate.corpus.ingest import ingest
 from annotate.store import Store
-from tests.pgserver import PostgresServer
+from tests.support.pgserver import PostgresServer
 
 
 def run(url: str, annotators: int, actions: int, folder: Path) -> dict[str, float]:
@@ -32,8 +32,8 @@ def run(url: str, annotators: int, actions: int, folder: Path) -> dict[str, floa
     store.close()
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.workload", url, f"b{annotators}_{i}", str(actions),
-             str(i), str(folder / f"lat{annotators}_{i}.json")],
+            [sys.executable, "-m", "tests.support.workload", url, f"b{annotators}_{i}",
+             str(actions), str(i), str(folder / f"lat{annotators}_{i}.json")],
             cwd=ROOT,
         )
         for i in range(annotators)

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))  # the lab launcher lives with the browser tests
 from annotate.core.records import DocSuggestions, SpanSuggestion
 from annotate.corpus.ingest import ingest
 from annotate.store import Store
-from tests.browser.labserver import Lab, NotebookPage, launch_chromium
-from tests.widgets.seed import SUGGESTER, suggestions_for
+from tests.support.labserver import Lab, NotebookPage, launch_chromium
+from tests.support.seed import SUGGESTER, suggestions_for
 
 RESULTS = ROOT / "bench" / "results"
 ANNOTATOR = "bench"

@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 
 from annotate.store import Store
-from tests.pgserver import PostgresServer
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
+from tests.support.paths import CORPUS, ROOT
+from tests.support.pgserver import PostgresServer
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from tests.clirun import one_error_line, run_main
-from tests.conftest import CORPUS
+from tests.support.clirun import one_error_line, run_main
+from tests.support.paths import CORPUS
 
 runner = CliRunner()
 
@@ -71,10 +71,10 @@ def test_export_import_versions_commands(tmp_path: Path) -> None:
     db = str(tmp_path / "p.db")
     assert runner.invoke(app, ["ingest", str(CORPUS), "--db", db]).exit_code == 0
     from annotate.project import open_project
-    from tests.test_dataset import _annotate
+    from tests.support.tables import annotate_sample
 
     project = open_project(db)
-    _annotate(project.store, "alice")
+    annotate_sample(project.store, "alice")
     project.close()
     out = tmp_path / "exports"
     result = runner.invoke(app, ["export", "--db", db, "--format", "parquet,prodigy",
@@ -93,13 +93,13 @@ def test_export_import_versions_commands(tmp_path: Path) -> None:
 
 def test_agreement_and_evaluate_commands(tmp_path: Path) -> None:
     from annotate.project import open_project
-    from tests.test_dataset import _annotate
+    from tests.support.tables import annotate_sample
 
     db = str(tmp_path / "p.db")
     project = open_project(db)
     project.ingest(CORPUS)
-    _annotate(project.store, "alice")
-    _annotate(project.store, "bob")
+    annotate_sample(project.store, "alice")
+    annotate_sample(project.store, "bob")
     doc_id = project.store.doc_ids()[0]
     extra = project.store.add_span(annotator="bob", doc_id=doc_id, layer="entity", label="GPE",
                                    start=0, end=9)
@@ -139,12 +139,12 @@ def test_agreement_and_evaluate_commands(tmp_path: Path) -> None:
 
 def test_export_keeps_files_it_did_not_write_and_force_replaces_them(tmp_path: Path) -> None:
     from annotate.project import open_project
-    from tests.test_dataset import _annotate
+    from tests.support.tables import annotate_sample
 
     db = str(tmp_path / "p.db")
     project = open_project(db)
     project.ingest(CORPUS)
-    _annotate(project.store, "alice")
+    annotate_sample(project.store, "alice")
     project.close()
     out = tmp_path / "mywork"
     (out / "spacy").mkdir(parents=True)

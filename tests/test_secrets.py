@@ -24,9 +24,9 @@ from annotate.errors import AnnotateError
 from annotate.project import open_project
 from annotate.store import Store
 from annotate.store.redaction import passwords_in, redact, scrub
-from tests.clirun import one_error_line, run_main
-from tests.conftest import CORPUS, ROOT
-from tests.pgserver import PostgresServer, _free_port
+from tests.support.clirun import one_error_line, run_main
+from tests.support.paths import CORPUS, ROOT
+from tests.support.pgserver import PostgresServer, _free_port
 
 pytestmark = pytest.mark.postgres
 
@@ -103,11 +103,11 @@ def _invocations(tmp_path: Path, pred_url: str) -> dict[str, list[list[str]]]:
 
 
 def _annotate_people(url: str) -> None:
-    from tests.test_dataset import _annotate
+    from tests.support.tables import annotate_sample
 
     store = Store(url)
-    _annotate(store, "alice")
-    _annotate(store, "bob")
+    annotate_sample(store, "alice")
+    annotate_sample(store, "bob")
     store.close()
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.labserver import ANNOTATOR, CHROMIUM, Lab, NotebookPage, launch_chromium
-from tests.widgets.seed import seed_project
+from tests.support.labserver import ANNOTATOR, CHROMIUM, Lab, NotebookPage, launch_chromium
+from tests.support.seed import seed_project
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

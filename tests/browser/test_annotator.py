@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.labserver import ANNOTATOR, NotebookPage, wait_for
-from tests.widgets.seed import XSS_ID, XSS_TEXT, XSS_TITLE
+from tests.support.labserver import ANNOTATOR, NotebookPage, wait_for
+from tests.support.seed import XSS_ID, XSS_TEXT, XSS_TITLE
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from annotate.workflow.adjudicate import GOLD
-from tests.browser.labserver import ROOT, Lab, NotebookPage, wait_for
-from tests.widgets.test_review import FIRST, LEAD, seed_review
+from tests.support.labserver import ROOT, Lab, NotebookPage, wait_for
+from tests.support.review_seed import FIRST, LEAD, seed_review
 
 pytestmark = pytest.mark.browser
 

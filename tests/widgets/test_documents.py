@@ -10,8 +10,8 @@ import pytest
 from annotate.project import open_project
 from annotate.store import Store
 from annotate.widgets import Annotator
-from tests.widgets.conftest import Browser
-from tests.widgets.seed import XSS_ID
+from tests.support.pages import Browser
+from tests.support.seed import XSS_ID
 
 
 def test_done_skip_flag_and_progress(alice: Browser, project: Store) -> None:
@@ -113,7 +113,7 @@ def test_empty_project_says_how_to_add_documents(tmp_path: Path) -> None:
 
 
 def test_same_work_on_sqlite_and_postgresql(db_url: str) -> None:
-    from tests.widgets.seed import seed_project
+    from tests.support.seed import seed_project
 
     store = seed_project(db_url, hostile=False)
     try:

@@ -8,8 +8,8 @@ from annotate.errors import AnnotateError
 from annotate.store import Store
 from annotate.widgets import Annotator
 from annotate.widgets.identity import remembered_path
-from tests.widgets.conftest import Browser
-from tests.widgets.seed import SUGGESTER
+from tests.support.pages import Browser
+from tests.support.seed import SUGGESTER
 
 
 def test_name_is_asked_once_then_remembered(project: Store) -> None:
@@ -38,7 +38,7 @@ def test_suggester_default_and_choice(project: Store) -> None:
     assert Annotator(project, annotator="a").session.suggester == SUGGESTER
     newer = "spacy:other@1/suggest@1"
     doc = project.documents()[0]
-    from tests.widgets.seed import suggestions_for
+    from tests.support.seed import suggestions_for
 
     project.store_suggestions(newer, [(doc, suggestions_for(doc.text))])
     assert Annotator(project, annotator="a").session.suggester == newer
@@ -51,7 +51,7 @@ def test_suggester_default_and_choice(project: Store) -> None:
 def test_without_suggestions_accept_all_explains(tmp_path: object) -> None:
     from pathlib import Path
 
-    from tests.widgets.seed import seed_project
+    from tests.support.seed import seed_project
 
     store = seed_project(Path(str(tmp_path)) / "bare.db", suggest=False)
     page = Browser(Annotator(store, annotator="alice"))

@@ -8,7 +8,7 @@ import pytest
 
 from annotate.errors import StoreError
 from annotate.store import Store
-from tests.widgets.conftest import Browser
+from tests.support.pages import Browser
 
 
 def test_unknown_kinds_and_non_messages_are_ignored(alice: Browser) -> None:

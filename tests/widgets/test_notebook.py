@@ -7,38 +7,21 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from annotate.store import Store
-from tests.widgets.seed import ROOT, seed_project
+from tests.support.notebooks import notebook_client, run_in_kernel, widget_model_id
+from tests.support.seed import ROOT, seed_project
 
 NOTEBOOK = ROOT / "notebooks" / "annotate.ipynb"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def _client(nb: Any, folder: Path) -> NotebookClient:
-    return NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-    )
 
 
-def _model_id(nb: Any) -> str:
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if WIDGET_VIEW in output.get("data", {}):
-                return str(output["data"][WIDGET_VIEW]["model_id"])
-    raise AssertionError("the notebook shows no widget")
 
 
-def _run(client: NotebookClient, nb: Any, source: str) -> str:
-    cell = nbformat.v4.new_code_cell(source)
-    nb.cells.append(cell)
-    client.execute_cell(cell, len(nb.cells) - 1)
-    return "".join(o.get("text", "") for o in cell.outputs)
 
 
 @pytest.mark.slow
@@ -53,15 +36,15 @@ def test_notebook_runs_and_the_kernel_saves_what_the_page_sends(
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = _client(nb, tmp_path)
+    client = notebook_client(nb, tmp_path)
     with client.setup_kernel():
         for index, cell in enumerate(list(nb.cells)):
             client.execute_cell(cell, index)
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert errors == []
-        model_id = _model_id(nb)
+        model_id = widget_model_id(nb)
         doc_id, start, end = json.loads(
-            _run(
+            run_in_kernel(
                 client,
                 nb,
                 "import json; t = widget._doc['text']; s = t.index('Zelensky');"
@@ -91,7 +74,7 @@ def test_notebook_runs_and_the_kernel_saves_what_the_page_sends(
             time.sleep(0.05)
         [span] = store.spans(annotator="alice")
         assert (span.doc_id, span.text, span.label) == (doc_id, "Zelensky", "PERSON")
-        out = _run(
+        out = run_in_kernel(
             client,
             nb,
             "print(widget.layer, [s['text'] for s in widget._spans if s['status'] == 'accepted'])",
@@ -100,11 +83,11 @@ def test_notebook_runs_and_the_kernel_saves_what_the_page_sends(
 
     # A new kernel running the notebook again opens the same document with the same work.
     again = nbformat.read(NOTEBOOK, as_version=4)
-    client = _client(again, tmp_path)
+    client = notebook_client(again, tmp_path)
     with client.setup_kernel():
         for index, cell in enumerate(list(again.cells)):
             client.execute_cell(cell, index)
-        out = _run(
+        out = run_in_kernel(
             client,
             again,
             "print(widget.doc_id, [s['text'] for s in widget._spans if s['status'] == 'accepted'])",

@@ -11,7 +11,7 @@ from annotate.errors import AnnotateError
 from annotate.store import Store
 from annotate.widgets import Annotator
 from annotate.workflow.assign import queue, set_assignment
-from tests.widgets.conftest import Browser
+from tests.support.pages import Browser
 
 
 @pytest.fixture

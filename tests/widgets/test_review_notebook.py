@@ -12,9 +12,9 @@ import pytest
 
 from annotate.store import Store
 from annotate.workflow.adjudicate import GOLD, META_KEY
-from tests.widgets.seed import ROOT
-from tests.widgets.test_notebook import _client, _model_id, _run
-from tests.widgets.test_review import FIRST, LEAD, seed_review
+from tests.support.notebooks import notebook_client, run_in_kernel, widget_model_id
+from tests.support.review_seed import FIRST, LEAD, seed_review
+from tests.support.seed import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
 
@@ -31,7 +31,7 @@ def test_review_notebook_runs_and_a_decision_from_the_page_lands_in_gold(
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = _client(nb, tmp_path)
+    client = notebook_client(nb, tmp_path)
     with client.setup_kernel():
         for index, cell in enumerate(list(nb.cells)):
             client.execute_cell(cell, index)
@@ -40,8 +40,8 @@ def test_review_notebook_runs_and_a_decision_from_the_page_lands_in_gold(
         assert "Agreement of ana, ben" in "".join(o.get("text", "") for o in outputs)
         table = outputs[-1]["data"]["text/plain"]  # the gold table: the agreements already
         assert "Vladimir Putin" in table
-        model_id = _model_id(nb)
-        unit_id = _run(
+        model_id = widget_model_id(nb)
+        unit_id = run_in_kernel(
             client,
             nb,
             "print(next(u['unit_id'] for u in reviewer._units if u['text'] == 'Donbas'))",
@@ -59,6 +59,6 @@ def test_review_notebook_runs_and_a_decision_from_the_page_lands_in_gold(
             time.sleep(0.05)
         [span] = [s for s in store.spans(doc_id=FIRST, annotator=GOLD) if s.text == "Donbas"]
         assert span.label == "LOC" and span.attrs[META_KEY]["chosen"] == "ben"
-        out = _run(client, nb, "print(reviewer._state['progress']['open'])")
+        out = run_in_kernel(client, nb, "print(reviewer._state['progress']['open'])")
         assert out.strip() == "4"
         store.close()

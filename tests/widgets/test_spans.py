@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from annotate.store import Store
-from tests.widgets.conftest import Browser
-from tests.widgets.seed import SUGGESTER
+from tests.support.pages import Browser
+from tests.support.seed import SUGGESTER
 
 
 def _at(widget_text: str, needle: str) -> tuple[int, int]:

@@ -7,8 +7,8 @@ import pytest
 
 from annotate.store import Store
 from annotate.widgets import Annotator
-from tests.widgets.conftest import Browser
-from tests.widgets.seed import XSS_ID
+from tests.support.pages import Browser
+from tests.support.seed import XSS_ID
 
 FIRST, SECOND = "384a15b6b5dbf696", "6e2f5a79d01a0de2"
 PROJECTED = "projected:alice"

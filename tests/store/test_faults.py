@@ -25,11 +25,11 @@ from annotate.errors import AnnotateError, StoreError
 from annotate.project import open_project
 from annotate.store import Store
 from annotate.store import tables as t
-from tests.clirun import one_error_line, run_main
-from tests.conftest import CORPUS, ROOT
-from tests.faultfs import fill, read_only, run_as_nobody, shared_folder, small_disk
-from tests.pgserver import PostgresServer
-from tests.workload import actual_state, documents_of, expected_state, plan
+from tests.support.clirun import one_error_line, run_main
+from tests.support.faultfs import fill, read_only, run_as_nobody, shared_folder, small_disk
+from tests.support.paths import CORPUS, ROOT
+from tests.support.pgserver import PostgresServer
+from tests.support.workload import actual_state, documents_of, expected_state, plan
 
 
 @pytest.mark.slow
@@ -40,7 +40,7 @@ def test_sigkill_mid_stream_loses_at_most_the_action_in_flight(
     ingest(store, [CORPUS])
     ack = tmp_path / "ack"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.workload", db_url, "victim", "1000000", "7",
+        [sys.executable, "-m", "tests.support.workload", db_url, "victim", "1000000", "7",
          str(tmp_path / "out.json"), str(ack)],
         cwd=ROOT,
     )
@@ -130,12 +130,12 @@ def test_database_held_by_another_writer_is_e119_then_retry_works(
 
 
 def _project_with_work(folder: Path) -> Path:
-    from tests.test_dataset import _annotate
+    from tests.support.tables import annotate_sample
 
     db = folder / "p.db"
     store = Store(db)
     ingest(store, [CORPUS])
-    _annotate(store, "alice")
+    annotate_sample(store, "alice")
     store.close()
     return db
 

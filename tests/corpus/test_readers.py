@@ -9,7 +9,7 @@ import pytest
 
 from annotate.core.records import Document
 from annotate.corpus import Problem, parse_txt_article, read_corpus
-from tests.conftest import CORPUS, SHARED
+from tests.support.paths import CORPUS, SHARED
 
 
 def _read(*paths: Path, **options: object) -> tuple[list[Document], list[Problem]]:

@@ -111,7 +111,7 @@ def run_reviewer(url: str, worker: int, reviewers: int, start_at: float) -> dict
 
 
 if __name__ == "__main__":
-    # python -m tests.adjudication_workload URL WORKER REVIEWERS START_AT OUT
+    # python -m tests.support.adjudication_workload URL WORKER REVIEWERS START_AT OUT
     url, worker, reviewers, start_at, out = sys.argv[1:6]
     try:
         result = run_reviewer(url, int(worker), int(reviewers), float(start_at))

@@ -16,7 +16,7 @@ from annotate.formats import read_prodigy, write_docbin, write_prodigy, write_ta
 from annotate.scoring.evaluate import evaluate, format_table, suggestion_report
 from annotate.scoring.evaluate_inputs import load_tables_from
 from annotate.store import Store
-from tests.test_agreement import PRODIGY, QUOTE, find, make_tables
+from tests.support.agreement_tables import PRODIGY, QUOTE, find, make_tables
 
 TEXT = "Barack Obama visited Paris and met the Foreign Minister in Berlin with Angela Merkel."
 GOLD = [

@@ -115,7 +115,7 @@ def actual_state(store: Store, name: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    # python -m tests.workload URL NAME ACTIONS SEED OUT [ACK]
+    # python -m tests.support.workload URL NAME ACTIONS SEED OUT [ACK]
     url, name, count, seed, out = sys.argv[1:6]
     began = time.time()
     timings = run_annotator(url, name, actions=int(count), seed=int(seed),

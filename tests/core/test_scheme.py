@@ -11,7 +11,7 @@ from annotate.corpus.ingest import ingest
 from annotate.errors import SchemeError
 from annotate.project import open_project
 from annotate.store import Store
-from tests.conftest import CORPUS
+from tests.support.paths import CORPUS
 
 DEFAULT = Scheme.default().source_toml
 

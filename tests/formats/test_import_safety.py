@@ -24,7 +24,7 @@ from annotate.core.names import check_person_name
 from annotate.errors import AnnotateError, FormatError, SchemeError, StoreError
 from annotate.formats.exporting import FORMATS
 from annotate.project import Project, open_project
-from tests.hostile_files import OTHER_TEXT, TEXT, WRITERS, Answer, S, Written, at
+from tests.support.hostile_files import OTHER_TEXT, TEXT, WRITERS, Answer, S, Written, at
 
 NOT_BRAT = ("prodigy", "label-studio", "doccano", "spacy")  # brat's offsets are digits or nothing
 WITH_ATTRS = ("prodigy", "label-studio", "brat", "spacy")  # doccano has no span attributes

@@ -10,8 +10,8 @@ from annotate.core.scheme import Scheme
 from annotate.errors import FormatError, SchemeError
 from annotate.project import open_project
 from annotate.store import Store
-from tests.conftest import SHARED
-from tests.test_dataset import _annotate
+from tests.support.paths import SHARED
+from tests.support.tables import annotate_sample
 
 PRODIGY = SHARED / "peer-data" / "prodigy"
 GENIA_RELATIONS = ("Pos-Reg", "Reg", "Neg-Reg", "Binds", "No-rel")
@@ -108,8 +108,8 @@ def test_malformed_file_is_reported_with_its_line(tmp_path: Path) -> None:
 def test_round_trip_through_each_format(
     seeded: Store, tmp_path: Path, fmt: str, reader: str, keeps_relations: bool
 ) -> None:
-    _annotate(seeded, "alice")
-    _annotate(seeded, "bob")
+    annotate_sample(seeded, "alice")
+    annotate_sample(seeded, "bob")
     source = open_project(seeded.url)
     out = tmp_path / "out"
     source.export(out, formats=[fmt], annotator=["alice", "bob"])

@@ -10,7 +10,7 @@ import pytest
 from annotate.corpus.ingest import ingest
 from annotate.errors import CorpusError
 from annotate.store import Store
-from tests.conftest import CORPUS
+from tests.support.paths import CORPUS
 
 
 def test_ingest_twice_changes_nothing(store: Store) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from annotate.corpus.ingest import ingest
 from annotate.store import Store
-from tests.conftest import CORPUS, ROOT
-from tests.workload import actual_state, documents_of, expected_state, plan
+from tests.support.paths import CORPUS, ROOT
+from tests.support.workload import actual_state, documents_of, expected_state, plan
 
 PROCESSES = 8
 ACTIONS = 2000
@@ -24,7 +24,7 @@ def test_eight_annotators_two_thousand_actions_each(db_url: str, tmp_path: Path)
     ingest(store, [CORPUS])
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.workload", db_url, f"annotator{i}", str(ACTIONS),
+            [sys.executable, "-m", "tests.support.workload", db_url, f"annotator{i}", str(ACTIONS),
              str(i), str(tmp_path / f"out{i}.json")],
             cwd=ROOT, stderr=subprocess.PIPE, text=True,
         )

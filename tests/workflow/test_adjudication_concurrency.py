@@ -21,8 +21,8 @@ import pytest
 
 from annotate.store import Store
 from annotate.workflow.adjudicate import GOLD
-from tests.adjudication_workload import PEOPLE, SLOTS, build, units
-from tests.conftest import ROOT
+from tests.support.adjudication_workload import PEOPLE, SLOTS, build, units
+from tests.support.paths import ROOT
 
 REVIEWERS = 4
 DOCUMENTS = 2
@@ -58,7 +58,7 @@ def test_four_reviewers_decide_at_once_and_nothing_is_lost_or_doubled(
     start_at = time.time() + 4.0  # every process imported and merged by then: one instant
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.adjudication_workload", db_url, str(w),
+            [sys.executable, "-m", "tests.support.adjudication_workload", db_url, str(w),
              str(REVIEWERS), str(start_at), str(tmp_path / f"r{w}.json")],
             cwd=ROOT, stderr=subprocess.PIPE, text=True,
         )

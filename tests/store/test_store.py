@@ -349,7 +349,7 @@ def test_bad_status_and_bad_annotator_name(seeded: Store) -> None:
 
 def test_reopen_sees_everything(db_url: str) -> None:
     from annotate.corpus.ingest import ingest
-    from tests.conftest import CORPUS
+    from tests.support.paths import CORPUS
 
     first = Store(db_url)
     ingest(first, [CORPUS])

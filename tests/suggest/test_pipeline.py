@@ -12,7 +12,7 @@ from annotate.corpus.ingest import ingest
 from annotate.store import Store
 from annotate.suggest import pipeline
 from annotate.suggest.model import load_model, model_annotator_name
-from tests.conftest import CORPUS
+from tests.support.paths import CORPUS
 
 
 @pytest.fixture(scope="module")
