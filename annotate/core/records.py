@@ -16,27 +16,33 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpanRecord:
+    """A span: ``text[start:end]`` of a document marked with ``label`` in ``layer``.
+
+    The one span record of the package. The store fills every field; code that builds spans
+    from other sources (exports, imports) leaves out what it does not know.
+    """
+
     span_id: str
-    doc_id: str
-    annotator: str
     layer: str
     label: str
     start: int
-    end: int
-    text: str
-    origin: str
-    attrs: dict[str, Any]
-    doc_sha256: str
-    source_span_id: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    end: int  # exclusive
+    doc_id: str = ""
+    annotator: str = ""
+    text: str = ""
+    origin: str = ""  # suggested | edited | manual | imported | projected | model
+    attrs: dict[str, Any] = field(default_factory=dict)
+    doc_sha256: str = ""
+    source_span_id: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["created_at"] = self.created_at.isoformat()
-        data["updated_at"] = self.updated_at.isoformat()
+        data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        data["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
         return data
 
 

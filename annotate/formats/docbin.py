@@ -113,7 +113,7 @@ def to_doc(tokenised: Any, unit: AnnotatedDoc) -> tuple[Any, list[ExportNote]]:
                 "label": record.label,
                 "start": record.start,
                 "end": record.end,
-                "origin": record.origin,
+                "origin": record.origin or None,
                 "attrs": record.attrs,
             }
             for record, _ in placed

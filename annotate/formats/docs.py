@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.records import SpanRecord
 from ..errors import FormatError
 from .jsonio import to_jsonable
 from .manifest import ExportNote
@@ -23,19 +24,7 @@ from .tables import coerce, empty_table
 
 
 @dataclass(frozen=True, slots=True)
-class SpanRecord:
-    span_id: str
-    layer: str
-    label: str
-    start: int
-    end: int
-    text: str
-    origin: str | None
-    attrs: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class RelationRecord:
+class DocRelation:
     relation_id: str
     type: str
     head: str  # span_id
@@ -52,7 +41,7 @@ class AnnotatedDoc:
     published: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[SpanRecord] = field(default_factory=list)
-    relations: list[RelationRecord] = field(default_factory=list)
+    relations: list[DocRelation] = field(default_factory=list)
 
     def layer(self, name: str) -> list[SpanRecord]:
         return [span for span in self.spans if span.layer == name]
@@ -123,17 +112,19 @@ def annotated_docs(
     ):
         by_key[(doc_id, annotator)].append(
             SpanRecord(
-                span_id,
-                layer,
-                label,
-                int(start),
-                int(end),
-                text,
-                origin if isinstance(origin, str) else None,
-                to_jsonable(attrs),
+                span_id=span_id,
+                layer=layer,
+                label=label,
+                start=int(start),
+                end=int(end),
+                text=text,
+                origin=origin if isinstance(origin, str) else "",
+                attrs=to_jsonable(attrs),
+                doc_id=doc_id,
+                annotator=annotator,
             )
         )
-    rel_by_key: dict[tuple[str, str], list[RelationRecord]] = defaultdict(list)
+    rel_by_key: dict[tuple[str, str], list[DocRelation]] = defaultdict(list)
     for doc_id, annotator, relation_id, type_, head, tail in zip(
         relations["doc_id"].tolist(),
         relations["annotator"].tolist(),
@@ -143,7 +134,7 @@ def annotated_docs(
         relations["tail_span_id"].tolist(),
         strict=True,
     ):
-        rel_by_key[(doc_id, annotator)].append(RelationRecord(relation_id, type_, head, tail))
+        rel_by_key[(doc_id, annotator)].append(DocRelation(relation_id, type_, head, tail))
 
     keys = set(by_key) | {k for k in rel_by_key if k[0] in texts}
     done = status.loc[status["status"].astype(str) == "done", ["doc_id", "annotator"]]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from .docs import AnnotatedDoc, SpanRecord
+from ..core.records import SpanRecord
+from .docs import AnnotatedDoc
 from .manifest import ExportNote
 
 

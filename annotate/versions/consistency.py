@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, Alignment, align_texts
-from .records import SpanRecord, read_spans
+from .records import GivenSpan, read_spans
 from .text import Span
 
 KINDS = ("label_differs", "boundary_differs", "only_in_a", "only_in_b")
@@ -78,25 +78,25 @@ def consistency(
 
 
 def _compare(
-    left: list[SpanRecord], right: list[SpanRecord], base_a: int, base_b: int
-) -> list[tuple[str, SpanRecord | None, SpanRecord | None]]:
+    left: list[GivenSpan], right: list[GivenSpan], base_a: int, base_b: int
+) -> list[tuple[str, GivenSpan | None, GivenSpan | None]]:
     """Pair up the spans of one sentence in both versions, most specific match first."""
 
-    def rel(s: SpanRecord, base: int) -> tuple[int, int]:
+    def rel(s: GivenSpan, base: int) -> tuple[int, int]:
         return s.start - base, s.end - base
 
-    def same_span(x: SpanRecord, y: SpanRecord) -> bool:
+    def same_span(x: GivenSpan, y: GivenSpan) -> bool:
         return x.label == y.label and rel(x, base_a) == rel(y, base_b)
 
-    def same_offsets(x: SpanRecord, y: SpanRecord) -> bool:
+    def same_offsets(x: GivenSpan, y: GivenSpan) -> bool:
         return rel(x, base_a) == rel(y, base_b)
 
-    def overlapping(x: SpanRecord, y: SpanRecord) -> bool:
+    def overlapping(x: GivenSpan, y: GivenSpan) -> bool:
         return _overlap(rel(x, base_a), rel(y, base_b))
 
     left, right = list(left), list(right)
-    issues: list[tuple[str, SpanRecord | None, SpanRecord | None]] = []
-    rules: tuple[tuple[str | None, Callable[[SpanRecord, SpanRecord], bool]], ...] = (
+    issues: list[tuple[str, GivenSpan | None, GivenSpan | None]] = []
+    rules: tuple[tuple[str | None, Callable[[GivenSpan, GivenSpan], bool]], ...] = (
         (None, same_span),
         ("label_differs", same_offsets),
         ("boundary_differs", overlapping),
@@ -119,13 +119,13 @@ def _overlap(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
 
 
-def _order(s: SpanRecord) -> tuple[int, int, str, str]:
+def _order(s: GivenSpan) -> tuple[int, int, str, str]:
     return s.start, s.end, s.layer, s.label
 
 
-def _by_sentence(spans: list[SpanRecord], sents: tuple[Span, ...]) -> dict[int, list[SpanRecord]]:
+def _by_sentence(spans: list[GivenSpan], sents: tuple[Span, ...]) -> dict[int, list[GivenSpan]]:
     starts = [s[0] for s in sents]
-    out: dict[int, list[SpanRecord]] = {}
+    out: dict[int, list[GivenSpan]] = {}
     for span in spans:
         k = bisect_right(starts, span.start) - 1
         if k >= 0 and sents[k][0] <= span.start and span.end <= sents[k][1]:
@@ -133,7 +133,7 @@ def _by_sentence(spans: list[SpanRecord], sents: tuple[Span, ...]) -> dict[int, 
     return out
 
 
-def _side(prefix: str, span: SpanRecord | None, text: str) -> dict[str, Any]:
+def _side(prefix: str, span: GivenSpan | None, text: str) -> dict[str, Any]:
     if span is None:
         return {f"{prefix}_{k}": None for k in ("span_id", "label", "start", "end", "text")}
     return {

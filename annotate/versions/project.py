@@ -35,7 +35,7 @@ from itertools import pairwise
 from typing import Any
 
 from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, Alignment, align_texts
-from .records import SpanRecord, read_relations, read_spans
+from .records import GivenSpan, read_relations, read_spans
 from .text import Span, words
 
 CONFIDENCE = {
@@ -170,7 +170,7 @@ def project_spans(
 
 
 def _projected(
-    rec: SpanRecord,
+    rec: GivenSpan,
     start: int,
     end: int,
     reason: str,

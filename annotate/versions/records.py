@@ -23,7 +23,12 @@ _TAIL = ("tail", "tail_span_id", "child")
 
 
 @dataclass(frozen=True, slots=True)
-class SpanRecord:
+class GivenSpan:
+    """A span as the caller gave it (a store record, an export row, a suggestion, a dict),
+    read down to what projection needs. Unlike the store's
+    :class:`~annotate.core.records.SpanRecord` it keeps the caller's own id, of any type, so
+    what is carried back names the caller's spans as they named them."""
+
     id: Hashable
     layer: str
     label: str
@@ -34,7 +39,9 @@ class SpanRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class RelationRecord:
+class GivenRelation:
+    """A relation as the caller gave it, between two :class:`GivenSpan` ids."""
+
     id: Hashable
     type: str
     head: Hashable
@@ -42,9 +49,9 @@ class RelationRecord:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def read_spans(spans: Iterable[object], text: str, *, which: str) -> list[SpanRecord]:
+def read_spans(spans: Iterable[object], text: str, *, which: str) -> list[GivenSpan]:
     """Normalise ``spans`` and check them against ``text`` (E503-E506)."""
-    out: list[SpanRecord] = []
+    out: list[GivenSpan] = []
     seen: set[Hashable] = set()
     for index, raw in enumerate(spans):
         span_id = _first(raw, _SPAN_ID, what="span", index=index)
@@ -71,7 +78,7 @@ def read_spans(spans: Iterable[object], text: str, *, which: str) -> list[SpanRe
         attrs = _get(raw, "attrs")
         origin = _get(raw, "origin")
         out.append(
-            SpanRecord(
+            GivenSpan(
                 id=span_id,
                 layer=str(_first(raw, ("layer",), what="span", index=index)),
                 label=str(_first(raw, ("label",), what="span", index=index)),
@@ -86,9 +93,9 @@ def read_spans(spans: Iterable[object], text: str, *, which: str) -> list[SpanRe
 
 def read_relations(
     relations: Iterable[object], span_ids: set[Hashable], *, which: str
-) -> list[RelationRecord]:
+) -> list[GivenRelation]:
     """Normalise ``relations``; every head and tail must be one of ``span_ids`` (E507)."""
-    out: list[RelationRecord] = []
+    out: list[GivenRelation] = []
     for index, raw in enumerate(relations):
         rel_id = _get_any(raw, _REL_ID)
         rel_id = f"r{index}" if rel_id is None else rel_id
@@ -99,7 +106,7 @@ def read_relations(
                 raise AnnotateError("E507", relation_id=rel_id, span_id=end, which=which)
         attrs = _get(raw, "attrs")
         out.append(
-            RelationRecord(
+            GivenRelation(
                 id=rel_id,
                 type=str(_first(raw, _REL_TYPE, what="relation", index=index)),
                 head=head,
