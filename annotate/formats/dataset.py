@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.DataFrame]:
     """documents, spans, relations, quotes, claims and doc_status as DataFrames."""
+    import json
+
     import pandas as pd
 
     from .tables import coerce, flatten_claims, flatten_quotes
@@ -27,6 +29,11 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
     raw = {name: _frame(columns) for name, columns in store.contract_rows(filters).items()}
     spans, relations = raw["spans"], raw["relations"]
     spans["attrs"] = _json_column(spans["attrs"])
+    relations["attrs"] = _json_column(relations["attrs"])
+    spans["fragments"] = pd.Series(
+        [json.loads(v) if isinstance(v, str) else v for v in spans["fragments"]],
+        dtype=object, index=spans.index,
+    )
     doc_status = raw["status"].merge(raw["time"], on=["doc_id", "annotator"], how="outer")
     if filters.status is not None:
         keep = doc_status[doc_status["status"].isin(filters.status)][["doc_id", "annotator"]]
@@ -77,7 +84,7 @@ def _json_column(values: pd.Series) -> pd.Series:
         if isinstance(value, str):
             if value not in parsed:
                 parsed[value] = json.loads(value)
-            out.append(dict(parsed[value]))
+            out.append(dict(parsed[value] or {}))
         else:
             out.append(dict(value or {}))
     return pd.Series(out, dtype=object, index=values.index)

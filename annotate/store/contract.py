@@ -25,11 +25,12 @@ def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns
     span_query = sa.select(
         s.doc_id, s.annotator, s.span_id, s.layer, s.label, s.start, s.end, s.text,
         s.origin, _raw(s.attrs, sa.Text), _raw(s.created_at, sa.String),
-        _raw(s.updated_at, sa.String),
+        _raw(s.updated_at, sa.String), _raw(s.fragments, sa.Text),
     ).order_by(s.doc_id, s.annotator, s.start, s.end)
     relation_query = sa.select(
-        r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id
-    ).order_by(r.doc_id, r.annotator, r.created_at)
+        r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id,
+        _raw(r.attrs, sa.Text),
+    ).order_by(r.doc_id, r.annotator, r.created_at, r.relation_id)
     status_query = sa.select(st.doc_id, st.annotator, st.status, st.comment)
     time_query = sa.select(w.doc_id, w.annotator, w.seconds_spent)
     document_query = sa.select(
