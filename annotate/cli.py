@@ -64,10 +64,20 @@ def _options(
     del debug
 
 
-def _open(db: str | None) -> Project:
+SchemeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--scheme",
+        help="Give the project this scheme (a TOML file; see annotate scheme show). A scheme "
+        "that leaves out labels the annotations use is refused.",
+    ),
+]
+
+
+def _open(db: str | None, scheme: Path | None = None) -> Project:
     from .project import open_project
 
-    return open_project(db)
+    return open_project(db, scheme=scheme)
 
 
 @app.command()
@@ -97,6 +107,7 @@ def ingest(
             "or byline lines."
         ),
     ] = False,
+    scheme: SchemeOption = None,
 ) -> None:
     """Add articles to the project: all of them, or none if any file has a problem.
 
@@ -104,7 +115,7 @@ def ingest(
 
     Example: annotate ingest corpus/ more_articles.jsonl --text-field body
     """
-    project = _open(db)
+    project = _open(db, scheme)
     report = project.ingest(
         *paths,
         text_field=text_field,
@@ -226,8 +237,8 @@ def import_(
         "--format", "-f", help=f"{_IMPORTS}.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
-        help="Import under this name (default: what the file says, e.g. Prodigy sessions).")
-    ] = None,
+        help="Import under this name (default: what the file says: Prodigy sessions, brat "
+        "file or folder names).")] = None,
     layer: Annotated[str, typer.Option(help="Layer for labels the file does not qualify.")
                      ] = "entity",
     label_map: Annotated[list[str] | None, typer.Option(
@@ -239,6 +250,16 @@ def import_(
         "them, instead of importing nothing.")] = False,
     reviewer: Annotated[str | None, typer.Option(
         help="With --annotator gold: the reviewer importing into gold.")] = None,
+    extend_scheme: Annotated[bool, typer.Option(
+        help="Add the labels, relation types and attributes the file uses to the scheme "
+        "(listed), in the same transaction as the import.")] = False,
+    text_dir: Annotated[Path | None, typer.Option(
+        help="brat: the folder of the .txt files, where they are not beside the .ann files.")
+    ] = None,
+    brat_events: Annotated[str | None, typer.Option(
+        help="brat: how events become relations, a TOML or JSON file (default: attribution "
+        "events become quotes' said_by and cue links).")] = None,
+    scheme: SchemeOption = None,
 ) -> None:
     """Import another tool's annotations: all of the file or nothing; again adds nothing.
 
@@ -246,21 +267,143 @@ def import_(
 
     --drop-invalid imports the rest and lists what was left out.
 
+    A document of the file is the project's article with the same text, whatever its id.
+
     Names in the file must be people's; into gold only with --annotator gold --reviewer NAME.
 
-    Example: annotate import --format prodigy reviews.jsonl --label-map ORG=entity:ORG
+    brat: NAME.ann annotates NAME.txt, beside it or in --text-dir.
+
+    brat: NAME_WHO.ann is WHO's work on NAME.txt; else the .ann's folder names the annotator.
+
+    Example: annotate import --format brat attributions/ --text-dir texts/ --extend-scheme
     """
     mapping = dict(item.split("=", 1) for item in (label_map or []) if "=" in item)
-    project = _open(db)
+    if format != "brat" and (text_dir is not None or brat_events is not None):
+        raise typer.BadParameter("--text-dir and --brat-events are options of --format brat")
+    project = _open(db, scheme)
     report = project.import_file(path, format=format, annotator=annotator, layer=layer,
                                  label_map=mapping or None, drop_unknown=drop_unknown,
-                                 drop_invalid=drop_invalid, reviewer=reviewer)
+                                 drop_invalid=drop_invalid, reviewer=reviewer,
+                                 extend_scheme=extend_scheme, text_dir=text_dir,
+                                 brat_events=brat_events)
     for label, items in (("left out", report.left_out), ("warning", report.problems)):
         for item in items[:20]:
             typer.secho(f"{label}: {item}", fg="yellow", err=True)
         if len(items) > 20:
             typer.secho(f"{label}: ... and {len(items) - 20} more", fg="yellow", err=True)
+    for item in report.scheme_added:
+        typer.echo(f"added to the scheme: {item}")
     typer.echo(report.summary())
+
+
+@app.command()
+def init(
+    db: DbOption = None,
+    scheme: SchemeOption = None,
+    allow_orphans: Annotated[bool, typer.Option(
+        help="With --scheme on a project: take the scheme even where it leaves out labels "
+        "the annotations use (they stay as they are).")] = False,
+) -> None:
+    """Create a project, with its scheme (default: the news scheme), or change its scheme.
+
+    Start from a proposal: annotate scheme propose FILE --format F > scheme.toml.
+
+    Example: annotate init --db fashion.db --scheme scheme.toml
+    """
+    from .core.scheme import Scheme
+    from .errors import AnnotateError
+    from .store.engine import describe
+
+    # A new project goes here, not into the nearest annotate.db further up.
+    location = db or os.environ.get("ANNOTATE_DB", "").strip() or "annotate.db"
+    project = _open(location)
+    try:
+        store = project.store
+        fresh = store.get_setting("scheme_toml") is None and not store.doc_ids()
+        if not fresh and scheme is None:
+            raise AnnotateError("E744", path=location, scheme=project.scheme.name)
+        chosen = Scheme.from_file(scheme) if scheme is not None else project.scheme
+        # Recorded even when it is the default, so the project keeps it whatever ships later.
+        store.set_scheme(chosen, allow_orphans=allow_orphans, origin=str(scheme or ""))
+        typer.echo(f"Project {describe(store.url)}: scheme {chosen.name!r} with "
+                   f"{len(chosen.layers)} layer(s), "
+                   f"{sum(len(layer.labels) for layer in chosen.layers)} label(s), "
+                   f"{len(chosen.relations)} relation type(s).")
+    finally:
+        project.close()
+
+
+scheme_app = typer.Typer(
+    help="Show a project's scheme, add labels to it, or propose one from another tool's "
+    "files.\n\nExample: annotate scheme propose annotation.conf --format brat > scheme.toml",
+    no_args_is_help=True,
+)
+app.add_typer(scheme_app, name="scheme")
+
+
+@scheme_app.command("show")
+def scheme_show(db: DbOption = None) -> None:
+    """Print the project's scheme as TOML (a file --scheme takes).
+
+    Example: annotate scheme show > scheme.toml
+    """
+    typer.echo(_open(db).scheme.source_toml, nl=False)
+
+
+@scheme_app.command("add-label")
+def scheme_add_label(
+    layer: Annotated[str, typer.Argument(help="The layer to add them to.")],
+    labels: Annotated[list[str], typer.Argument(help="The labels to add.")],
+    db: DbOption = None,
+) -> None:
+    """Add labels to a layer of the project's scheme; each gets a free key and a colour.
+
+    Example: annotate scheme add-label entity FASHION_BRAND DESIGNER
+    """
+    from .core.scheme_edit import Extension, describe, extend
+    from .errors import AnnotateError
+
+    project = _open(db)
+    scheme = project.scheme
+    extension = Extension(labels={layer: list(dict.fromkeys(labels))})
+    added = describe(scheme, extension) if layer in scheme.layer_names else []
+    if layer in scheme.layer_names and not added:
+        raise AnnotateError("E743", layer=layer, label=", ".join(labels))
+    project.store.set_scheme(extend(scheme, extension, origin=f"{scheme.name!r} extended"))
+    for item in added:
+        typer.echo(f"added to the scheme: {item}")
+
+
+@scheme_app.command("propose")
+def scheme_propose(
+    path: Annotated[Path, typer.Argument(
+        help="brat: annotation.conf or a folder of .ann files; label-studio: the labeling "
+        "config (XML) or a JSON export; prodigy: a .jsonl file.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="brat, label-studio or prodigy.")],
+    layer: Annotated[str, typer.Option(help="Layer for labels the file does not qualify.")
+                     ] = "entity",
+    base: Annotated[str | None, typer.Option(
+        help="Grow this scheme instead of starting empty: 'news' (the shipped one) or a TOML "
+        "file.")] = None,
+    text_dir: Annotated[Path | None, typer.Option(
+        help="brat: the folder of the .txt files, where they are not beside the .ann files.")
+    ] = None,
+) -> None:
+    """Print a scheme (TOML) for the labels, relations and attributes another tool's files use.
+
+    Example: annotate scheme propose reviews.jsonl --format prodigy --base news > scheme.toml
+    """
+    from .core.scheme import Scheme
+    from .formats.propose import propose_scheme
+
+    start = None
+    if base is not None:
+        start = Scheme.default() if base == "news" else Scheme.from_file(base)
+    scheme, notes = propose_scheme(path, fmt=format, layer=layer, base=start,
+                                   options={"text_dir": text_dir})
+    for note in notes:
+        typer.secho(f"note: {note}", fg="yellow", err=True)
+    typer.echo(scheme.source_toml, nl=False)
 
 
 @app.command()

@@ -36,6 +36,7 @@ INVALID_KINDS = frozenset(
         "duplicate-answer",
         "dangling-relation",
         "malformed-record",
+        "unmappable",  # what the file says that annotate has no place for (brat's events)
     }
 )
 

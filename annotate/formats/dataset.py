@@ -31,7 +31,8 @@ def load_tables(store: Store, filters: Filters | None = None) -> dict[str, pd.Da
     spans["attrs"] = _json_column(spans["attrs"])
     relations["attrs"] = _json_column(relations["attrs"])
     spans["fragments"] = pd.Series(
-        [json.loads(v) if isinstance(v, str) else v for v in spans["fragments"]],
+        [json.loads(v) if isinstance(v, str) else v if isinstance(v, list) else None
+         for v in spans["fragments"]],  # NULL reads as None or NaN; PostgreSQL gives JSON
         dtype=object, index=spans.index,
     )
     doc_status = raw["status"].merge(raw["time"], on=["doc_id", "annotator"], how="outer")
@@ -86,7 +87,7 @@ def _json_column(values: pd.Series) -> pd.Series:
                 parsed[value] = json.loads(value)
             out.append(dict(parsed[value] or {}))
         else:
-            out.append(dict(value or {}))
+            out.append(dict(value) if isinstance(value, dict) else {})  # NULL reads as NaN too
     return pd.Series(out, dtype=object, index=values.index)
 
 

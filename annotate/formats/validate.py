@@ -411,7 +411,8 @@ def _span_problem(span: ImportedSpan, text: str | None, scheme: Scheme) -> str |
     try:
         scheme.check_attrs(span.layer, span.attrs)
     except SchemeError as exc:
-        return f"{label} [{start}, {end}): {_message(exc)}"
+        hint = " (--extend-scheme adds it to the scheme)" if exc.code == "E117" else ""
+        return f"{label} [{start}, {end}): {_message(exc)}{hint}"
     bad = json_problem(span.attrs)
     if bad is not None:
         return f"{label} [{start}, {end}): the attributes {bad}"

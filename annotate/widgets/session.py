@@ -626,6 +626,7 @@ def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:
         "attrs": attrs,
         "reason": reason if isinstance(reason, str) else None,
         "confidence": confidence if isinstance(confidence, (int, float)) else None,
+        "fragments": span.fragments,
     }
 
 
