@@ -328,6 +328,11 @@ class _Reading:
         """The span's extent and pieces; None (reported) where they cannot be its."""
         n_chars = len(self.text)
         for a, b in record.pieces:
+            if a >= b:
+                self.problem("offsets", f"{record.id}: its piece [{a}, {b}) ends before it "
+                             "starts (pieces may come in any order, but each is start end)",
+                             record.line)
+                return None
             if not 0 <= a < b <= n_chars:
                 self.problem("offsets", f"{record.id} [{a}, {b}) does not fit a text of "
                              f"{n_chars} characters", record.line)
