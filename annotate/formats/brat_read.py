@@ -188,12 +188,14 @@ class _Reading:
     attrs: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     relation_attrs: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     extent: dict[str, tuple[int, int]] = field(default_factory=dict)
+    events: set[str] = field(default_factory=set)  # the file's event ids
 
     def problem(self, kind: str, detail: str, line: int) -> None:
         self.builder.problem(kind, detail, line=line)
 
     def run(self) -> None:
         self.texts = {record.id: record for record in self.ann.texts}
+        self.events = {record.id for record in self.ann.events}
         self._events_first()
         self._attributes()
         self._spans()
@@ -329,9 +331,9 @@ class _Reading:
         n_chars = len(self.text)
         for a, b in record.pieces:
             if a >= b:
-                self.problem("offsets", f"{record.id}: its piece [{a}, {b}) ends before it "
-                             "starts (pieces may come in any order, but each is start end)",
-                             record.line)
+                self.problem("offsets", f"{record.id}: its piece [{a}, {b}) is empty or ends "
+                             "before it starts (pieces may come in any order, each as start "
+                             "end)", record.line)
                 return None
             if not 0 <= a < b <= n_chars:
                 self.problem("offsets", f"{record.id} [{a}, {b}) does not fit a text of "
@@ -422,7 +424,7 @@ class _Reading:
                                  f"{event.type!r} events is not in the event mapping "
                                  f"({self.mapping.origin})", event.line)
                     continue
-                if target.startswith("E"):
+                if target in self.events:
                     self.problem("unmappable", f"{event.id}: its {role} is the event {target}; "
                                  "a mapped event's arguments are spans", event.line)
                     continue
@@ -458,6 +460,8 @@ class _Reading:
                 if owner not in members:
                     members.append(owner)
             if len(members) < 2:
+                self.problem("unmappable", f"the {where} has one member; a set links two or "
+                             "more", equivalence.line)
                 continue
             members.sort(key=lambda m: (*self.extent.get(m, (0, 0)), _number(m)))
             for member in members[1:]:

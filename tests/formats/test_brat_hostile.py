@@ -33,7 +33,8 @@ GOOD = [
 # name -> (line number, its new text, code, what the message says of it)
 CASES: dict[str, tuple[int, str, str, str]] = {
     "piece ending before it starts": (3, "T3\tContent 26 11\tTrump was right", "E327",
-                                      "ends before it starts"),
+                                      "is empty or ends before it starts"),
+    "empty piece": (2, "T2\tCue 6 6;6 10\tsays", "E327", "[6, 6) is empty"),
     "offsets beyond the text": (7, "T6\tCue 33 370\tsaid", "E327", "does not fit a text"),
     "pieces that overlap": (3, "T3\tContent 11 20;15 26\tTrump was right", "E327",
                             "its pieces overlap"),
@@ -53,6 +54,10 @@ CASES: dict[str, tuple[int, str, str, str]] = {
     "note on a missing event": (10, "#1\tAnnotatorNotes E9\ta note", "E327",
                                 "#1 is on E9, which is not a span or event"),
     "equivalence naming a missing span": (10, "*\tAlias T1 T50", "E327", "names T50"),
+    "equivalence of one span": (10, "*\tAlias T1 T1", "E327", "has one member"),
+    "mapped event naming a missing event": (
+        10, "E2\tAttribution:T8 Content:T7 Cue:T6 Source:E9", "E327",
+        "E9 is not a span or event of this file"),
     "not a brat line": (6, "T5 Source 28 32 Mook", "E308", "not a brat standoff line"),
 }
 
