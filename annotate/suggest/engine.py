@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelError
 from .claims import find_claims
 from .entities import find_entities
+from .finding import QuoteFinding
 from .lexicon import Lexicon, load_lexicon
-from .quotes import QuoteFinding, find_quotes, layout, lemma
+from .parse_view import layout, lemma
+from .quotes import find_quotes
 from .speakers import Resolution, SpeakerResolver, addressee, source_mention
 from .types import DocSuggestions, RelationSuggestion, SpanSuggestion
 

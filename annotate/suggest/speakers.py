@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
-from .quotes import Layout, lemma
+from .parse_view import Layout, lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
