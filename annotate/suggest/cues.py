@@ -65,11 +65,29 @@ def cue_after(doc: Doc, ob: int, lexicon: Lexicon, lay: Layout) -> Cue | None:
                 cue_range(doc, i, lexicon),
                 after_source(doc, ob, i),
             )
+        aside = _apposition_at(t)
+        if aside is not None:
+            # '"...," Alun Price, a regional officer for the union, told Reuters': an
+            # apposition describes the speaker; it neither counts nor ends the search.
+            i = int(aside.right_edge.i) + 1
+            continue
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass")):
             break  # another clause comes first: the quotation is not its complement
         if not t.is_space:
             seen += 1
         i += 1
+    return None
+
+
+def _apposition_at(t: Token) -> Token | None:
+    """The apposition that starts at ``t``, if one does."""
+    node = t
+    for _ in range(6):
+        if node.dep_ == "appos":
+            return node if node.left_edge.i == t.i else None
+        if node.head.i == node.i:
+            return None
+        node = node.head
     return None
 
 
@@ -90,6 +108,24 @@ def np_head(doc: Doc, i: int) -> int:
     while t.dep_ in ("compound", "amod", "det", "poss", "nmod", "flat") and t.head.i != t.i:
         t = t.head
     return int(t.i)
+
+
+def statement_cue(doc: Doc, oa: int, lexicon: Lexicon) -> Cue | None:
+    """ "The Jefferson PTA, in a statement: “...”": no verb at all, the speech-event phrase
+    before the colon is the cue and the noun it hangs on the source."""
+    j = oa - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j < 2 or doc[j].text != ":":
+        return None
+    noun = doc[j - 1]
+    prep = noun.head
+    if lemma(noun) not in lexicon.statement_nouns or noun.dep_ != "pobj" or prep.lower_ != "in":
+        return None
+    owner = prep.head
+    if owner.pos_ not in ("PROPN", "NOUN") or owner.i > prep.i:
+        return None
+    return Cue("statement before the quote", int(prep.i), (int(prep.i), j), int(owner.i))
 
 
 def cue_before(doc: Doc, oa: int, a: int, b: int, lexicon: Lexicon, lay: Layout) -> Cue | None:

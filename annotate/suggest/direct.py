@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cues import SUBJECTS, Cue, cue_after, cue_before
+from .cues import SUBJECTS, Cue, cue_after, cue_before, statement_cue
 from .finding import QuoteFinding
 from .lexicon import Lexicon
 from .marks import MarkPair
@@ -67,6 +67,8 @@ def direct_quote(
         cue = cue_before(doc, oa, a, b, lexicon, lay)
         if cue is not None and not (cue.colon or clause_like(doc, a, b)):
             cue = None
+    if cue is None:
+        cue = statement_cue(doc, oa, lexicon)
     if cue is not None:
         cue_text = doc[cue.span[0] : cue.span[1]].text
         return QuoteFinding(

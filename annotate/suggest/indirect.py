@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cues import SEPARATORS, SUBJECTS, cue_range, pobj_source, source_head
+from .cues import SEPARATORS, SUBJECTS, cue_range, np_head, pobj_source, source_head
 from .finding import QuoteFinding
 from .lexicon import Lexicon, Phrase
 from .marks import is_mark
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _TRIM_END = frozenset({".", ",", ";", ":", "-", "–", "—", "!", "?"})
+# Prepositions that carry more of an object's content when the parser hangs them on the verb.
+_CONTENT_PREPS = frozenset({"over", "about", "into", "against", "regarding", "concerning"})
 
 
 def in_any(i: int, ranges: list[tuple[int, int]]) -> bool:
@@ -31,7 +33,10 @@ def find_indirect(
     lay: Layout,
     direct: list[QuoteFinding],
     inside: list[tuple[int, int]],
+    *,
+    thought: bool = False,
 ) -> list[QuoteFinding]:
+    """Indirect quotes, and with ``thought`` the thought and stance attributions too."""
     found: list[QuoteFinding] = []
     direct_contents = [q.content for q in direct]
     quoted = [False] * len(lay.tok.idx)
@@ -40,9 +45,11 @@ def find_indirect(
     first_words = {p[0] for p in lexicon.prepositional_cues}
     tok = lay.tok
     for i, lem in enumerate(tok.lemma):
-        if quoted[i]:
+        if quoted[i] or lay.is_boilerplate(i):
             continue  # reported speech inside a quotation belongs to the quoted speaker
         q: QuoteFinding | None = None
+        if tok.pos[i] == "VERB" and any(tok.dep[c] == "neg" for c in tok.children[i]):
+            continue  # "the outline does not say where ...": nothing is attributed
         if tok.lower[i] in first_words:
             phrase = match_phrase(doc, i, lexicon.prepositional_cues)
             if phrase is not None:
@@ -53,16 +60,30 @@ def find_indirect(
                 q = _object(doc, i, lexicon, lay, direct_contents)
         elif tok.pos[i] == "VERB" and lem in lexicon.object_complement:
             q = _object(doc, i, lexicon, lay, direct_contents)
+        elif (
+            thought
+            and tok.pos[i] == "VERB"
+            and (lem in lexicon.thought_verbs or tok.lower[i] in lexicon.thought_verbs)
+        ):
+            q = _thought(doc, i, lexicon, lay, direct_contents)
         if q is not None:
             found.append(q)
-    return found
+    # Attributions are univocal: a cue inside another quote's content is part of what that
+    # speaker said ("the judge ruled the state had failed to show the ban would ...").
+    return [
+        q
+        for q in found
+        if not any(o is not q and o.content[0] <= (q.cue_head or 0) < o.content[1] for o in found)
+    ]
 
 
 def _clausal(
     doc: Doc, i: int, lexicon: Lexicon, lay: Layout, direct: list[tuple[int, int]]
 ) -> QuoteFinding | None:
     t = doc[i]
-    comps = [c for c in t.children if c.dep_ == "ccomp"]
+    # A complement in another sentence piece is a parse running over a paragraph break.
+    segment = lay.seg_of[i]
+    comps = [c for c in t.children if c.dep_ == "ccomp" and lay.seg_of[c.i] == segment]
     right = [c for c in comps if c.i > i]
     comps = right or comps
     how = f"clausal complement of reporting verb '{t.text}'"
@@ -75,7 +96,7 @@ def _clausal(
             return None  # the complement is a quotation, suggested as a direct quote
         hi = _extend_conj(doc, lo, hi)
     else:
-        span = _that_clause(doc, t)
+        span = _that_clause(doc, t, lexicon)
         if span is None:
             return None
         lo, hi = span
@@ -83,13 +104,17 @@ def _clausal(
     return _indirect_finding(doc, i, lo, hi, lexicon, lay, direct, how, confidence=0.75)
 
 
-def _that_clause(doc: Doc, t: Token) -> tuple[int, int] | None:
+def _that_clause(doc: Doc, t: Token, lexicon: Lexicon) -> tuple[int, int] | None:
     """The parser read "said ... that they produced" as a relative clause; take the clause after
-    "that" when it has its own subject."""
+    "that" when it has its own subject, unless it is another reporting verb's complement
+    ("confirmed the breach but denied that ...")."""
     end = int(t.right_edge.i)
     for j in range(int(t.i) + 1, min(end, int(t.i) + 8)):
         if doc[j].lower_ != "that":
             continue
+        owner = doc[j].head
+        if owner.dep_ == "ccomp" and owner.head.i != t.i and lemma(owner.head) in lexicon.cue_verbs:
+            return None
         for m in range(j + 1, min(end + 1, j + 6)):
             s = doc[m]
             if s.dep_ in SUBJECTS and s.head.i > s.i and s.head.pos_ in ("VERB", "AUX"):
@@ -118,40 +143,103 @@ def _extend_conj(doc: Doc, lo: int, hi: int) -> int:
     return hi
 
 
-def _object(
+def _thought(
     doc: Doc, i: int, lexicon: Lexicon, lay: Layout, direct: list[tuple[int, int]]
 ) -> QuoteFinding | None:
-    """ "X has ruled out ceding territory", "accused Russia of stalling ...": the content is an
-    object or a prepositional object, not a clause."""
+    """ "Democrats believe anger ... will drive ...", "analysts had expected a drop of 8%": a
+    thought verb's clause, or the object of one that takes an object."""
+    q = _clausal(doc, i, lexicon, lay, direct)
+    if q is None and lemma(doc[i]) in lexicon.thought_object:
+        q = _object(doc, i, lexicon, lay, direct, seconds=frozenset({""}))
+    if q is not None:
+        q.label = lexicon.thought_label
+        q.reason = q.reason.replace("indirect quote", "thought attribution", 1)
+        q.reason = q.reason.replace("reporting verb", "thought verb")
+    return q
+
+
+def _object(
+    doc: Doc,
+    i: int,
+    lexicon: Lexicon,
+    lay: Layout,
+    direct: list[tuple[int, int]],
+    *,
+    seconds: frozenset[str] | None = None,
+) -> QuoteFinding | None:
+    """ "X has ruled out ceding territory", "accused Russia of stalling ...", "has claimed
+    responsibility for ...", "urged ministers to act": the content is an object or a
+    prepositional object, not a clause. ``seconds`` are the particles or prepositions that
+    carry it ("" for the direct object); the lexicon's by default."""
     t = doc[i]
-    seconds = lexicon.object_complement.get(lemma(t), frozenset())
-    children = list(t.children)
-    head: Token | None = None
+    if seconds is None:
+        seconds = lexicon.object_complement.get(lemma(t), frozenset())
+    children = [c for c in t.children if c.i > i]
+    span: tuple[int, int] | None = None
     cue_end = i + 1
     for second in seconds:
         if second == "":
-            head = next((c for c in children if c.dep_ in ("dobj", "xcomp") and c.i > i), None)
+            span = _object_span(t, children, lexicon)
         elif any(c.dep_ == "prt" and c.lower_ == second for c in children):
             prt = next(c for c in children if c.dep_ == "prt" and c.lower_ == second)
             if prt.i == cue_end:
                 cue_end += 1
-            head = next(
-                (c for c in children if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > i), None
-            )
+            head = next((c for c in children if c.dep_ in ("dobj", "xcomp", "ccomp")), None)
+            span = None if head is None else (int(head.left_edge.i), int(head.right_edge.i))
         else:
             prep = next((c for c in children if c.dep_ == "prep" and c.lower_ == second), None)
+            obj = next((c for c in children if c.dep_ == "dobj"), None)
+            if prep is None and obj is not None:
+                # "accused critics of spreading ...": the parser hangs "of" on the object
+                prep = next(
+                    (c for c in obj.children if c.dep_ == "prep" and c.lower_ == second), None
+                )
+            head = None
             if prep is not None:
                 head = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if head is not None:
+            if head is not None and prep is not None:
+                span = int(head.left_edge.i), int(head.right_edge.i)
+                if prep.i == cue_end:  # "called for": the preposition belongs to the cue
+                    cue_end += 1
+        if span is not None:
             break
-    if head is None:
+    if span is None:
         return None
-    lo, hi = int(head.left_edge.i), int(head.right_edge.i)
-    has_verb = any(doc[j].pos_ == "VERB" for j in range(lo, hi + 1))
-    if not has_verb and hi - lo + 1 < 4:
-        return None  # "denied the claim": a bare noun phrase is a stance, not reported content
+    lo, hi = span
+    keep: set[int] = set()
+    for c in children:
+        # "demanding answers from the Pentagon over a contract ...": what the demand is about,
+        # which the parser hangs on the verb rather than on the object.
+        if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i == hi + 1:
+            hi = int(c.right_edge.i)
+            keep.add(int(c.i))
+    if not any(doc[j].pos_ in ("VERB", "AUX") for j in range(lo, hi + 1)):
+        # A noun phrase: what was said only if it is not a pronoun, a person or an object that
+        # makes the verb an action ("claimed the lives of", "confirmed the nominee").
+        root = doc[lo : hi + 1].root
+        if (
+            root.pos_ not in ("NOUN", "PROPN", "NUM")
+            or root.ent_type_ == "PERSON"
+            or lemma(root) in lexicon.object_stop
+        ):
+            return None
     how = f"object of reporting verb '{doc[i:cue_end].text}'"
-    return _indirect_finding(doc, i, lo, hi, lexicon, lay, direct, how, confidence=0.5)
+    return _indirect_finding(
+        doc, i, lo, hi, lexicon, lay, direct, how, confidence=0.5, cue=(i, cue_end), keep=keep
+    )
+
+
+def _object_span(t: Token, children: list[Token], lexicon: Lexicon) -> tuple[int, int] | None:
+    """The direct object, a "to" clause, or both ("urged ministers to speed up payments"); a
+    verb whose object is the addressee needs the "to" clause."""
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    clause = next((c for c in children if c.dep_ == "xcomp"), None)
+    if lemma(t) in lexicon.addressee_verbs and (obj is None or clause is None):
+        return None
+    parts = [c for c in (obj, clause) if c is not None]
+    if not parts:
+        return None
+    return min(int(c.left_edge.i) for c in parts), max(int(c.right_edge.i) for c in parts)
 
 
 def _indirect_finding(
@@ -165,20 +253,25 @@ def _indirect_finding(
     how: str,
     *,
     confidence: float,
+    cue: tuple[int, int] | None = None,
+    keep: set[int] | None = None,
 ) -> QuoteFinding | None:
     t = doc[i]
     # Reported content stays in the reporting verb's sentence, even where the parser ran a
     # headline into the first paragraph.
     seg_lo, seg_hi = lay.segments[lay.seg_of[i]]
     lo, hi = max(lo, seg_lo), min(hi, seg_hi - 1)
-    hi = _cut(doc, t, lo, hi, lexicon, direct)
+    hi = _cut(doc, t, lo, hi, lexicon, direct, keep or set())
     span = _trim(doc, lo, hi, lexicon)
     if span is None:
         return None
     lo, hi = span
     if not any(doc[j].pos_ in ("VERB", "AUX", "NOUN", "PROPN") for j in range(lo, hi + 1)):
         return None
-    src = source_head(doc, i)
+    outer = _outer_reporter(t, lexicon)
+    src = source_head(doc, i if outer is None else outer)
+    if src is None:
+        src = _subject_before(doc, i, lay)
     if src is None:
         return None
     if doc[src].lower_ == "it" and any(c.dep_ == "auxpass" for c in t.children):
@@ -188,7 +281,7 @@ def _indirect_finding(
         end=int(doc[hi].idx) + len(doc[hi].text),
         label="INDIRECT",
         content=(lo, hi + 1),
-        cue=cue_range(doc, i, lexicon),
+        cue=cue or cue_range(doc, i, lexicon),
         cue_head=i,
         source_head=src,
         reason=f"indirect quote: {how}",
@@ -196,11 +289,59 @@ def _indirect_finding(
     )
 
 
+def _subject_before(doc: Doc, i: int, lay: Layout) -> int | None:
+    """The parser found no subject (it hung "The Agriculture Department" on a phrase of the
+    sentence before): the noun phrase right before the verb, in the verb's sentence piece."""
+    seg_lo = lay.segments[lay.seg_of[i]][0]
+    j = i - 1
+    while j >= seg_lo and (doc[j].pos_ in ("ADV", "AUX", "PART") or doc[j].is_space):
+        j -= 1
+    if j < seg_lo or doc[j].pos_ not in ("PROPN", "NOUN"):
+        return None
+    return np_head(doc, j)
+
+
+def _outer_reporter(t: Token, lexicon: Lexicon) -> int | None:
+    """ "X said A had questions and warned that B": the parser hangs "warned" on "had", inside
+    what X said. A subjectless coordinated reporting verb inside another reporting verb's
+    complement is that verb's subject speaking again."""
+    if t.dep_ != "conj" or any(c.dep_ in SUBJECTS for c in t.children):
+        return None
+    h = t.head
+    if lemma(h) in lexicon.cue_verbs:
+        return None  # "denied X and announced Y": the first verb's subject speaks both
+    for _ in range(4):
+        if h.dep_ == "ccomp" and h.head.i != h.i and lemma(h.head) in lexicon.cue_verbs:
+            return int(h.head.i)
+        if h.head.i == h.i or h.dep_ not in ("conj", "ccomp", "advcl", "xcomp"):
+            return None
+        h = h.head
+    return None
+
+
 def _cut(
-    doc: Doc, verb: Token, lo: int, hi: int, lexicon: Lexicon, direct: list[tuple[int, int]]
+    doc: Doc,
+    verb: Token,
+    lo: int,
+    hi: int,
+    lexicon: Lexicon,
+    direct: list[tuple[int, int]],
+    keep: set[int],
 ) -> int:
     """End the content before what is not part of it: the writer's participle clause
-    (", rejecting any compromise"), another part of the reporting clause, or a quotation."""
+    (", rejecting any compromise"), another part of the reporting clause, a coordinated
+    reporting verb ("... and warned that ..."), or a quotation."""
+    for j in range(lo + 1, hi + 1):
+        t = doc[j]
+        if (
+            t.dep_ == "conj"
+            and t.pos_ == "VERB"
+            and lemma(t) in lexicon.cue_verbs
+            and lemma(t.head) not in lexicon.cue_verbs
+            and not any(c.dep_ in SUBJECTS for c in t.children)
+        ):
+            hi = min(hi, int(t.left_edge.i) - 1)
+            break
     open_mark = False
     for j in range(lo + 1, hi + 1):
         t = doc[j]
@@ -214,11 +355,17 @@ def _cut(
             t.head.i == verb.i
             and t.i != verb.i
             and t.dep_ not in ("ccomp", "conj", "dobj", "xcomp")
+            and j not in keep
         ):
             return j - 1
         nxt = doc[j + 1] if j + 1 < len(doc) else None
-        if t.text in SEPARATORS and nxt is not None and nxt.tag_ == "VBG" and nxt.dep_ == "advcl":
-            return j - 1
+        if (
+            t.text in SEPARATORS
+            and nxt is not None
+            and nxt.tag_ in ("VBG", "VBN")
+            and nxt.dep_ in ("advcl", "acl")
+        ):
+            return j - 1  # ", rejecting any compromise", ", hurt by higher costs"
     return hi
 
 
@@ -251,7 +398,8 @@ def _according(
     if in_any(int(h.i), direct):
         return None
     p_lo, p_hi = int(t.left_edge.i), int(t.right_edge.i)
-    lo, hi = int(h.left_edge.i), int(h.right_edge.i)
+    seg_lo, seg_hi = lay.segments[lay.seg_of[i]]
+    lo, hi = max(int(h.left_edge.i), seg_lo), min(int(h.right_edge.i), seg_hi - 1)
     if p_lo <= lo:
         lo = p_hi + 1
     elif p_hi >= _trim_end(doc, hi):

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .lexicon import Phrase
+from .lexicon import Lexicon, Phrase
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -129,6 +129,8 @@ class Layout:
     para_of: list[int]  # token -> paragraph index
     segments: list[tuple[int, int]]  # token ranges: sentences, also cut at paragraph breaks
     seg_of: list[int]  # token -> segment index (whitespace goes with the segment before)
+    dateline: tuple[int, int] | None = None  # token range of a leading "WASHINGTON (AP) —"
+    boilerplate: tuple[bool, ...] = ()  # per paragraph: not the article (credits, notes)
 
     @property
     def starts(self) -> list[int]:
@@ -137,18 +139,31 @@ class Layout:
     def token_at(self, char: int) -> int:
         return bisect_right(self.tok.idx, char) - 1
 
+    def in_dateline(self, i: int) -> bool:
+        return self.dateline is not None and self.dateline[0] <= i < self.dateline[1]
 
-def layout(doc: Doc) -> Layout:
-    """Paragraphs and sentence pieces of ``doc``.
+    def is_boilerplate(self, i: int) -> bool:
+        """Whether token ``i`` is in a paragraph that is not the article."""
+        return bool(self.boilerplate) and self.boilerplate[self.para_of[i]]
+
+
+def layout(doc: Doc, lexicon: Lexicon | None = None) -> Layout:
+    """Paragraphs and sentence pieces of ``doc``, its dateline and its boilerplate paragraphs
+    (the last two by ``lexicon``'s patterns; none without a lexicon).
 
     The parser sometimes runs a sentence across a paragraph break (a headline into the first
-    paragraph), so sentences are cut again wherever the paragraph changes.
+    paragraph), so sentences are cut again wherever the paragraph changes, and after a dateline
+    (which it often takes for the subject: "FORT MYERS — The sheriff's office said").
     """
     tok = ParseView(doc)
     text = tok.doc_text
     paras = paragraphs(text)
     para_starts = [s for s, _ in paras]
     para_of = [max(bisect_right(para_starts, c) - 1, 0) for c in tok.idx]
+    boilerplate = tuple(_boilerplate(text[a:b], lexicon) for a, b in paras) if lexicon else ()
+    article = [p for k, p in enumerate(paras) if not (boilerplate and boilerplate[k])]
+    dateline = _dateline(text, article, tok.idx, lexicon)
+    cut = dateline[1] if dateline else -1
     segments: list[tuple[int, int]] = []
     seg_of = [0] * len(tok.idx)
     begin: int | None = None
@@ -157,7 +172,7 @@ def layout(doc: Doc) -> Layout:
         if space:
             seg_of[i] = max(len(segments) - 1, 0) if begin is None else len(segments)
             continue
-        if begin is not None and (tok.sent_start[i] or para_of[i] != para_of[begin]):
+        if begin is not None and (tok.sent_start[i] or para_of[i] != para_of[begin] or i == cut):
             segments.append((begin, last + 1))
             begin = None
         if begin is None:
@@ -166,4 +181,33 @@ def layout(doc: Doc) -> Layout:
         last = i
     if begin is not None:
         segments.append((begin, last + 1))
-    return Layout(text, tok, paras, para_of, segments, seg_of)
+    return Layout(text, tok, paras, para_of, segments, seg_of, dateline, boilerplate)
+
+
+def _dateline(
+    text: str, paras: list[tuple[int, int]], starts: list[int], lexicon: Lexicon | None
+) -> tuple[int, int] | None:
+    """Token range of a dateline opening one of the first two paragraphs of the article (a
+    headline may come first), if the lexicon defines one and it ends where a token starts."""
+    if lexicon is None or lexicon.dateline is None:
+        return None
+    for start, end in paras[:2]:
+        m = lexicon.dateline.match(text, start, end)
+        if m is None or m.end() == start:
+            continue
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, m.end() - 1)
+        if last < len(starts) and starts[last] == m.end():
+            return first, last
+    return None
+
+
+def _boilerplate(paragraph: str, lexicon: Lexicon) -> bool:
+    """Editor's notes, corrections, credit lines, links: text that is not the article."""
+    lower = paragraph.lower()
+    for opener in lexicon.boilerplate_openers:
+        # a whole word or sign: "follow" opens "Follow us", not "Following the vote"
+        if lower.startswith(opener) and not lower[len(opener) : len(opener) + 1].isalnum():
+            return True
+    if len(paragraph.split()) > lexicon.credit_max_words:
+        return False
+    return any(pattern.search(paragraph) for pattern in lexicon.credits)

@@ -28,38 +28,144 @@ from .finding import QuoteFinding
 from .indirect import find_indirect
 from .lexicon import Lexicon
 from .marks import MarkPair, pair_quote_marks
-from .parse_view import Layout, match_phrase
+from .parse_view import Layout, lemma, match_phrase
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def find_quotes(doc: Doc, *, lexicon: Lexicon, lay: Layout) -> list[QuoteFinding]:
-    """Every direct, indirect and mixed quote in ``doc``, in document order."""
+def find_quotes(
+    doc: Doc, *, lexicon: Lexicon, lay: Layout, thought: bool = False
+) -> list[QuoteFinding]:
+    """Every direct, indirect and mixed quote in ``doc``, in document order; with ``thought``,
+    thought and stance attributions too (labelled ``lexicon.thought_label``). Nothing in a
+    boilerplate paragraph (editor's notes, credits) is a quote, nor a quoted title."""
     pairs = pair_quote_marks(lay.text, pairs=lexicon.quote_pairs)
-    direct: list[QuoteFinding] = []
-    leftover: list[tuple[MarkPair, int, int]] = []
+    items: list[tuple[MarkPair, int, int, QuoteFinding | None]] = []
     for pair in pairs:
         a = lay.token_at(pair.open) + 1
         b = lay.token_at(pair.close)
         if a >= b or lay.starts[b] != pair.close:
             continue  # the mark is glued to a word the tokenizer did not split off
-        finding = direct_quote(doc, pair, a, b, lexicon, lay)
-        if finding is None:
-            leftover.append((pair, a, b))
-        else:
-            direct.append(finding)
+        if lay.is_boilerplate(a) or _is_title(doc, a - 1, lexicon):
+            continue
+        items.append((pair, a, b, direct_quote(doc, pair, a, b, lexicon, lay)))
+    _join_parts(doc, items, lexicon, lay)
+    direct = [f for _, _, _, f in items if f is not None]
     inside = _covered(direct)
-    indirect = find_indirect(doc, lexicon, lay, direct, inside)
-    for pair, a, b in leftover:
-        _attach_fragment(doc, pair, a, b, indirect, lexicon, lay)
+    indirect = find_indirect(doc, lexicon, lay, direct, inside, thought=thought)
+    for pair, a, b, finding in items:
+        if finding is None:
+            _attach_fragment(doc, pair, a, b, indirect, lexicon, lay)
     quotes = sorted(direct + indirect, key=lambda q: (q.start, -q.end))
+    for q in quotes:
+        if q.source_head is not None and not _can_speak(doc, q.source_head, lay):
+            q.source_head = _apposed_speaker(doc, q.source_head)
     _inherit(quotes, lay)
     return quotes
 
 
 def _covered(direct: list[QuoteFinding]) -> list[tuple[int, int]]:
     return [(q.content[0] - 1, q.content[1] + 1) for q in direct]
+
+
+# --- titles, datelines, parts of one quotation ----------------------------------------------
+
+
+def _is_title(doc: Doc, oa: int, lexicon: Lexicon) -> bool:
+    """A quotation right after a title noun names a work, it is no speech: 'author of "Broken
+    Promise: How …,"', 'her new book, “Common Ground”', 'an audit titled "Follow the Money"'."""
+    j = oa - 1
+    if j >= 0 and doc[j].text in (",", ":"):
+        j -= 1
+    if j >= 0 and doc[j].lower_ in ("of", "called", "named"):
+        j -= 1
+    return j >= 0 and (doc[j].lower_ in lexicon.title_nouns or lemma(doc[j]) in lexicon.title_nouns)
+
+
+def _can_speak(doc: Doc, head: int, lay: Layout) -> bool:
+    """Not a dateline ("FORT MYERS — The sheriff's office said") nor a title ('In “The Cost of
+    Choosing”, Rahman argues'), both of which the parser takes for the subject, hanging the
+    real one on them as an apposition."""
+    return not lay.in_dateline(head) and not _quoted_title(doc, head)
+
+
+def _quoted_title(doc: Doc, head: int) -> bool:
+    if doc[head].ent_type_ != "WORK_OF_ART":
+        return False  # the NER also takes names for titles: only a quoted one counts
+    start = head
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return start > 0 and doc[start - 1].tag_ == "``"  # an opening mark
+
+
+def _apposed_speaker(doc: Doc, head: int) -> int | None:
+    for c in doc[head].children:
+        if c.dep_ == "appos" and c.i > head:
+            return int(c.i)
+    return None
+
+
+def _join_parts(
+    doc: Doc,
+    items: list[tuple[MarkPair, int, int, QuoteFinding | None]],
+    lexicon: Lexicon,
+    lay: Layout,
+) -> None:
+    """Give a quotation that continues the one before it, in the same paragraph, that one's cue
+    and source: “A,” he said, “B.” (interrupted by its cue) and “A,” he said. “B.” (the next
+    sentence). The store has no discontinuous spans, so each part is a quote of its own."""
+    anchor: QuoteFinding | None = None
+    for k, (pair, a, b, finding) in enumerate(items):
+        own_cue = finding is not None and not finding.cueless
+        shared = (
+            anchor is not None
+            and (not own_cue or (finding is not None and finding.cue_head == anchor.cue_head))
+            and _continues(doc, anchor, a - 1, lay)
+        )
+        if anchor is not None and shared:
+            items[k] = (pair, a, b, _part(doc, pair, a, b, anchor))
+            continue
+        if finding is not None and finding.cue is not None and finding.cue[0] >= finding.content[1]:
+            anchor = finding  # a cue after the quotation can serve the next one too
+        else:
+            anchor = None
+
+
+def _continues(doc: Doc, anchor: QuoteFinding, oa: int, lay: Layout) -> bool:
+    assert anchor.cue is not None
+    cue_start, cue_end = anchor.cue
+    if lay.para_of[oa] != lay.para_of[cue_start] or oa < cue_end:
+        return False
+    cue_seg, seg = lay.seg_of[cue_start], lay.seg_of[oa]
+    if seg == cue_seg + 1:
+        return oa == lay.segments[seg][0]  # “A,” he said. “B.”
+    if seg != cue_seg:
+        return False
+    # “A,” he said, “B.”: nothing but the source and adjuncts between, no other clause.
+    before = oa - 1
+    while before > cue_end and lay.tok.space[before]:
+        before -= 1
+    if lay.tok.text[before] not in (",", "—", "–"):
+        return False
+    return not any(lay.tok.tag[j] in ("VBD", "VBZ", "VBP", "MD", "VBG") for j in range(cue_end, oa))
+
+
+def _part(doc: Doc, pair: MarkPair, a: int, b: int, anchor: QuoteFinding) -> QuoteFinding:
+    assert anchor.cue is not None
+    cue_text = doc[anchor.cue[0] : anchor.cue[1]].text
+    return QuoteFinding(
+        start=pair.open,
+        end=pair.close + 1,
+        label="DIRECT",
+        content=(a, b),
+        cue=anchor.cue,
+        cue_head=anchor.cue_head,
+        source_head=anchor.source_head,
+        reason=f"direct quote: continues the quotation before it; cue '{cue_text}'",
+        confidence=0.8 if anchor.source_head is not None else 0.6,
+        prepositional=anchor.prepositional,
+    )
 
 
 # --- fragments and continuations ----------------------------------------------------------------

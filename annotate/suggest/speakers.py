@@ -41,13 +41,18 @@ class Resolution:
     detail: str
 
 
-def source_mention(doc: Doc, head: int) -> tuple[int, int]:
+def source_mention(
+    doc: Doc, head: int, *, within: tuple[int, int] | None = None
+) -> tuple[int, int]:
     """Token range of the speaker mention as written, title included ("President Vladimir
-    Putin"), without relative clauses or appositions set off by commas."""
+    Putin"), without relative clauses or appositions set off by commas, and inside the token
+    range ``within`` (the head's sentence piece: never into a dateline or the paragraph
+    before, which the parser sometimes hangs on the name)."""
     h = doc[head]
     if h.pos_ == "PRON":
         return head, head + 1
     lo = hi = head
+    lower, upper = within if within is not None else (0, len(doc))
     for c in h.children:
         if c.dep_ in _DROP:
             continue
@@ -68,6 +73,7 @@ def source_mention(doc: Doc, head: int) -> tuple[int, int]:
             if doc[j].text in (",", "(", "–", "—"):
                 hi = j - 1
                 break
+    lo, hi = max(lo, lower), min(hi, upper - 1)
     while lo < head and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > head and (doc[hi].is_punct or doc[hi].is_space):
