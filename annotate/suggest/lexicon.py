@@ -56,6 +56,7 @@ class Lexicon:
     pronouns: dict[str, Pronoun]
     person_roles: frozenset[str]
     titled_roles: frozenset[str]
+    org_roles: frozenset[str]
     male_titles: frozenset[str]
     female_titles: frozenset[str]
     neutral_titles: frozenset[str]
@@ -226,6 +227,7 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         pronouns=pronouns,
         person_roles=frozenset(_words(spk, "person_roles")),
         titled_roles=frozenset(_words(spk, "titled_roles")),
+        org_roles=frozenset(_words(spk, "org_roles") if "org_roles" in spk else ()),
         male_titles=frozenset(_words(spk, "male_titles")),
         female_titles=frozenset(_words(spk, "female_titles")),
         neutral_titles=frozenset(_words(spk, "neutral_titles")),

@@ -164,9 +164,12 @@ class SpeakerResolver:
     def _build(self, quoted: list[tuple[int, int]]) -> None:
         by_key: dict[str, int] = {}
         surnames = self.surnames
+        lay = self.lay
         for ent in self.ents:
             if ent.label_ not in _NAMED:
                 continue
+            if lay.is_boilerplate(ent.start) or lay.in_dateline(ent.start):
+                continue  # "EDITOR'S NOTE", "FORT MYERS —": nobody who speaks in the article
             words = [t.text for t in ent if t.is_alpha or "-" in t.text]
             if not words:
                 continue
@@ -206,7 +209,10 @@ class SpeakerResolver:
             subject = root.dep_ in ("nsubj", "nsubjpass") or (
                 root.dep_ in _NAME_PARTS and root.head.dep_ in ("nsubj", "nsubjpass")
             )
-            kind = "person" if chain.label == "PERSON" or label == "PERSON" else "thing"
+            if chain.label == "PERSON" or label == "PERSON":
+                kind = "person"
+            else:  # "Democrats said they ...": a nationality or party is a group, never "it"
+                kind = "group" if label == "NORP" else "thing"
             self.candidates.append(
                 _Candidate(
                     token=int(root.i),
@@ -217,6 +223,27 @@ class SpeakerResolver:
                     kind=kind,
                 )
             )
+        self._groups(quoted)
+
+    def _groups(self, quoted: list[tuple[int, int]]) -> None:
+        """Plural subjects that are no names ("Her advisers have spent months ..."): what a
+        later "they" most often means."""
+        tok, lay = self.lay.tok, self.lay
+        in_entity = {i for ent in self.ents for i in range(ent.start, ent.end)}
+        for i, dep in enumerate(tok.dep):
+            if dep not in ("nsubj", "nsubjpass") or tok.tag[i] != "NNS" or i in in_entity:
+                continue
+            if lay.is_boilerplate(i) or any(lo <= i < hi for lo, hi in quoted):
+                continue
+            lo, hi = source_mention(self.doc, i, within=lay.segments[lay.seg_of[i]])
+            name = " ".join(self.doc[lo:hi].text.split())
+            self.candidates.append(
+                _Candidate(i, lay.seg_of[i], True, self._chain(name, "GROUP"), None, "group")
+            )
+
+    def _chain(self, name: str, label: str) -> int:
+        self.chains.append(_Chain(name=name, label=label))
+        return len(self.chains) - 1
 
     def _titles(self, start: int, root: Token) -> set[str]:
         """Words a person is introduced with: "Ukrainian President ..." before the name,
@@ -308,6 +335,18 @@ class SpeakerResolver:
                     f"description '{text}' resolved to the nearest preceding "
                     f"{'person with that title' if titled else 'person'}, {chain.name}",
                 )
+        org = self._organisation(h, mention)
+        if org is not None:
+            chain = self.chains[org.chain]
+            self._remember(head, org.chain, org.entity, "thing")
+            return Resolution(
+                chain.name,
+                org.entity,
+                "description",
+                0.5,
+                f"description '{text}' resolved to the nearest preceding organisation, "
+                f"{chain.name}",
+            )
         document = self._document_speaker(h, mention)
         if document is not None:
             chain = self.chains[document.chain]
@@ -334,11 +373,46 @@ class SpeakerResolver:
             return Resolution(
                 chain.name, entity, "name", 0.8, f"surname of {chain.name}, named before"
             )
-        plural = h.tag_ in ("NNS", "NNPS")
-        self.candidates.append(
-            _Candidate(head, self.lay.seg_of[head], True, -1, None, "group" if plural else "other")
+        # Unresolved, yet someone a later pronoun can mean: "Guard Jamal Hughes said ... “...,”
+        # he said", "The report found ... It warned".
+        name = " ".join(text.split())
+        if h.tag_ in ("NNS", "NNPS"):
+            kind = "group"
+        elif h.pos_ == "PROPN" or lemma(h) in self.lexicon.roles:
+            kind = "person"
+        else:
+            kind = "thing"
+        if h.pos_ != "PRON":
+            self._remember(head, self._chain(name, kind.upper()), None, kind)
+        return Resolution(name, None, "unresolved", 0.4, "not resolved to a name")
+
+    def _organisation(self, h: Token, mention: tuple[int, int]) -> _Candidate | None:
+        """ "the influential US daily", "the company", "the ministry": a definite description
+        of an organisation is the nearest one mentioned before, one whose name holds the noun
+        ("the ministry" → "the commerce ministry") first."""
+        if lemma(h) not in self.lexicon.org_roles or h.tag_ in ("NNS", "NNPS"):
+            return None
+        first = self.doc[mention[0]]
+        if first.lower_ not in ("the", "this") or any(c.dep_ == "poss" for c in h.children):
+            return None  # "a ministry", "Tran's office": someone new, or someone else's
+        noun = lemma(h)
+
+        def named_so(c: _Candidate) -> bool:
+            return c.kind == "thing" and noun in self.chains[c.chain].name.lower().split()
+
+        picked = self._pick(int(h.i), named_so, set())
+        # A noun before the head names a new body ("the regional health office"); adjectives
+        # and places only describe a known one ("the influential US daily").
+        describes = all(
+            c.pos_ in ("ADJ", "DET") or c.ent_type_ in ("GPE", "NORP")
+            for c in h.children
+            if c.i < h.i
         )
-        return Resolution(" ".join(text.split()), None, "unresolved", 0.4, "not resolved to a name")
+        if picked is None and describes:
+            picked = self._pick(
+                int(h.i), lambda c: c.kind == "thing" and self.chains[c.chain].label == "ORG", set()
+            )
+        return picked
 
     def _document_speaker(self, h: Token, mention: tuple[int, int]) -> _Candidate | None:
         """ "In a statement, the White House said ... “...,” the statement read": a definite
@@ -355,7 +429,9 @@ class SpeakerResolver:
             if c.segment < seg - self.lexicon.antecedent_window:
                 continue
             s0, s1 = self.lay.segments[c.segment]
-            if noun in tok.lemma[s0:s1] and (best is None or c.token > best.token):
+            # "said in the release ... the statement continued": any speech-event noun
+            spoke = any(w in self.lexicon.statement_nouns for w in tok.lemma[s0:s1])
+            if spoke and (best is None or c.token > best.token):
                 best = c
         return best
 
@@ -384,14 +460,19 @@ class SpeakerResolver:
             elif (
                 root.head.i == head
                 and root.dep_ in _NAME_PARTS
+                and ent.start > head
                 and (ent.label_ == "PERSON" or (not role and root.dep_ == "compound"))
             ):
+                # "negotiator Yuri Ushakov"; a name before its noun only modifies it: "the
+                # Trump campaign", "the US daily", "a Kremlin spokesman" are not Trump, the
+                # US or the Kremlin.
                 best = best or rng
         return best
 
     def _definite_role(self, h: Token, mention: tuple[int, int]) -> bool:
         # "the Kremlin leader", "Russia's president": definite, so someone already introduced.
-        if lemma(h) not in self.lexicon.roles:
+        # "The officials" are several people, not the one person named before.
+        if lemma(h) not in self.lexicon.roles or h.tag_ in ("NNS", "NNPS"):
             return False
         first = self.doc[mention[0]]
         return first.lower_ in ("the", "this", "that") or any(c.dep_ == "poss" for c in h.children)
