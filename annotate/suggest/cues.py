@@ -124,7 +124,11 @@ def statement_cue(doc: Doc, oa: int, lexicon: Lexicon) -> Cue | None:
         return None
     owner = prep.head
     if owner.pos_ not in ("PROPN", "NOUN") or owner.i > prep.i:
-        return None
+        # the parser hung the phrase elsewhere: the noun before its comma
+        before = int(prep.i) - 1
+        if before < 1 or doc[before].text != "," or doc[before - 1].pos_ not in ("PROPN", "NOUN"):
+            return None
+        owner = doc[np_head(doc, before - 1)]
     return Cue("statement before the quote", int(prep.i), (int(prep.i), j), int(owner.i))
 
 

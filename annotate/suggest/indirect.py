@@ -48,8 +48,8 @@ def find_indirect(
         if quoted[i] or lay.is_boilerplate(i):
             continue  # reported speech inside a quotation belongs to the quoted speaker
         q: QuoteFinding | None = None
-        if tok.pos[i] == "VERB" and any(tok.dep[c] == "neg" for c in tok.children[i]):
-            continue  # "the outline does not say where ...": nothing is attributed
+        if tok.pos[i] == "VERB" and not _reports(i, lay, lexicon):
+            continue
         if tok.lower[i] in first_words:
             phrase = match_phrase(doc, i, lexicon.prepositional_cues)
             if phrase is not None:
@@ -75,6 +75,26 @@ def find_indirect(
         for q in found
         if not any(o is not q and o.content[0] <= (q.cue_head or 0) < o.content[1] for o in found)
     ]
+
+
+def _reports(i: int, lay: Layout, lexicon: Lexicon) -> bool:
+    """Whether a verb can report at all where it stands: not negated ("the outline does not say
+    where ..."), not a participle of someone being spoken to ("Asked whether he would run,
+    Smith said ..."), not in the "to" clause of another verb ("declined to say", "would
+    require companies to report")."""
+    tok = lay.tok
+    children = tok.children[i]
+    if any(tok.dep[c] == "neg" for c in children):
+        return False
+    if tok.tag[i] == "VBN" and (
+        any(tok.dep[c] == "auxpass" for c in children)
+        or (tok.dep[i] in ("advcl", "acl") and not any(tok.dep[c] in SUBJECTS for c in children))
+    ):
+        return False
+    head = tok.head[i]
+    if tok.dep[i] == "xcomp" and head != i:
+        return tok.lemma[head] in lexicon.xcomp_heads or tok.lemma[head] in lexicon.cue_verbs
+    return True
 
 
 def _clausal(
@@ -272,7 +292,7 @@ def _indirect_finding(
     src = source_head(doc, i if outer is None else outer)
     if src is None:
         src = _subject_before(doc, i, lay)
-    if src is None:
+    if src is None or lemma(doc[src]) in lexicon.not_speakers:
         return None
     if doc[src].lower_ == "it" and any(c.dep_ == "auxpass" for c in t.children):
         return None  # "it was reported that": no speaker
@@ -333,13 +353,15 @@ def _cut(
     reporting verb ("... and warned that ..."), or a quotation."""
     for j in range(lo + 1, hi + 1):
         t = doc[j]
-        if (
-            t.dep_ == "conj"
-            and t.pos_ == "VERB"
-            and lemma(t) in lexicon.cue_verbs
-            and lemma(t.head) not in lexicon.cue_verbs
-            and not any(c.dep_ in SUBJECTS for c in t.children)
-        ):
+        if t.pos_ != "VERB" or lemma(t) not in lexicon.cue_verbs:
+            continue
+        own_subject = any(c.dep_ in SUBJECTS for c in t.children)
+        coordinated = (
+            t.dep_ == "conj" and lemma(t.head) not in lexicon.cue_verbs and not own_subject
+        )
+        # "Critics say the law goes too far, while supporters argue ...": another speaker
+        contrasted = t.dep_ in ("advcl", "conj") and own_subject
+        if coordinated or contrasted:
             hi = min(hi, int(t.left_edge.i) - 1)
             break
     open_mark = False

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .cues import SUBJECTS
 from .direct import direct_quote
 from .finding import QuoteFinding
 from .indirect import find_indirect
@@ -60,7 +61,7 @@ def find_quotes(
     quotes = sorted(direct + indirect, key=lambda q: (q.start, -q.end))
     for q in quotes:
         if q.source_head is not None and not _can_speak(doc, q.source_head, lay):
-            q.source_head = _apposed_speaker(doc, q.source_head)
+            q.source_head = _real_speaker(doc, q.source_head, q.cue_head, lay)
     _inherit(quotes, lay)
     return quotes
 
@@ -99,10 +100,16 @@ def _quoted_title(doc: Doc, head: int) -> bool:
     return start > 0 and doc[start - 1].tag_ == "``"  # an opening mark
 
 
-def _apposed_speaker(doc: Doc, head: int) -> int | None:
+def _real_speaker(doc: Doc, head: int, verb: int | None, lay: Layout) -> int | None:
+    """The subject hung on the dateline or title as an apposition, or the verb's other
+    subject ("BOISE, Idaho (AP) — The state health department said")."""
     for c in doc[head].children:
         if c.dep_ == "appos" and c.i > head:
             return int(c.i)
+    if verb is not None:
+        for c in doc[verb].children:
+            if c.dep_ in SUBJECTS and c.i != head and _can_speak(doc, int(c.i), lay):
+                return int(c.i)
     return None
 
 
@@ -148,7 +155,22 @@ def _continues(doc: Doc, anchor: QuoteFinding, oa: int, lay: Layout) -> bool:
         before -= 1
     if lay.tok.text[before] not in (",", "—", "–"):
         return False
-    return not any(lay.tok.tag[j] in ("VBD", "VBZ", "VBP", "MD", "VBG") for j in range(cue_end, oa))
+    finite = ("VBD", "VBZ", "VBP", "MD", "VBG")
+    return not any(
+        lay.tok.tag[j] in finite and not _describes_speaker(doc, j, cue_end)
+        for j in range(cue_end, oa)
+    )
+
+
+def _describes_speaker(doc: Doc, j: int, start: int) -> bool:
+    """A verb in a relative clause or apposition about the speaker ('said Carla Diaz, who runs
+    the shelter, “…”') is no clause of its own."""
+    node = doc[j]
+    while node.i >= start and node.head.i != node.i:
+        if node.dep_ in ("relcl", "acl", "appos"):
+            return True
+        node = node.head
+    return False
 
 
 def _part(doc: Doc, pair: MarkPair, a: int, b: int, anchor: QuoteFinding) -> QuoteFinding:
