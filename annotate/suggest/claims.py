@@ -111,6 +111,8 @@ def find_claims(
         if q.cue_head is not None:
             cues.add(q.cue_head)
     for s0, s1 in lay.segments:
+        if lay.is_boilerplate(s0):
+            continue  # a correction or credit line states nothing the article claims
         for a, b in _clauses(tab, s0, s1):
             if any(quoted[a:b]) or any(a <= c < b for c in cues):
                 continue

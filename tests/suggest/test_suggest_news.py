@@ -302,7 +302,7 @@ def test_a_negated_reporting_verb_attributes_nothing(suggest: Callable[[str], Vi
     [
         "EDITOR'S NOTE — This story is part of an occasional series that shows how small towns "
         'are coping with the loss of their newspapers, "News Deserts."',
-        "Correction: An earlier version of this story said the fire started on Tuesday.",
+        "Correction: An earlier version of this story said unemployment rose 5% in May.",
         "Maria Gomez reports for The Desert Sun. Reach her at mgomez@desertsun.com.",
         "Associated Press writer Tom Hale contributed to this report.",
         "Fox News' Anna Bell contributed to this report.",
@@ -393,3 +393,12 @@ def test_he_skips_a_name_the_ner_missed_for_the_one_it_found(
     v = suggest(text)
     speaker = v.find("source", "he").attrs["speaker"]
     assert "Mensah" in speaker
+
+
+def test_a_correction_is_no_claim_of_the_article(suggest: Callable[[str], View]) -> None:
+    text = (
+        "Unemployment rose to 4.1% in June.\n\n"
+        "Correction: Unemployment rose 5% in May, not 6% as first reported."
+    )
+    v = suggest(text)
+    assert [v.of(c) for c in v.layer("claim")] == ["Unemployment rose to 4.1% in June."]
