@@ -419,6 +419,10 @@ def _according(
         return None  # "Macron said, according to a transcript": the verb is the cue
     if in_any(int(h.i), direct):
         return None
+    while h.dep_ == "conj" and h.head.pos_ in ("VERB", "AUX") and h.head.i < h.i:
+        # "The company lost $2 million and laid off 300 workers, according to the report":
+        # the parser hangs the phrase on the last conjunct; the report says all of it.
+        h = h.head
     p_lo, p_hi = int(t.left_edge.i), int(t.right_edge.i)
     seg_lo, seg_hi = lay.segments[lay.seg_of[i]]
     lo, hi = max(int(h.left_edge.i), seg_lo), min(int(h.right_edge.i), seg_hi - 1)

@@ -402,3 +402,16 @@ def test_a_correction_is_no_claim_of_the_article(suggest: Callable[[str], View])
     )
     v = suggest(text)
     assert [v.of(c) for c in v.layer("claim")] == ["Unemployment rose to 4.1% in June."]
+
+
+def test_according_to_after_coordinated_clauses_takes_them_all(
+    suggest: Callable[[str], View],
+) -> None:
+    # Reuters style: the phrase at the end, hung by the parser on the last conjunct
+    text = (
+        "The carmaker lost $2 billion last year and laid off 3,000 workers, according to the "
+        "filing."
+    )
+    v = suggest(text)
+    content = "The carmaker lost $2 billion last year and laid off 3,000 workers"
+    assert attribution(v, content) == ("INDIRECT", "according to", "the filing")
