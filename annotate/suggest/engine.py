@@ -16,9 +16,10 @@ from .claims import find_claims
 from .entities import find_entities
 from .finding import QuoteFinding
 from .lexicon import Lexicon, load_lexicon
+from .mentions import addressee, source_mention
 from .parse_view import Layout, layout, lemma
 from .quotes import find_quotes
-from .speakers import Resolution, SpeakerResolver, addressee, source_mention
+from .speakers import Resolution, SpeakerResolver
 from .types import DocSuggestions, RelationSuggestion, SpanSuggestion
 
 if TYPE_CHECKING:

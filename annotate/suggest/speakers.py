@@ -1,7 +1,6 @@
-"""Who speaks: the source mention as written, the addressee, and the person it refers to.
+"""Who speaks: the person or organisation a source mention refers to.
 
-The source span is the mention as the text writes it, title included: "President Vladimir
-Putin", not "Vladimir Putin". Annotators mark what is written; the resolved name goes into
+Annotators mark the mention as written (:mod:`.mentions`); the resolved name goes into
 ``attrs["speaker"]`` and the ``refers_to`` relation points at the entity span ("Vladimir Putin").
 
 Resolution is a heuristic, not coreference: names are chained by surname ("Putin" continues
@@ -9,8 +8,14 @@ Resolution is a heuristic, not coreference: names are chained by surname ("Putin
 nearest compatible person mentioned before it, preferring subjects; "he" and "she" keep apart
 people whose gender a title or an earlier pronoun gave away. A generic role ("the leader") takes
 the nearest person, a title ("the Ukrainian president") only someone introduced with it
-("Ukrainian President Volodymyr Zelensky"); an indefinite one ("a spokesperson") nobody.
-Antecedents inside quotations are skipped: "we" and "you" there are the speaker's.
+("Ukrainian President Volodymyr Zelensky"); an indefinite one ("a spokesperson") nobody, nor
+a plural one ("the officials") a single person. A definite description of an organisation ("the
+company", "the influential US daily") takes the nearest organisation named before. A name
+before its noun only modifies it: "the Trump campaign" is not Trump. "They" looks back to plural
+subjects too ("Several nurses walked out ... They said"), "it" never to a nationality or party,
+and a source nobody resolved is still an antecedent for a later pronoun. Antecedents inside
+quotations, datelines and boilerplate paragraphs are skipped: "we" and "you" in a quotation are
+the speaker's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
+from .mentions import source_mention
 from .parse_view import Layout, lemma
 
 if TYPE_CHECKING:
@@ -29,7 +35,6 @@ if TYPE_CHECKING:
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART"})
 _GROUPS = frozenset({"ORG", "GPE", "NORP"})
 _NAME_PARTS = frozenset({"compound", "appos", "flat", "nmod"})
-_DROP = frozenset({"relcl", "acl", "punct"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,88 +44,6 @@ class Resolution:
     method: str  # name | pronoun | description | unresolved
     confidence: float
     detail: str
-
-
-def source_mention(
-    doc: Doc, head: int, *, within: tuple[int, int] | None = None
-) -> tuple[int, int]:
-    """Token range of the speaker mention as written, title included ("President Vladimir
-    Putin"), without relative clauses or appositions set off by commas, and inside the token
-    range ``within`` (the head's sentence piece: never into a dateline or the paragraph
-    before, which the parser sometimes hangs on the name)."""
-    h = doc[head]
-    if h.pos_ == "PRON":
-        return head, head + 1
-    lo = hi = head
-    lower, upper = within if within is not None else (0, len(doc))
-    for c in h.children:
-        if c.dep_ in _DROP:
-            continue
-        aside = c.dep_ == "appos" and any(
-            doc[j].text == "," for j in range(min(head, c.i), max(head, c.i))
-        )
-        # "The mayor, Jane Holloway, said": a name set off by commas is who speaks.
-        if aside and c.ent_type_ != "PERSON":
-            continue
-        lo, hi = min(lo, int(c.left_edge.i)), max(hi, int(c.right_edge.i))
-    # "The mayor of Springfield, Jane Holloway, said": the parser may hang the name lower down.
-    named_aside = any(
-        doc[j].dep_ == "appos" and doc[j].ent_type_ == "PERSON" for j in range(head + 1, hi + 1)
-    )
-    if not named_aside:
-        # A comma inside the range starts an aside the parser attached lower down.
-        for j in range(head + 1, hi + 1):
-            if doc[j].text in (",", "(", "–", "—"):
-                hi = j - 1
-                break
-    lo, hi = max(lo, lower), min(hi, upper - 1)
-    while lo < head and (doc[lo].is_punct or doc[lo].is_space):
-        lo += 1
-    while hi > head and (doc[hi].is_punct or doc[hi].is_space):
-        hi -= 1
-    return lo, hi + 1
-
-
-def addressee(doc: Doc, cue_head: int, lexicon: Lexicon) -> tuple[int, int] | None:
-    """Token range of who was spoken to: "told India Today", "said to reporters", "in a
-    statement to the BBC"."""
-    v = doc[cue_head]
-    if lemma(v) in lexicon.addressee_verbs:
-        for c in v.children:
-            if c.dep_ in ("dobj", "dative") and c.i > v.i and c.pos_ in ("PROPN", "NOUN", "PRON"):
-                return _propn_run(doc, v, _np(doc, c))
-    for c in v.children:
-        if c.dep_ in ("prep", "dative") and c.lower_ == "to":
-            target = _pobj(c)
-            if target is not None:
-                return _propn_run(doc, v, _np(doc, target))
-    for c in v.children:
-        if c.dep_ != "prep":
-            continue
-        for n in c.children:
-            if n.dep_ == "pobj" and lemma(n) in lexicon.statement_nouns:
-                for p in n.children:
-                    if p.dep_ == "prep" and p.lower_ == "to":
-                        target = _pobj(p)
-                        if target is not None:
-                            return _propn_run(doc, v, _np(doc, target))
-    return None
-
-
-def _pobj(prep: Token) -> Token | None:
-    return next((c for c in prep.children if c.dep_ == "pobj"), None)
-
-
-def _np(doc: Doc, t: Token) -> tuple[int, int]:
-    return source_mention(doc, int(t.i))
-
-
-def _propn_run(doc: Doc, verb: Token, span: tuple[int, int]) -> tuple[int, int]:
-    # "told India Today": the parser splits a name it does not know into object + modifier.
-    lo, hi = span
-    while hi < len(doc) and doc[hi].pos_ == "PROPN" and doc[hi].head.i in (verb.i, hi - 1):
-        hi += 1
-    return lo, hi
 
 
 # --- resolution ---------------------------------------------------------------------------------
