@@ -67,8 +67,9 @@ def cue_after(doc: Doc, ob: int, lexicon: Lexicon, lay: Layout) -> Cue | None:
             )
         aside = _apposition_at(t)
         if aside is not None:
-            # '"...," Alun Price, a regional officer for the union, told Reuters': an
-            # apposition describes the speaker; it neither counts nor ends the search.
+            # '"...," Alun Price, a regional officer for the union, told Reuters', '"...," the
+            # report, published by ..., said': what describes the speaker neither counts nor
+            # ends the search.
             i = int(aside.right_edge.i) + 1
             continue
         if t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ not in ("aux", "auxpass")):
@@ -80,10 +81,10 @@ def cue_after(doc: Doc, ob: int, lexicon: Lexicon, lay: Layout) -> Cue | None:
 
 
 def _apposition_at(t: Token) -> Token | None:
-    """The apposition that starts at ``t``, if one does."""
+    """The apposition or clause about a noun that starts at ``t``, if one does."""
     node = t
     for _ in range(6):
-        if node.dep_ == "appos":
+        if node.dep_ in ("appos", "acl", "relcl"):
             return node if node.left_edge.i == t.i else None
         if node.head.i == node.i:
             return None

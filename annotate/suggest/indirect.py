@@ -36,9 +36,11 @@ def find_indirect(
     *,
     thought: bool = False,
 ) -> list[QuoteFinding]:
-    """Indirect quotes, and with ``thought`` the thought and stance attributions too."""
+    """Indirect quotes, and with ``thought`` the thought and stance attributions too.
+    ``inside`` are the token ranges of quotations, marks included (direct quotes and quoted
+    titles): nothing in them reports, and no complement in them is reported content."""
     found: list[QuoteFinding] = []
-    direct_contents = [q.content for q in direct]
+    direct_contents = [(lo + 1, hi - 1) for lo, hi in inside]
     quoted = [False] * len(lay.tok.idx)
     for lo, hi in inside:
         quoted[max(lo, 0) : hi] = [True] * (min(hi, len(quoted)) - max(lo, 0))

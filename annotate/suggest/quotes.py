@@ -43,17 +43,21 @@ def find_quotes(
     boilerplate paragraph (editor's notes, credits) is a quote, nor a quoted title."""
     pairs = pair_quote_marks(lay.text, pairs=lexicon.quote_pairs)
     items: list[tuple[MarkPair, int, int, QuoteFinding | None]] = []
+    titles: list[tuple[int, int]] = []
     for pair in pairs:
         a = lay.token_at(pair.open) + 1
         b = lay.token_at(pair.close)
         if a >= b or lay.starts[b] != pair.close:
             continue  # the mark is glued to a word the tokenizer did not split off
-        if lay.is_boilerplate(a) or _is_title(doc, a - 1, lexicon):
+        if lay.is_boilerplate(a):
+            continue
+        if _is_title(doc, a - 1, b, lexicon):
+            titles.append((a, b))  # a title names a work: not speech, nor a verb's complement
             continue
         items.append((pair, a, b, direct_quote(doc, pair, a, b, lexicon, lay)))
     _join_parts(doc, items, lexicon, lay)
     direct = [f for _, _, _, f in items if f is not None]
-    inside = _covered(direct)
+    inside = _covered(direct) + [(a - 1, b + 1) for a, b in titles]
     indirect = find_indirect(doc, lexicon, lay, direct, inside, thought=thought)
     for pair, a, b, finding in items:
         if finding is None:
@@ -73,15 +77,37 @@ def _covered(direct: list[QuoteFinding]) -> list[tuple[int, int]]:
 # --- titles, datelines, parts of one quotation ----------------------------------------------
 
 
-def _is_title(doc: Doc, oa: int, lexicon: Lexicon) -> bool:
-    """A quotation right after a title noun names a work, it is no speech: 'author of "Broken
-    Promise: How …,"', 'her new book, “Common Ground”', 'an audit titled "Follow the Money"'."""
+def _is_title(doc: Doc, oa: int, ob: int, lexicon: Lexicon) -> bool:
+    """A quotation beside a title noun names a work, it is no speech: 'author of "Broken
+    Promise: How …,"', 'her new book, “Common Ground”', 'an audit titled "Follow the Money"',
+    '"Running Dry," the new book by Dana Lee, argues …'."""
     j = oa - 1
     if j >= 0 and doc[j].text in (",", ":"):
         j -= 1
     if j >= 0 and doc[j].lower_ in ("of", "called", "named"):
         j -= 1
-    return j >= 0 and (doc[j].lower_ in lexicon.title_nouns or lemma(doc[j]) in lexicon.title_nouns)
+    if j >= 0 and (doc[j].lower_ in lexicon.title_nouns or lemma(doc[j]) in lexicon.title_nouns):
+        return True
+    # an apposition right after the closing mark: ', the new book by ...', for a quotation that
+    # reads like a title (a subtitle after a colon, or mostly capitalised words)
+    words = [doc[m].text for m in range(oa + 1, ob) if doc[m].is_alpha]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    if not words or not (
+        any(doc[m].text == ":" for m in range(oa + 1, ob)) or 2 * capitalised >= len(words)
+    ):
+        return False
+    k = ob + 1
+    if k < len(doc) and doc[k].text == ",":
+        k += 1
+    for m in range(k, min(k + 4, len(doc))):
+        t = doc[m]
+        if t.lower_ in lexicon.title_nouns or lemma(t) in lexicon.title_nouns:
+            # set off by commas, it describes the quotation; '"…," the report said' does not
+            edge = int(t.right_edge.i)  # the parser may hang the comma on the noun
+            return doc[edge].text == "," or (edge + 1 < len(doc) and doc[edge + 1].text == ",")
+        if t.pos_ not in ("DET", "ADJ", "PRON") and t.dep_ != "poss":
+            return False
+    return False
 
 
 def _can_speak(doc: Doc, head: int, lay: Layout) -> bool:
