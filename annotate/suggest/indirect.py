@@ -105,7 +105,11 @@ def _clausal(
     t = doc[i]
     # A complement in another sentence piece is a parse running over a paragraph break.
     segment = lay.seg_of[i]
-    comps = [c for c in t.children if c.dep_ == "ccomp" and lay.seg_of[c.i] == segment]
+    comps = [
+        c
+        for c in t.children
+        if c.dep_ == "ccomp" and lay.seg_of[c.i] == segment and _is_clause(c)
+    ]
     right = [c for c in comps if c.i > i]
     comps = right or comps
     how = f"clausal complement of reporting verb '{t.text}'"
@@ -124,6 +128,15 @@ def _clausal(
         lo, hi = span
         how = f"clause after 'that' following reporting verb '{t.text}'"
     return _indirect_finding(doc, i, lo, hi, lexicon, lay, direct, how, confidence=0.75)
+
+
+def _is_clause(c: Token) -> bool:
+    """A finite clause, a "that"/"whether" clause or a "to" clause with its subject: what was
+    said. "Police found the hiker alive", "visitors found the wing crowded" hold no clause."""
+    if c.pos_ in ("VERB", "AUX") and c.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return True
+    # "it was deeply concerned": the parser makes the adjective the head, the copula its aux
+    return any(g.dep_ in ("aux", "auxpass", "mark") for g in c.children)
 
 
 def _that_clause(doc: Doc, t: Token, lexicon: Lexicon) -> tuple[int, int] | None:

@@ -453,3 +453,16 @@ def test_according_to_after_coordinated_clauses_takes_them_all(
     v = suggest(text)
     content = "The carmaker lost $2 billion last year and laid off 3,000 workers"
     assert attribution(v, content) == ("INDIRECT", "according to", "the filing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police found the missing hiker alive on Sunday.",
+        "A map released by the agency shows the flood zone reaching Main Street.",
+        "The museum will show works by 40 artists when it reopens in June.",
+    ],
+)
+def test_finding_and_showing_things_is_no_quote(suggest: Callable[[str], View], text: str) -> None:
+    # writer's prose with the new reporting verbs: no clause was said, nothing is attributed
+    assert suggest(text).layer("quote") == []
