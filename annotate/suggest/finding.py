@@ -13,7 +13,7 @@ class QuoteFinding:
 
     start: int  # character offsets of the quote span
     end: int
-    label: str  # DIRECT | INDIRECT | MIXED
+    label: str  # DIRECT | INDIRECT | MIXED, or the lexicon's thought label (THOUGHT)
     content: tuple[int, int]  # token range of what was said (inside the marks for DIRECT)
     cue: tuple[int, int] | None  # token range of the reporting expression
     cue_head: int | None  # the reporting verb, or "according"
