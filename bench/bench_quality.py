@@ -5,9 +5,9 @@ Run from the project folder::
     .venv/bin/python bench/bench_quality.py            # both parts, both schemes
     .venv/bin/python bench/bench_quality.py --errors   # also every error on the tune part
 
-The corpus (``bench/data/quality/``, guidelines in its README) is 36 short articles written in
-the styles of several outlets: ``tune`` (24 articles) is what the rules were improved on,
-``heldout`` (12) was written at the same time and never looked at error by error. Each part
+The corpus (``bench/data/quality/``, guidelines in its README) is 45 short articles written in
+the styles of several outlets: ``tune`` (30 articles) is what the rules were improved on,
+``heldout`` (15) was written at the same time and never looked at error by error. Each part
 is scored twice: with the default scheme (speech only: gold THOUGHT quotes are left out), and
 with a scheme that adds the THOUGHT label (thought and stance attributions count).
 

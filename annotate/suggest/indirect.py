@@ -106,9 +106,7 @@ def _clausal(
     # A complement in another sentence piece is a parse running over a paragraph break.
     segment = lay.seg_of[i]
     comps = [
-        c
-        for c in t.children
-        if c.dep_ == "ccomp" and lay.seg_of[c.i] == segment and _is_clause(c)
+        c for c in t.children if c.dep_ == "ccomp" and lay.seg_of[c.i] == segment and _is_clause(c)
     ]
     right = [c for c in comps if c.i > i]
     comps = right or comps

@@ -29,7 +29,7 @@ from .finding import QuoteFinding
 from .indirect import find_indirect
 from .lexicon import Lexicon
 from .marks import MarkPair, pair_quote_marks
-from .parse_view import Layout, lemma, match_phrase
+from .parse_view import Layout, match_phrase
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -51,7 +51,7 @@ def find_quotes(
             continue  # the mark is glued to a word the tokenizer did not split off
         if lay.is_boilerplate(a):
             continue
-        if _is_title(doc, a - 1, b, lexicon):
+        if _is_title(doc, a - 1, b, lexicon, lay):
             titles.append((a, b))  # a title names a work: not speech, nor a verb's complement
             continue
         items.append((pair, a, b, direct_quote(doc, pair, a, b, lexicon, lay)))
@@ -77,37 +77,40 @@ def _covered(direct: list[QuoteFinding]) -> list[tuple[int, int]]:
 # --- titles, datelines, parts of one quotation ----------------------------------------------
 
 
-def _is_title(doc: Doc, oa: int, ob: int, lexicon: Lexicon) -> bool:
+def _is_title(doc: Doc, oa: int, ob: int, lexicon: Lexicon, lay: Layout) -> bool:
     """A quotation beside a title noun names a work, it is no speech: 'author of "Broken
     Promise: How …,"', 'her new book, “Common Ground”', 'an audit titled "Follow the Money"',
     '"Running Dry," the new book by Dana Lee, argues …'."""
+    tok, nouns = lay.tok, lexicon.title_nouns
     j = oa - 1
-    if j >= 0 and doc[j].text in (",", ":"):
+    if j >= 0 and tok.text[j] in (",", ":"):
         j -= 1
-    if j >= 0 and doc[j].lower_ in ("of", "called", "named"):
+    if j >= 0 and tok.lower[j] in ("of", "called", "named"):
         j -= 1
-    if j >= 0 and (doc[j].lower_ in lexicon.title_nouns or lemma(doc[j]) in lexicon.title_nouns):
+    if j >= 0 and (tok.lower[j] in nouns or tok.lemma[j] in nouns):
         return True
-    # an apposition right after the closing mark: ', the new book by ...', for a quotation that
-    # reads like a title (a subtitle after a colon, or mostly capitalised words)
-    words = [doc[m].text for m in range(oa + 1, ob) if doc[m].is_alpha]
-    capitalised = sum(1 for w in words if w[0].isupper())
-    if not words or not (
-        any(doc[m].text == ":" for m in range(oa + 1, ob)) or 2 * capitalised >= len(words)
-    ):
-        return False
+    # an apposition right after the closing mark: ', the new book by ...'
     k = ob + 1
-    if k < len(doc) and doc[k].text == ",":
+    if k < len(tok.text) and tok.text[k] == ",":
         k += 1
-    for m in range(k, min(k + 4, len(doc))):
-        t = doc[m]
-        if t.lower_ in lexicon.title_nouns or lemma(t) in lexicon.title_nouns:
+    for m in range(k, min(k + 4, len(tok.text))):
+        if tok.lower[m] in nouns or tok.lemma[m] in nouns:
             # set off by commas, it describes the quotation; '"…," the report said' does not
-            edge = int(t.right_edge.i)  # the parser may hang the comma on the noun
-            return doc[edge].text == "," or (edge + 1 < len(doc) and doc[edge + 1].text == ",")
-        if t.pos_ not in ("DET", "ADJ", "PRON") and t.dep_ != "poss":
+            edge = int(doc[m].right_edge.i)  # the parser may hang the comma on the noun
+            set_off = tok.text[edge] == "," or (
+                edge + 1 < len(tok.text) and tok.text[edge + 1] == ","
+            )
+            return set_off and _title_like(tok.text[oa + 1 : ob])
+        if tok.pos[m] not in ("DET", "ADJ", "PRON") and tok.dep[m] != "poss":
             return False
     return False
+
+
+def _title_like(words: list[str]) -> bool:
+    """A subtitle after a colon, or mostly capitalised words: a title, not a sentence said."""
+    alpha = [w for w in words if w.isalpha()]
+    capitalised = sum(1 for w in alpha if w[0].isupper())
+    return bool(alpha) and (":" in words or 2 * capitalised >= len(alpha))
 
 
 def _can_speak(doc: Doc, head: int, lay: Layout) -> bool:
