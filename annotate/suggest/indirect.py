@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _TRIM_END = frozenset({".", ",", ";", ":", "-", "–", "—", "!", "?"})
-# Prepositions that carry more of an object's content when the parser hangs them on the verb.
-_CONTENT_PREPS = frozenset({"over", "about", "into", "against", "regarding", "concerning"})
 
 
 def in_any(i: int, ranges: list[tuple[int, int]]) -> bool:
@@ -243,7 +241,7 @@ def _object(
     for c in children:
         # "demanding answers from the Pentagon over a contract ...": what the demand is about,
         # which the parser hangs on the verb rather than on the object.
-        if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS and c.i == hi + 1:
+        if c.dep_ == "prep" and c.lower_ in lexicon.object_prepositions and c.i == hi + 1:
             hi = int(c.right_edge.i)
             keep.add(int(c.i))
     if not any(doc[j].pos_ in ("VERB", "AUX") for j in range(lo, hi + 1)):

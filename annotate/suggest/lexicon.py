@@ -37,6 +37,7 @@ class Lexicon:
     # lemma -> second words ("" when the content is the direct object): rule -> ("out",)
     object_complement: dict[str, frozenset[str]]
     object_stop: frozenset[str]
+    object_prepositions: frozenset[str]
     xcomp_heads: frozenset[str]
     not_speakers: frozenset[str]
     addressee_verbs: frozenset[str]
@@ -210,6 +211,9 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         direct_only_verbs=frozenset(_words(rep, "direct_only")),
         object_complement={k: frozenset(v) for k, v in object_complement.items()},
         object_stop=frozenset(_words(rep, "object_stop") if "object_stop" in rep else ()),
+        object_prepositions=frozenset(
+            _words(rep, "object_prepositions") if "object_prepositions" in rep else ()
+        ),
         xcomp_heads=frozenset(_words(rep, "xcomp_heads") if "xcomp_heads" in rep else ()),
         not_speakers=frozenset(_words(rep, "not_speakers") if "not_speakers" in rep else ()),
         addressee_verbs=frozenset(_words(rep, "addressee_verbs")),
