@@ -283,7 +283,7 @@ def main() -> None:
     entity = report.summary.set_index("layer").loc["entity"]
     print(
         f"entity strict F {entity['strict_f']:.3f}  overlap F {entity['overlap_f']:.3f}  "
-        f"alpha {entity['alpha']:.3f}  alpha_u {entity['alpha_u']:.3f}"
+        f"alpha (all tokens) {entity['alpha_tokens']:.3f}  alpha_u {entity['alpha_u']:.3f}"
     )
     print(f"load average         {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 

@@ -10,16 +10,26 @@
   with that annotator taken as gold; F1 is the same whichever side is the reference.
 - ``chance``: Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha (nominal) on token
   labels, over all tokens and over the tokens at least one annotator labelled; Krippendorff's
-  unitizing alpha (2004) on character offsets (see :mod:`.chance`).
+  unitizing alpha (2004) on character offsets (see :mod:`.chance`). Where
+  quotes, sources and cues are all annotated, layer ``attribution`` gives the same token
+  figures with one label per token across the three (``source``, ``cue``, ``content``, "O"
+  outside), the figure attribution corpora publish (PolNeAR reports alpha 0.754).
 - ``attribution``: on quotes matched between two annotators, how often they chose the same
-  speaker (resolved and normalised), cue and quote type; on matched claims, claim type,
-  check-worthiness, hedging and claimant (see :mod:`.attribution`).
+  speaker (like with like: resolved names where both resolved the source, else the mentions),
+  source span, cue and quote type; on matched claims, claim type, check-worthiness, hedging
+  and claimant (see :mod:`.attribution`). A figure resting on relations neither
+  annotator has (none imported) is ``measured`` False, its agreement ``None`` and ``note``
+  says why.
 - ``documents``: agreement on the documents' status (done / skipped / flagged).
 - ``confusion``: label pairs of the spans two annotators' work aligns (SemEval-style, any
   label), ``(none)`` for a span the other did not mark.
 - ``disagreements`` (documents, most disagreement first) and ``disagreed_spans`` (the units the
   annotators differ on, as :func:`.units.group_units` forms them).
-- ``summary``: one row per layer with the headline figures (means over pairs).
+- ``summary``: one row per layer with the headline figures (means over pairs): strict and
+  overlap F1, alpha over all tokens, unitizing alpha; then alpha and the kappas over the tokens
+  someone labelled, only for layers with two or more labels (on one label they measure nothing
+  but boundaries, against a chance model that drives them negative while F1 is high); and a
+  row ``attribution`` with the cross-layer token alpha.
 
 Which documents count: an annotator annotated a document they marked ``done`` or ``flagged``,
 or that they have spans on and no status yet (work in progress counts, so agreement can be
@@ -47,6 +57,7 @@ from .attribution import (
     QUOTE_ATTRIBUTES,
     compare_matched,
     is_missing,
+    mark_resolved,
     match_rows,
     usable,
 )
@@ -74,7 +85,7 @@ CHANCE_COLUMNS = [
 ]  # fmt: skip
 ATTRIBUTION_COLUMNS = [
     "pair", "annotator_a", "annotator_b", "layer", "attribute", "n_a", "n_b", "n_matched",
-    "n_same", "agreement", "kappa",
+    "n_same", "agreement", "kappa", "measured", "note",
 ]  # fmt: skip
 DOCUMENT_COLUMNS = [
     "pair", "annotator_a", "annotator_b", "n_docs", "n_same", "agreement", "kappa", "alpha",
@@ -90,9 +101,12 @@ SPAN_COLUMNS = [
     "unit_id",
 ]  # fmt: skip
 SUMMARY_COLUMNS = [
-    "layer", "n_docs", "n_spans", "strict_f", "overlap_f", "cohen_kappa", "fleiss_kappa",
-    "alpha", "alpha_all_tokens", "alpha_u",
+    "layer", "n_docs", "n_spans", "strict_f", "overlap_f", "alpha_tokens", "alpha_u",
+    "alpha_labelled", "kappa_labelled", "fleiss_labelled",
 ]  # fmt: skip
+# The cross-layer figure: one label per token across source, cue and quote content.
+ATTRIBUTION_LAYER = "attribution"
+_ATTRIBUTION_PARTS = {"quote": "content", "cue": "cue", "source": "source"}
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -354,6 +368,8 @@ def _prepare(
     quotes, claims = tables.get("quotes"), tables.get("claims")
     if quotes is None and relations is not None:
         quotes = flatten_quotes(spans, relations)
+    if quotes is not None and "speaker_span_id" in quotes.columns:
+        quotes = mark_resolved(quotes, spans)
     if claims is None and relations is not None:
         claims = flatten_claims(spans, relations)
     notes = []
@@ -487,10 +503,37 @@ def _chance(data: _Data) -> pd.DataFrame:
                 f"{layer}: {n_merged} nested span(s) of the same label were merged into the span "
                 "around them for the unitizing alpha, which needs disjoint units."
             )
+    combined = _attribution_spans(data)
+    if combined is not None:
+        rows += token_rows(ATTRIBUTION_LAYER, combined, data.annotators, data.annotated, layout)
     frame = pd.DataFrame(rows, columns=CHANCE_COLUMNS)
     for column in ("n_units", "n_docs", "n_coders"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _attribution_spans(data: _Data) -> dict[str, SpanArrays] | None:
+    """Each annotator's quotes, sources and cues as one layer labelled ``content``, ``source``
+    and ``cue`` (a source or cue inside a quote wins its tokens, being the shorter span), or
+    ``None`` unless all three layers are there."""
+    if not all(layer in data.layers for layer in _ATTRIBUTION_PARTS):
+        return None
+    labels = tuple(sorted(set(_ATTRIBUTION_PARTS.values())))
+    combined: dict[str, SpanArrays] = {}
+    for name in data.annotators:
+        parts = [
+            (data.arrays[layer][name], labels.index(label))
+            for layer, label in _ATTRIBUTION_PARTS.items()
+        ]
+        combined[name] = SpanArrays(
+            np.concatenate([spans.doc for spans, _ in parts]),
+            np.concatenate([np.full(len(spans), code, dtype=np.int64) for spans, code in parts]),
+            np.concatenate([spans.start for spans, _ in parts]),
+            np.concatenate([spans.end for spans, _ in parts]),
+            np.concatenate([spans.ids for spans, _ in parts]),
+            labels,
+        ).unique()
+    return combined
 
 
 # --- attribution ---------------------------------------------------------------------------
@@ -511,7 +554,7 @@ def _attribution(data: _Data) -> pd.DataFrame:
             docs = data.documents_of(a) & data.documents_of(b)
             gold = by_annotator[a][by_annotator[a]["doc_id"].isin(docs)].reset_index(drop=True)
             pred = by_annotator[b][by_annotator[b]["doc_id"].isin(docs)].reset_index(drop=True)
-            matched = compare_matched(gold, pred, match_rows(gold, pred), attributes)
+            matched = compare_matched(gold, pred, match_rows(gold, pred), attributes, names=(a, b))
             for name, scores in matched.items():
                 rows.append(
                     {
@@ -526,6 +569,8 @@ def _attribution(data: _Data) -> pd.DataFrame:
                         "n_same": scores["same"],
                         "agreement": scores["accuracy"],
                         "kappa": scores["kappa"],
+                        "measured": scores["measured"],
+                        "note": scores["note"],
                     }
                 )
     frame = pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
@@ -535,6 +580,8 @@ def _attribution(data: _Data) -> pd.DataFrame:
     for (group_layer, attribute), group in frame.groupby(["layer", "attribute"], sort=False):
         kappas = pd.to_numeric(group["kappa"], errors="coerce").dropna()
         agreements = pd.to_numeric(group["agreement"], errors="coerce").dropna()
+        measured = bool(group["measured"].astype(bool).any())
+        notes = [n for n in group["note"].tolist() if isinstance(n, str)]
         means.append(
             {
                 "pair": MEAN,
@@ -543,6 +590,9 @@ def _attribution(data: _Data) -> pd.DataFrame:
                 **{c: int(group[c].sum()) for c in ("n_a", "n_b", "n_matched", "n_same")},
                 "agreement": float(agreements.mean()) if len(agreements) else None,
                 "kappa": float(kappas.mean()) if len(kappas) else math.nan,
+                "measured": measured,
+                # every pair unmeasured: say why once; else the pairs' notes stay on them
+                "note": notes[0] if notes and not measured else None,
             }
         )
     return pd.concat([frame, pd.DataFrame(means, columns=ATTRIBUTION_COLUMNS)], ignore_index=True)
@@ -776,9 +826,11 @@ def _summary(data: _Data, pairwise: pd.DataFrame, chance: pd.DataFrame) -> pd.Da
     multi = data.annotated.sum(0) >= 2
     # alpha_u for everyone where three or more annotated the same documents, else the pair's
     everyone = ALL if len(data.annotators) > 2 else pair_name(*data.annotators)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for layer in data.layers:
         mean = pairwise[(pairwise["layer"] == layer) & (pairwise["pair"] == MEAN)]
+        n_labels = max((len(spans.labels) for spans in data.arrays[layer].values()), default=0)
+        labelled = n_labels >= 2  # on one label, "labelled tokens" figures only mislead
         rows.append(
             {
                 "layer": layer,
@@ -788,11 +840,37 @@ def _summary(data: _Data, pairwise: pd.DataFrame, chance: pd.DataFrame) -> pd.Da
                 ),
                 "strict_f": _first(mean, "strict_f"),
                 "overlap_f": _first(mean, "overlap_f"),
-                "cohen_kappa": pick(layer, "cohen_kappa", "labelled tokens", MEAN),
-                "fleiss_kappa": pick(layer, "fleiss_kappa", "labelled tokens", ALL),
-                "alpha": pick(layer, "krippendorff_alpha", "labelled tokens", ALL),
-                "alpha_all_tokens": pick(layer, "krippendorff_alpha", "all tokens", ALL),
+                "alpha_tokens": pick(layer, "krippendorff_alpha", "all tokens", ALL),
                 "alpha_u": pick(layer, "unitizing_alpha", "characters", everyone),
+                "alpha_labelled": (
+                    pick(layer, "krippendorff_alpha", "labelled tokens", ALL)
+                    if labelled
+                    else math.nan
+                ),
+                "kappa_labelled": (
+                    pick(layer, "cohen_kappa", "labelled tokens", MEAN) if labelled else math.nan
+                ),
+                "fleiss_labelled": (
+                    pick(layer, "fleiss_kappa", "labelled tokens", ALL) if labelled else math.nan
+                ),
+            }
+        )
+    if (chance["layer"] == ATTRIBUTION_LAYER).any():
+        parts = [layer for layer in data.layers if layer in _ATTRIBUTION_PARTS]
+        rows.append(
+            {
+                "layer": ATTRIBUTION_LAYER,
+                "n_docs": int(multi.sum()),
+                "n_spans": sum(int(row["n_spans"]) for row in rows if row["layer"] in parts),
+                "strict_f": None,
+                "overlap_f": None,
+                "alpha_tokens": pick(ATTRIBUTION_LAYER, "krippendorff_alpha", "all tokens", ALL),
+                "alpha_u": math.nan,
+                "alpha_labelled": pick(
+                    ATTRIBUTION_LAYER, "krippendorff_alpha", "labelled tokens", ALL
+                ),
+                "kappa_labelled": pick(ATTRIBUTION_LAYER, "cohen_kappa", "labelled tokens", MEAN),
+                "fleiss_labelled": pick(ATTRIBUTION_LAYER, "fleiss_kappa", "labelled tokens", ALL),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -9,9 +9,12 @@ the gold documents) and returns an :class:`EvaluationReport`:
   micro and macro and per label (:func:`.matching.semeval_from_alignment`), and the
   strict scores shaped like spaCy's scorer (``{layer}_p/_r/_f/_per_type``, equal to
   ``Scorer.score_spans`` on the same spans);
-- quotes: content F1 (exact offsets, and token overlap), cue F1, speaker accuracy on matched
-  quotes (resolved speakers, :func:`.attribution.same_speaker`), quote-type accuracy,
-  and a joint quote+speaker F1 where a hit needs both;
+- quotes: content F1 (exact offsets, and token overlap), source and cue F1 (the spans linked
+  to quotes, same offsets), on matched quotes the share with the same source span, the same
+  speaker (compared like with like, :func:`.attribution.same_attribution`: resolved
+  names where both sides resolved the source, else the mentions), the same cue and quote
+  type, and a joint quote+speaker F1 where a hit needs both; a figure that rests on
+  relations neither side has is not measured (``None``, with a note);
 - claims: overlap F1, and claim type, check-worthiness, hedging and claimant on matched claims;
 - ``errors``: every span that is not correct (missed, spurious, wrong label, wrong boundaries)
   with its document, text and ±60 characters of context;
@@ -40,8 +43,9 @@ from .attribution import (
     QUOTE_ATTRIBUTES,
     compare_matched,
     is_missing,
+    mark_resolved,
     match_rows,
-    same_speaker,
+    same_attribution,
     usable,
 )
 from .chance import token_offsets
@@ -114,9 +118,10 @@ class EvaluationReport:
 
         SemEval rows (metric ``strict``, ``exact``, ``partial``, ``type``) carry ``p, r, f`` and
         the counts. The F rows of quotes and claims (``content_strict``, ``content_token``,
-        ``cue``, ``joint``, ``joint_strict``, ``overlap``) carry ``p, r, f`` with ``correct``
-        (hits), ``missed``, ``spurious``, ``possible`` and ``actual``; the accuracy rows on
-        matched units (``speaker``, ``quote_type``, ``cue_match``, ``claim_type``,
+        ``source``, ``cue``, ``joint``, ``joint_strict``, ``overlap``) carry ``p, r, f`` with
+        ``correct`` (hits), ``missed``, ``spurious``, ``possible`` and ``actual``; the accuracy
+        rows on matched units (``speaker``, ``source_match``, ``quote_type``, ``cue_match``,
+        ``claim_type``,
         ``checkworthy``, ``hedged``, ``claimant``) carry ``accuracy`` with ``correct`` (same),
         ``incorrect`` (different) and ``possible`` (matched).
         """
@@ -151,6 +156,8 @@ def _section_row(layer: str, metric: str, values: Mapping[str, Any]) -> dict[str
     row: dict[str, Any] = {"layer": layer, "metric": metric, "label": "(micro)"}
     if "accuracy" in values:
         n, same = values["n"], values["same"]
+        if values.get("measured") is False:  # no counts for a figure nobody could measure
+            return {**row, "accuracy": None, "possible": n}
         return {**row, "accuracy": values["accuracy"], "correct": same, "incorrect": n - same,
                 "possible": n}  # fmt: skip
     tp, fp, fn = values["tp"], values["fp"], values["fn"]
@@ -255,6 +262,10 @@ def evaluate(
         quotes = quote_scores(gold_quotes, pred_quotes, texts)
     if "claim" in chosen and usable(gold_claims, CLAIM_ATTRIBUTES):
         claims = claim_scores(gold_claims, pred_claims)
+    for layer, section in (("quote", quotes), ("claim", claims)):
+        for metric, values in (section or {}).items():
+            if values.get("note"):
+                notes.append(f"{layer} {metric}: {values['note']}")
     return EvaluationReport(
         gold_annotator=gold_name,
         pred_annotator=pred_name,
@@ -305,7 +316,8 @@ def _flattened(
         mapped = [rename.get(d, d) for d in relations["doc_id"].tolist()]
         relations = relations.assign(doc_id=mapped)
     contract = coerce("spans", _complete(spans))
-    quotes, claims = flatten_quotes(contract, relations), flatten_claims(contract, relations)
+    quotes = mark_resolved(flatten_quotes(contract, relations), contract)
+    claims = flatten_claims(contract, relations)
     return (
         quotes[quotes["doc_id"].isin(scored)].reset_index(drop=True),
         claims[claims["doc_id"].isin(scored)].reset_index(drop=True),
@@ -379,29 +391,52 @@ def quote_scores(
     """Quote figures of pred against gold (``quotes`` tables of one annotator each).
 
     ``content_strict``: quotes with the same offsets, any type; ``content_token``: tokens inside
-    a quote on both sides; ``cue``: the cues linked to quotes, same offsets; ``speaker``,
-    ``quote_type``, ``cue_match``: accuracy on quotes matched by overlap; ``joint``: a
-    predicted quote is a hit when it overlaps a gold quote (one-to-one) with the same speaker,
-    ``joint_strict`` when it has the gold quote's offsets too.
+    a quote on both sides; ``source`` and ``cue``: the source and cue spans linked to quotes,
+    same offsets; on quotes matched by overlap, the accuracy of ``speaker`` (like with like:
+    names where both sides resolved the source, mentions otherwise; ``by_name`` and
+    ``by_mention`` count each), ``source_match`` (same source offsets), ``quote_type`` and
+    ``cue_match``; ``joint``: a predicted quote is a hit when it overlaps a gold quote
+    (one-to-one) with the same speaker, ``joint_strict`` when it has the gold quote's offsets
+    too.
     """
     exact = match_rows(gold, pred, mode="exact")
     overlapping = match_rows(gold, pred, mode="overlap")
     matched = compare_matched(gold, pred, overlapping, QUOTE_ATTRIBUTES)
-    gold_speaker, pred_speaker = gold["speaker"].tolist(), pred["speaker"].tolist()
+    columns = ("speaker", "source_text")
+    gold_side = list(zip(*(gold[c].tolist() for c in columns), strict=True))
+    pred_side = list(zip(*(pred[c].tolist() for c in columns), strict=True))
+    gold_linked = _linked(gold)
+    pred_linked = _linked(pred)
+
+    def same(g: int, p: int) -> tuple[bool, str]:
+        linked = (gold_linked[g], pred_linked[p])
+        return same_attribution(*gold_side[g], *pred_side[p], linked=linked)
+
+    bases = [same(g, p)[1] for g, p in overlapping]
+    speaker = {**matched["speaker"], "by_name": bases.count("names"),
+               "by_mention": bases.count("mentions")}  # fmt: skip
 
     def hits(pairs: Sequence[tuple[int, int]]) -> int:
-        return sum(1 for g, p in pairs if same_speaker(gold_speaker[g], pred_speaker[p]))
+        return sum(1 for g, p in pairs if same(g, p)[0])
 
     return {
         "content_strict": _hits(len(gold), len(pred), len(exact)),
         "content_token": _token_f(gold, pred, texts),
-        "cue": _cue_f(gold, pred),
-        "speaker": matched["speaker"],
+        "source": _link_f(gold, pred, "source"),
+        "cue": _link_f(gold, pred, "cue"),
+        "speaker": speaker,
+        "source_match": matched["source"],
         "quote_type": matched["quote_type"],
         "cue_match": matched["cue"],
         "joint": _hits(len(gold), len(pred), hits(overlapping)),
         "joint_strict": _hits(len(gold), len(pred), hits(exact)),
     }
+
+
+def _linked(quotes: pd.DataFrame) -> list[bool]:
+    if "speaker_resolved" not in quotes.columns:
+        return [False] * len(quotes)
+    return [bool(v) for v in quotes["speaker_resolved"].tolist()]
 
 
 def claim_scores(gold: pd.DataFrame, pred: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -439,16 +474,18 @@ def _token_f(gold: pd.DataFrame, pred: pd.DataFrame, texts: Mapping[str, str]) -
     return _f(tp, fp, fn)
 
 
-def _cue_f(gold: pd.DataFrame, pred: pd.DataFrame) -> dict[str, Any]:
-    def cues(frame: pd.DataFrame) -> set[tuple[str, int, int]]:
-        columns = (frame[c].tolist() for c in ("doc_id", "cue_start", "cue_end"))
+def _link_f(gold: pd.DataFrame, pred: pd.DataFrame, prefix: str) -> dict[str, Any]:
+    """F1 of the ``prefix`` spans (source or cue) linked to quotes, by document and offsets."""
+
+    def linked(frame: pd.DataFrame) -> set[tuple[str, int, int]]:
+        columns = (frame[c].tolist() for c in ("doc_id", f"{prefix}_start", f"{prefix}_end"))
         return {
             (d, int(s), int(e))
             for d, s, e in zip(*columns, strict=True)
             if not is_missing(s) and not is_missing(e)
         }
 
-    g, p = cues(gold), cues(pred)
+    g, p = linked(gold), linked(pred)
     return _f(len(g & p), len(p - g), len(g - p))
 
 

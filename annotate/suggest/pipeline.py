@@ -47,22 +47,30 @@ def suggest_project(
 
     Pass ``nlp`` (a loaded pipeline) to reuse one, else ``model`` is resolved and loaded.
     """
-    from .engine import suggest_texts
+    from .engine import DEFAULT_QUOTE_LABELS, suggest_texts
+    from .lexicon import load_lexicon
     from .model import load_model, model_annotator_name
 
     if nlp is None:
         nlp = load_model(model)
-    suggester = model_annotator_name(nlp)
+    scheme = store.scheme
+    quote_labels = (
+        scheme.layer("quote").label_names if "quote" in scheme.layer_names else DEFAULT_QUOTE_LABELS
+    )
+    # Thought attributions only where the scheme has their label (see default_scheme.toml).
+    thought = load_lexicon().thought_label in quote_labels
+    suggester = model_annotator_name(nlp, kinds=("thought",) if thought else ())
     done = store.suggested_docs(suggester)
     hashes = store.document_hashes()
     todo = [doc_id for doc_id in store.doc_ids() if (doc_id, hashes[doc_id]) not in done]
-    entity_labels = store.scheme.layer("entity").label_names
+    entity_labels = scheme.layer("entity").label_names
 
     documents, texts = itertools.tee(store.iter_documents(todo), 2)
     results = suggest_texts(
         nlp,
         (document.text for document in texts),
         entity_labels=entity_labels,
+        quote_labels=quote_labels,
         batch_size=batch_size,
         n_process=n_process,
     )
