@@ -14,8 +14,8 @@ from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSugges
 from annotate.errors import AnnotateError
 from annotate.formats import read_prodigy, write_docbin, write_prodigy, write_tables
 from annotate.scoring.evaluate import evaluate, format_table
-from annotate.scoring.suggestion_report import suggestion_report
 from annotate.scoring.evaluate_inputs import load_tables_from
+from annotate.scoring.suggestion_report import suggestion_report
 from annotate.store import Store
 from tests.support.agreement_tables import PRODIGY, QUOTE, find, make_tables
 
