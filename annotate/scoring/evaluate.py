@@ -6,7 +6,7 @@ DataFrame, export files, a spaCy DocBin, Prodigy JSONL, a store, or a spaCy pipe
 the gold documents) and returns an :class:`EvaluationReport`:
 
 - per layer, the four SemEval-2013 schemes (strict, exact, partial, type) with their counts,
-  micro and macro and per label (:func:`.matching.semeval_from_alignment`), and the
+  micro and macro and per label (:func:`.semeval.semeval_from_alignment`), and the
   strict scores shaped like spaCy's scorer (``{layer}_p/_r/_f/_per_type``, equal to
   ``Scorer.score_spans`` on the same spans);
 - quotes: content F1 (exact offsets, and token overlap), source and cue F1 (the spans linked
@@ -54,8 +54,9 @@ from .evaluate_inputs import (
     place_predictions,
     problem,
 )
-from .matching import Alignment, Span, align, score_spans, semeval_from_alignment
+from .matching import Alignment, Span, align, score_spans
 from .quote_scores import claim_scores, quote_scores
+from .semeval import semeval_from_alignment
 
 if TYPE_CHECKING:
     import pandas as pd

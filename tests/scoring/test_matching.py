@@ -19,8 +19,8 @@ from annotate.scoring.matching import (
     match_spans,
     max_weight_assignment,
     score_spans,
-    semeval_scores,
 )
+from annotate.scoring.semeval import semeval_scores
 
 # --- reading spans ---------------------------------------------------------------------------
 
