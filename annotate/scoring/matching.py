@@ -13,8 +13,8 @@ figure and a system-vs-gold figure mean the same thing.
   attributes (speaker, cue, claim type) on matched units.
 - :func:`align` classifies every unit as SemEval-2013 task 9.1 does (correct, incorrect,
   partial, missed, spurious) and :func:`.semeval.semeval_scores` gives its four schemes
-  (strict, exact, partial, type) with the counts behind them, as defined by Segura-Bedmar et al. (2013) and
-  implemented by the ``nervaluate`` package. Two deliberate differences from ``nervaluate``:
+  (strict, exact, partial, type) with the counts behind them, as defined by Segura-Bedmar
+  et al. (2013) and implemented by the ``nervaluate`` package. Two deliberate differences from ``nervaluate``:
   pairs are one-to-one (it may count one gold span for several predictions), and offsets are
   end-exclusive, so spans that only touch do not overlap.
 
