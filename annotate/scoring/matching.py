@@ -14,9 +14,9 @@ figure and a system-vs-gold figure mean the same thing.
 - :func:`align` classifies every unit as SemEval-2013 task 9.1 does (correct, incorrect,
   partial, missed, spurious) and :func:`.semeval.semeval_scores` gives its four schemes
   (strict, exact, partial, type) with the counts behind them, as defined by Segura-Bedmar
-  et al. (2013) and implemented by the ``nervaluate`` package. Two deliberate differences from ``nervaluate``:
-  pairs are one-to-one (it may count one gold span for several predictions), and offsets are
-  end-exclusive, so spans that only touch do not overlap.
+  et al. (2013) and implemented by the ``nervaluate`` package. Two deliberate differences from
+  ``nervaluate``: pairs are one-to-one (it may count one gold span for several predictions),
+  and offsets are end-exclusive, so spans that only touch do not overlap.
 
 Spans that are identical (same document, label, start and end) count once, as in spaCy, where
 spans are compared as sets. Matching is one-to-one: a span is paired with at most one span of
