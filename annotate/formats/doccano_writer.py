@@ -77,7 +77,11 @@ def to_line(unit: AnnotatedDoc) -> tuple[dict[str, Any], list[ExportNote]]:
     line = {
         "text": unit.text,
         "doc_id": unit.doc_id,
-        **unit.header(),
+        # Every line has the same fields, null where unknown: doccano reads a file into one
+        # table, and a field some lines lack becomes NaN, which its database refuses as JSON.
+        "title": unit.title,
+        "source": unit.source,
+        "published": unit.published,
         "entities": entities,
         "relations": relations,
     }
