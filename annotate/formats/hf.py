@@ -250,6 +250,7 @@ def to_hf_dataset(
     scheme: Scheme | None = None,
 ) -> Any:
     """The contract tables as a ``datasets.DatasetDict`` (see the module docstring)."""
+    require_datasets()  # before any work: E380 says how to install it
     units, _ = annotated_docs(tables, fmt=FORMAT)
     dataset, _, _ = build(units, split=split, seed=seed, scheme=scheme)
     return dataset
