@@ -318,6 +318,9 @@ class Doccano(ToolServer):
                                      path.read_bytes()).decode()
         task = self.http.json("POST", f"/v1/projects/{project}/upload", {
             "format": "JSONL", "task": "RelationExtraction", "uploadIds": [upload],
+            # As the upload form offers it: doccano's own guess (chardet) can take UTF-8
+            # with curly quotes for a Windows code page.
+            "encoding": "utf_8",
         })["task_id"]
         return self._wait(task)
 
