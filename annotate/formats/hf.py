@@ -190,13 +190,8 @@ def build(
     else:
         train, dev = split_documents([unit.doc_id for unit in units], split, seed=seed)
         parts = {TRAIN: set(train), VALIDATION: set(dev)}
-        split_info = {
-            "ratio": split,
-            "seed": seed,
-            "train_docs": len(train),
-            "dev_docs": len(dev),
-            "splits": {"train": TRAIN, "dev": VALIDATION},
-        }
+        # The manifest's record of the split, the same as the DocBin export's.
+        split_info = {"ratio": split, "seed": seed, "train_docs": len(train), "dev_docs": len(dev)}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in parts}
     notes: list[ExportNote] = []
     nlp = blank_nlp()
