@@ -113,8 +113,13 @@ class ToolServer:
     def env(self, extra: Mapping[str, str]) -> dict[str, str]:
         keep = ("PATH", "LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
         env = {k: v for k, v in os.environ.items() if k in keep}
-        env.update({"HOME": str(self.home), "TMPDIR": str(self.folder), "NO_PROXY": "*",
-                    "PYTHONDONTWRITEBYTECODE": "1"})
+        # Anything a tool tries to fetch from elsewhere goes to a closed loopback port and
+        # fails at once; only the tool's own address is reached directly.
+        nowhere = "http://127.0.0.1:9"
+        env.update({"HOME": str(self.home), "TMPDIR": str(self.folder),
+                    "PYTHONDONTWRITEBYTECODE": "1", "HTTP_PROXY": nowhere,
+                    "HTTPS_PROXY": nowhere, "http_proxy": nowhere, "https_proxy": nowhere,
+                    "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
         env.update(extra)
         return env
 
