@@ -124,3 +124,21 @@ def test_without_datasets_the_export_says_how_to_install_it(
     with pytest.raises(FormatError) as info:
         to_hf_dataset({"documents": pd.DataFrame({"doc_id": [], "text": []})})
     assert info.value.code == "E380"
+
+
+def test_the_command_writes_what_load_from_disk_reads(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    build_project(tmp_path).close()
+    status, output = run_main(["export", "--db", str(tmp_path / "source.db"), "--format", "hf",
+                               "--annotator", "alice", "--split", "0.5", "--out",
+                               str(tmp_path / "out")], capfd)
+    assert status == 0, output
+    assert "hf/dataset_dict.json" in output
+    data = datasets.load_from_disk(str(tmp_path / "out" / "hf"))
+    assert sorted(data) == ["train", "validation"]
+    rows = [*data["train"], *data["validation"]]
+    assert sorted(r["id"].split("/")[-1] for r in rows) == ["alice", "alice"]
+    names = data["train"].features["quote_tags"].feature
+    tagged = [names.int2str(i) for r in rows for i in r["quote_tags"]]
+    assert tagged.count("B-DIRECT") + tagged.count("B-INDIRECT") + tagged.count("B-MIXED") > 10
