@@ -378,10 +378,6 @@ class Errors:
         "Install it with: pip install 'annotate[hf]' (or pip install {package}), then export "
         "again. Nothing was written."
     )
-    E381 = (
-        "{path}: {detail}. Nothing was imported from this file; export the project from the "
-        "tool again (doccano: 'JSONL(Relation)'; Label Studio: 'JSON')."
-    )
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (
