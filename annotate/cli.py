@@ -185,7 +185,8 @@ def _split_list(values: list[str] | None) -> list[str] | None:
 def export(
     db: DbOption = None,
     format: Annotated[list[str], typer.Option(
-        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate.")] = ["parquet"],  # noqa: B006
+        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate. --split also splits "
+        "hf (Hugging Face datasets, needs pip install 'annotate\\[hf]').")] = ["parquet"],  # noqa: B006
     annotator: Annotated[list[str] | None, typer.Option(
         help="Only these annotators (a person, gold, or a model annotator).")] = None,
     layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
@@ -223,7 +224,8 @@ def export(
 def import_(
     path: Annotated[Path, typer.Argument(help="The file (or brat folder) to import.")],
     format: Annotated[str, typer.Option(
-        "--format", "-f", help=f"{_IMPORTS}.")],
+        "--format", "-f", help=f"{_IMPORTS}. Label Studio: its 'JSON' export; doccano: "
+        "its 'JSONL(Relation)' or JSONL export, one file per user.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
         help="Import under this name (default: what the file says, e.g. Prodigy sessions).")

@@ -373,6 +373,12 @@ class Errors:
         "{name!r}, role=\"reviewer\"); then import again. Nothing was imported."
     )
 
+    E380 = (
+        "The {fmt!r} export needs the Python package {package!r}, which is not installed. "
+        "Install it with: pip install 'annotate[hf]' (or pip install {package}), then export "
+        "again. Nothing was written."
+    )
+
     # --- agreement and evaluation (E4xx) -----------------------------------------------------
     E401 = (
         "Span {span!r} (document {doc_id!r}) has start={start!r} and end={end!r}: offsets must be "

@@ -158,7 +158,8 @@ class Project:
         """Write the (filtered) tables to ``out`` in each format, with a manifest.
 
         Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
-        prodigy, conll, brat. Nothing partial is left behind if a write fails. Only files an
+        prodigy, conll, brat, label-studio, doccano, hf (Hugging Face ``datasets``, ``split``
+        as for spacy). Nothing partial is left behind if a write fails. Only files an
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
@@ -177,6 +178,33 @@ class Project:
             seed=seed,
             scheme=self.scheme,
             force=force,
+        )
+
+    def to_hf_dataset(
+        self,
+        *,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        split: float | None = None,
+        seed: int = 0,
+    ) -> Any:
+        """The (filtered) annotations as a Hugging Face ``datasets.DatasetDict``: tokens, IOB2
+        tags per layer as ``ClassLabel`` sequences (``ner_tags`` for entities), spans with
+        offsets and relations; ``train``/``validation`` with ``split`` (the DocBin export's
+        split), else ``train``. Needs ``pip install 'annotate[hf]'`` (E380 otherwise).
+
+        >>> data = project.to_hf_dataset(annotator="gold", split=0.8)  # doctest: +SKIP
+        >>> data["train"].features["ner_tags"].feature.names[:3]      # doctest: +SKIP
+        ['O', 'B-PERSON', 'I-PERSON']
+        """
+        from .formats.dataset import Filters, load_tables
+        from .formats.hf import to_hf_dataset
+
+        filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
+        return to_hf_dataset(
+            load_tables(self.store, filters), split=split, seed=seed, scheme=self.scheme
         )
 
     def import_file(
