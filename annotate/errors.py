@@ -254,6 +254,13 @@ class Errors:
         "decision), so unit {unit!r} cannot write it again. Reject this unit, or undo the "
         "other decision first."
     )
+    E145 = (
+        "The ingest stopped after adding {added:,} document(s): {count} of its document ids were "
+        "added to the project with other texts by someone else while it ran.\n{problems}\nThe "
+        "documents added so far stay. Give these articles their own ids (or ingest with "
+        "update=True, CLI: --update) and run the same ingest again: it adds only what is "
+        "missing."
+    )
 
     # --- suggestions (E2xx) ------------------------------------------------------------------
     E201 = (

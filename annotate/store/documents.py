@@ -1,13 +1,15 @@
-"""Adding a corpus's documents: streamed, in batches, inside one write transaction.
+"""Adding a corpus's documents, one batch a transaction.
 
-The caller hands over a stream of documents and a ``finish`` that sees the outcome before the
-transaction commits; raising there (a problem anywhere in the corpus) rolls back everything, so
-a corpus goes in whole or not at all.
+Each batch is its own short write transaction, so an ingest of a million documents never keeps
+an annotator waiting for more than one batch. The caller (:mod:`annotate.corpus.ingest`) checks
+the whole corpus before it writes the first batch; a batch is written whole or not at all, and
+a document already in the project with the same text is left as it is, so running an ingest
+again after a crash adds exactly what the first run had not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,52 +17,69 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Document, DocumentsOutcome
 from . import tables as t
+from .bulk import insert_rows
 
-BATCH = 500
+BATCH = 2000  # documents per transaction: about 50 ms of holding SQLite's write lock
+IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on parameters
 
 
-def add_documents(
-    connection: Connection, documents: Iterable[Document], *, update: bool
+def known_hashes(connection: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
+    """doc_id -> text hash of those of ``doc_ids`` the project holds."""
+    d = t.documents.c
+    found: dict[str, str] = {}
+    for at in range(0, len(doc_ids), IN_LIST):
+        part = list(doc_ids[at : at + IN_LIST])
+        query = sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(part))
+        found.update((row.doc_id, row.text_sha256) for row in connection.execute(query))
+    return found
+
+
+def add_batch(
+    connection: Connection,
+    documents: Sequence[Document],
+    *,
+    update: bool,
+    hashes: Sequence[str] | None = None,
 ) -> DocumentsOutcome:
-    """Insert new documents; with ``update``, replace the text of known ids whose text
-    changed, else list them as conflicts. Unchanged documents are left as they are."""
+    """Insert the batch's new documents; with ``update``, replace the text of known ids whose
+    text changed, else list them as conflicts. Unchanged documents are left as they are.
+
+    ``hashes`` are the documents' text hashes when the caller has them already.
+    """
     outcome = DocumentsOutcome()
     d = t.documents.c
-    existing = {
-        row.doc_id: row.text_sha256
-        for row in connection.execute(sa.select(d.doc_id, d.text_sha256))
-    }
+    shas = list(hashes) if hashes is not None else [doc.text_sha256 for doc in documents]
+    existing = known_hashes(connection, [doc.doc_id for doc in documents])
     position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)
-    batch: list[dict[str, Any]] = []
-    for document in documents:
-        sha = document.text_sha256
-        if document.doc_id in existing:
-            if existing[document.doc_id] == sha:
+    rows: list[dict[str, Any]] = []
+    now = t.utcnow()
+    for document, sha in zip(documents, shas, strict=True):
+        known = existing.get(document.doc_id)
+        if known is not None:
+            if known == sha:
                 outcome.unchanged.append(document.doc_id)
             elif update:
                 connection.execute(
                     t.documents.update()
                     .where(d.doc_id == document.doc_id)
-                    .values(**row_of(document, position=None))
+                    .values(**row_of(document, position=None, sha=sha, now=now))
                 )
                 outcome.updated.append(document.doc_id)
             else:
                 outcome.conflicts.append((document.doc_id, document.where))
             continue
         position += 1
-        batch.append(row_of(document, position=position))
+        rows.append(row_of(document, position=position, sha=sha, now=now))
         outcome.added.append(document.doc_id)
-        if len(batch) >= BATCH:
-            connection.execute(t.documents.insert(), batch)
-            batch.clear()
-    if batch:
-        connection.execute(t.documents.insert(), batch)
+    insert_rows(connection, t.documents, rows)
     return outcome
 
 
-def row_of(document: Document, *, position: int | None) -> dict[str, Any]:
+def row_of(
+    document: Document, *, position: int | None, sha: str | None = None, now: Any = None
+) -> dict[str, Any]:
     """The documents row; ``position`` (the queue order) only for a new document."""
-    now = t.utcnow()
+    now = now or t.utcnow()
     row: dict[str, Any] = {
         "doc_id": document.doc_id,
         "title": document.title,
@@ -68,8 +87,8 @@ def row_of(document: Document, *, position: int | None) -> dict[str, Any]:
         "byline": document.byline,
         "published": document.published,
         "text": document.text,
-        "text_sha256": document.text_sha256,
-        "n_chars": document.n_chars,
+        "text_sha256": sha or document.text_sha256,
+        "n_chars": len(document.text),
         "meta": document.meta,
         "updated_at": now,
     }
