@@ -50,7 +50,8 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict[str
         parameters: list[Any] = list(zip(*order, strict=True))
     else:
         names = list(columns)
-        parameters = [dict(zip(names, row, strict=True)) for row in zip(*columns.values())]
+        rows_out = zip(*columns.values(), strict=True)
+        parameters = [dict(zip(names, row, strict=True)) for row in rows_out]
     connection.exec_driver_sql(str(compiled), parameters, execution_options={GUARDED: True})
 
 

@@ -8,6 +8,7 @@ would take and the other refuse: the same input is refused on SQLite and Postgre
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import weakref
@@ -293,10 +294,9 @@ def _limits(compiled: Any) -> dict[str, int]:
         length = getattr(getattr(bind, "type", None), "length", None)
         if isinstance(length, int) and length > 0:
             found[key] = length
-    try:
+    # A compiled form that takes no weak reference is looked up again next time.
+    with contextlib.suppress(TypeError):
         _LIMITS[compiled] = found
-    except TypeError:  # pragma: no cover - a compiled form that takes no weak reference
-        pass
     return found
 
 
