@@ -4,7 +4,7 @@ data contract's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from ..core.records import (
     StatusRecord,
     from_row,
 )
-from . import contract
+from . import contract, overview
 from . import tables as t
 from .base import StoreBase
 
@@ -83,6 +83,28 @@ class ReadMethods(StoreBase):
             }
 
         return self.read(work)
+
+    # --- the overview ----------------------------------------------------------------------
+    def iter_overview(
+        self,
+        annotators: Sequence[str],
+        *,
+        page: int = 50_000,
+        limit: int | None = None,
+        preview_chars: int = 0,
+    ) -> Iterator[dict[str, list[Any]]]:
+        """Documents in queue order with each of ``annotators``' status, ``page`` documents a
+        read (see :mod:`.overview`); never a whole text."""
+        return overview.iter_overview(
+            self.read, list(annotators), page=page, limit=limit, preview_chars=preview_chars
+        )
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """annotator -> {status: documents}, counted by the database."""
+        return self.read(overview.status_counts)
+
+    def document_count(self) -> int:
+        return self.read(overview.document_count)
 
     def contract_rows(self, filters: Filters | None = None) -> dict[str, dict[str, list[Any]]]:
         """The data contract's raw rows as columns (see :mod:`.contract`), in one read."""
