@@ -328,8 +328,10 @@ class Project:
         if not parts:
             schema = [(name, pa.string()) for name in strings]
             schema += [("n_chars", pa.int64()), *((name, pa.string()) for name in people)]
-            return pa.schema(schema).empty_table().to_pandas()
-        return pa.concat_tables(parts).to_pandas()
+            frame: pd.DataFrame = pa.schema(schema).empty_table().to_pandas()
+            return frame
+        frame = pa.concat_tables(parts).to_pandas()
+        return frame
 
     def progress(self, annotator: str) -> dict[str, int]:
         """How many documents the annotator has done, skipped and flagged, of how many."""
