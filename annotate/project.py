@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +142,30 @@ class Project:
         )
         return load_tables(self.store, filters)
 
+    def iter_tables(
+        self,
+        *,
+        chunk_docs: int = 2000,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        doc_id: str | Iterable[str] | None = None,
+    ) -> Iterator[dict[str, pd.DataFrame]]:
+        """:meth:`tables` a chunk of ``chunk_docs`` documents at a time, in queue order: each
+        chunk holds the six tables for its documents, so a project of any size goes through
+        in the memory of one chunk.
+
+        >>> for chunk in project.iter_tables(chunk_docs=5000, annotator="gold"):  # doctest: +SKIP
+        ...     train_on(chunk["spans"])
+        """
+        from .formats.dataset import Filters, iter_tables
+
+        filters = Filters.of(
+            annotator=annotator, layer=layer, label=label, status=status, doc_id=doc_id
+        )
+        return iter_tables(self.store, filters, chunk_docs=chunk_docs)
+
     def export(
         self,
         out: str | Path = "exports",
@@ -154,22 +178,25 @@ class Project:
         split: float | None = None,
         seed: int = 0,
         force: bool = False,
+        chunk_docs: int = 2000,
     ) -> Manifest:
         """Write the (filtered) tables to ``out`` in each format, with a manifest.
+
+        The project is read and written ``chunk_docs`` documents at a time, so memory stays
+        flat whatever its size (see :func:`annotate.formats.exporting.export_chunks`).
 
         Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
         prodigy, conll, brat. Nothing partial is left behind if a write fails. Only files an
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
-        from .formats.dataset import Filters, load_tables
-        from .formats.exporting import export
+        from .formats.dataset import Filters, iter_tables
+        from .formats.exporting import export_chunks
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
-        tables = load_tables(self.store, filters)
         chosen = [formats] if isinstance(formats, str) else list(formats)
-        return export(
-            tables,
+        return export_chunks(
+            iter_tables(self.store, filters, chunk_docs=chunk_docs),
             out,
             formats=chosen,
             filters=filters.to_json(),

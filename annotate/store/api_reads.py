@@ -111,6 +111,15 @@ class ReadMethods(StoreBase):
         chosen = filters or Filters()
         return self.read(lambda connection: contract.contract_rows(connection, chosen))
 
+    def iter_contract_rows(
+        self, filters: Filters | None = None, *, chunk_docs: int = contract.CHUNK_DOCS
+    ) -> Iterator[dict[str, dict[str, list[Any]]]]:
+        """The contract's raw rows a chunk of ``chunk_docs`` documents at a time, in queue
+        order, each chunk in one read (see :mod:`.contract`)."""
+        return contract.iter_contract_rows(
+            self.read, filters or Filters(), chunk_docs=max(1, chunk_docs)
+        )
+
     def all_decisions(
         self, annotators: Iterable[str]
     ) -> dict[tuple[str, str], tuple[str, str | None]]:
