@@ -135,15 +135,23 @@ def suggest(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per nlp.pipe batch.")] = 32,
     n_process: Annotated[int, typer.Option(help="Parallel spaCy processes.")] = 1,
+    cluster: Annotated[str | None, typer.Option(
+        help="Parse on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N "
+        "worker processes here.")] = None,
+    task_docs: Annotated[int, typer.Option(
+        help="With --cluster: documents sent to a worker at a time.")] = 64,
 ) -> None:
     """Pre-annotate the corpus with spaCy: entities, quotes with source and cue, claims.
 
     Documents already suggested by the same model and rule version are not parsed again.
 
-    Example: annotate suggest --model en_core_web_sm --n-process 2
+    --cluster spreads the parsing over many machines; docs/deployment.md says how.
+
+    Example: annotate suggest --model en_core_web_sm --cluster tcp://10.0.0.5:8786
     """
     project = _open(db)
-    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process)
+    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process,
+                             cluster=cluster, task_docs=task_docs)
     typer.echo(report.summary())
 
 

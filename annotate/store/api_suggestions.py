@@ -19,6 +19,8 @@ from ..core.records import (
 from . import actions, checks
 from . import tables as t
 from .base import StoreBase
+from .bulk import insert_rows
+from .documents import IN_LIST
 
 
 class SuggestionMethods(StoreBase):
@@ -112,18 +114,17 @@ class SuggestionMethods(StoreBase):
                         "created_at": now,
                     }
                 )
-            if span_rows:
-                connection.execute(t.spans.insert(), span_rows)
-            if relation_rows:
-                connection.execute(t.relations.insert(), relation_rows)
+            insert_rows(connection, t.spans, span_rows)
+            insert_rows(connection, t.relations, relation_rows)
             # A document suggested again on the same text (projections add to earlier ones)
-            # keeps one run row, the latest.
+            # keeps one run row, the latest: one statement for the batch, not one a document.
             r = t.suggestion_runs.c
-            for row in run_rows:
+            pairs = [(row["doc_id"], row["text_sha256"]) for row in run_rows]
+            for at in range(0, len(pairs), IN_LIST):
                 connection.execute(t.suggestion_runs.delete().where(
-                    r.doc_id == row["doc_id"], r.annotator == row["annotator"],
-                    r.text_sha256 == row["text_sha256"]))
-            connection.execute(t.suggestion_runs.insert(), run_rows)
+                    r.annotator == suggester,
+                    sa.tuple_(r.doc_id, r.text_sha256).in_(pairs[at : at + IN_LIST])))
+            insert_rows(connection, t.suggestion_runs, run_rows)
             return len(span_rows)
 
         return self.write(work)
