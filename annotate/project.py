@@ -203,7 +203,7 @@ class Project:
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         chosen = [formats] if isinstance(formats, str) else list(formats)
         return export_chunks(
-            iter_tables(self.store, filters, chunk_docs=chunk_docs),
+            iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True),
             out,
             formats=chosen,
             filters=filters.to_json(),
@@ -211,6 +211,7 @@ class Project:
             seed=seed,
             scheme=self.scheme,
             force=force,
+            coerced=True,
         )
 
     def import_file(

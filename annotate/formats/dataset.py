@@ -24,16 +24,24 @@ TABLE_ORDER = ("documents", "spans", "relations", "quotes", "claims", "doc_statu
 
 
 def iter_tables(
-    store: Store, filters: Filters | None = None, *, chunk_docs: int = CHUNK_DOCS
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    chunk_docs: int = CHUNK_DOCS,
+    shared_attrs: bool = False,
 ) -> Iterator[dict[str, pd.DataFrame]]:
     """documents, spans, relations, quotes, claims and doc_status, ``chunk_docs`` documents
     at a time. Every chunk holds all six tables (some may be empty); a project without
-    documents gives one chunk of empty tables."""
+    documents gives one chunk of empty tables.
+
+    ``shared_attrs`` lets spans with the same attributes share one dict (for readers that
+    never change them, such as an export): decoding and writing them again is then once per
+    distinct set, not once a span."""
     filters = filters or Filters()
     found = False
     for raw in store.iter_contract_rows(filters, chunk_docs=chunk_docs):
         found = True
-        yield tables_of(raw, filters)
+        yield tables_of(raw, filters, shared_attrs=shared_attrs)
     if not found:
         yield empty_tables()
 
@@ -59,8 +67,11 @@ def empty_tables() -> dict[str, pd.DataFrame]:
     return {name: empty_table(name) for name in TABLE_ORDER}
 
 
-def tables_of(raw: dict[str, dict[str, list[Any]]], filters: Filters) -> dict[str, pd.DataFrame]:
+def tables_of(
+    raw: dict[str, dict[str, list[Any]]], filters: Filters, *, shared_attrs: bool = False
+) -> dict[str, pd.DataFrame]:
     """The six tables of one chunk of the store's raw rows."""
+    import numpy as np
     import pandas as pd
 
     from .tables import coerce, flatten_claims, flatten_quotes
@@ -69,7 +80,8 @@ def tables_of(raw: dict[str, dict[str, list[Any]]], filters: Filters) -> dict[st
         return empty_tables()
     frames = {name: pd.DataFrame(columns) for name, columns in raw.items()}
     spans, relations = frames["spans"], frames["relations"]
-    spans["attrs"] = pd.Series(_json_column(spans["attrs"], shared=True), dtype=object)
+    attrs = _json_column(spans["attrs"], shared=True, copy=not shared_attrs)
+    spans["attrs"] = pd.Series(attrs, dtype=object)
     doc_status = frames["status"].merge(frames["time"], on=["doc_id", "annotator"], how="outer")
     if filters.status is not None:
         keep = doc_status[doc_status["status"].isin(filters.status)][["doc_id", "annotator"]]
@@ -101,12 +113,19 @@ def tables_of(raw: dict[str, dict[str, list[Any]]], filters: Filters) -> dict[st
     )
     spans = coerce("spans", spans)
     relations = coerce("relations", relations)
+    # The flattened tables read quotes, claims and the spans relations link them to; the rest
+    # (most entities) only made their joins longer.
+    linked = kept & (set(relations["head_span_id"].tolist()) | set(relations["tail_span_id"]))
+    involved = spans["layer"].isin(["quote", "claim"]).to_numpy() | np.fromiter(
+        (span_id in linked for span_id in spans["span_id"].tolist()), dtype=bool, count=len(spans)
+    )
+    flat = spans[involved].reset_index(drop=True)
     return {
         "documents": coerce("documents", documents),
         "spans": spans,
         "relations": relations,
-        "quotes": flatten_quotes(spans, relations),
-        "claims": flatten_claims(spans, relations),
+        "quotes": flatten_quotes(flat, relations),
+        "claims": flatten_claims(flat, relations),
         "doc_status": coerce("doc_status", pd.DataFrame(doc_status)),
     }
 
@@ -132,10 +151,12 @@ def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _json_column(values: pd.Series, *, shared: bool) -> list[dict[str, Any]]:
+def _json_column(
+    values: pd.Series, *, shared: bool, copy: bool = True
+) -> list[dict[str, Any]]:
     """Decode a column of JSON texts. With ``shared``, each distinct text is parsed once (a
-    model's suggestions repeat the same few attribute sets thousands of times). Drivers that
-    decode JSON already pass through."""
+    model's suggestions repeat the same few attribute sets thousands of times), and each row
+    gets its own copy unless ``copy=False``. Drivers that decode JSON already pass through."""
     parsed: dict[str, dict[str, Any]] = {}
     out: list[dict[str, Any]] = []
     for value in values.tolist():
@@ -145,7 +166,7 @@ def _json_column(values: pd.Series, *, shared: bool) -> list[dict[str, Any]]:
                 continue
             if value not in parsed:
                 parsed[value] = json.loads(value)
-            out.append(dict(parsed[value]))
+            out.append(dict(parsed[value]) if copy else parsed[value])
         else:
             out.append(dict(value or {}))
     return out

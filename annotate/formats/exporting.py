@@ -55,9 +55,15 @@ def _formats(formats: Sequence[str] | str) -> list[str]:
     return chosen
 
 
-def prepare_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables coerced to the contract, with quotes and claims derived when left out."""
-    prepared = {name: coerce(name, tables[name]) for name in table_names(tables)}
+def prepare_tables(
+    tables: Mapping[str, pd.DataFrame], *, coerced: bool = False
+) -> dict[str, pd.DataFrame]:
+    """The tables coerced to the contract (unless ``coerced`` says they are), with quotes and
+    claims derived when left out."""
+    prepared = {
+        name: tables[name] if coerced else coerce(name, tables[name])
+        for name in table_names(tables)
+    }
     if "spans" in prepared:
         relations = prepared.get("relations", empty_table("relations"))
         if "quotes" not in prepared:
@@ -108,6 +114,7 @@ def export_chunks(
     seed: int = 0,
     scheme: Scheme | None = None,
     force: bool = False,
+    coerced: bool = False,
 ) -> Manifest:
     """:func:`export` of tables that come a chunk of documents at a time (as
     :func:`.dataset.iter_tables` gives them), holding one chunk in memory.
@@ -115,7 +122,8 @@ def export_chunks(
     The tables' files grow by each chunk (Parquet row groups, CSV and JSON lines rows); the
     DocBin is written a file per chunk when there is more than one (see
     :class:`.docbin.DocBinFiles`). Prodigy, CoNLL and brat files are written once, at the end,
-    from every chunk's documents. The manifest counts every chunk.
+    from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
+    chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
     """
     chosen = _formats(formats)
     if split is not None:
@@ -136,9 +144,9 @@ def export_chunks(
             docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
         gathered: list[AnnotatedDoc] = []  # for the formats written at the end
         for chunk in chunks:
-            prepared = prepare_tables(chunk)
+            prepared = prepare_tables(chunk, coerced=coerced)
             for files in table_files.values():
-                files.write(prepared)
+                files.write(prepared, coerced=True)
             counts = _add_counts(counts, count_tables(prepared))
             annotators.update(annotators_of(prepared))
             if per_document:

@@ -32,8 +32,42 @@ def _json_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if not columns:
         return frame
     return frame.assign(
-        **{column: pd.Series([dumps(v) for v in frame[column]], dtype="str") for column in columns}
+        **{column: pd.Series(_json_texts(frame[column].tolist()), dtype="str")
+           for column in columns}
     )
+
+
+_MEMO_MAX = 100_000
+
+
+def _json_texts(values: list[Any]) -> list[str]:
+    """Each value's JSON text. Spans repeat a few attribute sets thousands of times (every
+    suggestion of a rule has the same reason and confidence): a flat dict's text is made
+    once and looked up after, keyed by its items with their types (True is not 1)."""
+    memo: dict[Any, str] = {}
+    by_identity: dict[int, str] = {}  # tables read for an export share one dict per text
+    out: list[str] = []
+    for value in values:
+        key: Any = None
+        shared = by_identity.get(id(value))
+        if shared is not None:
+            out.append(shared)
+            continue
+        if isinstance(value, dict):
+            try:
+                key = tuple((k, type(v), v) for k, v in value.items())
+                text = memo.get(key)
+            except TypeError:  # a nested list or dict: not hashable, dumped each time
+                key = text = None
+            if text is not None:
+                out.append(text)
+                continue
+        text = dumps(value)
+        if key is not None and len(memo) < _MEMO_MAX:
+            memo[key] = text
+            by_identity[id(value)] = text
+        out.append(text)
+    return out
 
 
 def write_tables(
@@ -62,9 +96,11 @@ class TableFiles:
         self.paths: dict[str, Path] = {}
         self._parquet: dict[str, Any] = {}  # table name -> pyarrow ParquetWriter
 
-    def write(self, tables: Mapping[str, pd.DataFrame]) -> None:
+    def write(self, tables: Mapping[str, pd.DataFrame], *, coerced: bool = False) -> None:
+        """Append ``tables``; ``coerced`` says they hold the contract's columns and dtypes
+        already (as :func:`.dataset.iter_tables` gives them), so they are not coerced again."""
         for name in table_names(tables):
-            frame = coerce(name, tables[name])
+            frame = tables[name] if coerced else coerce(name, tables[name])
             first = name not in self.paths
             path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
             if self.fmt == "parquet":

@@ -72,6 +72,7 @@ class SuggestionMethods(StoreBase):
             relation_rows: list[dict[str, Any]] = []
             run_rows: list[dict[str, Any]] = []
             for document, suggestions in items:
+                sha = document.text_sha256  # computed from the text on each use: once here
                 ids = {span.key: checks.new_id() for span in suggestions.spans}
                 for span in suggestions.spans:
                     span_rows.append(
@@ -86,7 +87,7 @@ class SuggestionMethods(StoreBase):
                             "text": document.text[span.start : span.end],
                             "origin": origin,
                             "attrs": span.attrs,
-                            "doc_sha256": document.text_sha256,
+                            "doc_sha256": sha,
                             "source_span_id": None,
                             "created_at": now,
                             "updated_at": now,
@@ -109,7 +110,7 @@ class SuggestionMethods(StoreBase):
                     {
                         "doc_id": document.doc_id,
                         "annotator": suggester,
-                        "text_sha256": document.text_sha256,
+                        "text_sha256": sha,
                         "n_spans": len(suggestions.spans),
                         "created_at": now,
                     }

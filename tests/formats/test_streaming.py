@@ -144,3 +144,15 @@ def test_docbin_in_chunks_holds_every_unit_once(
         dev = {d for f in many.files if f.path.startswith("spacy/dev") for d in f.doc_ids or []}
         assert train and dev and not train & dev
     assert read_manifest(tmp_path / "many").files == many.files
+
+
+def test_flattened_tables_equal_those_made_from_every_span(seeded: Store, tmp_path: Path) -> None:
+    from annotate.formats.tables import flatten_claims, flatten_quotes
+
+    _fill(seeded, tmp_path)
+    tables = load_tables(seeded)
+    assert len(tables["quotes"]) == 11 and len(tables["claims"]) == 11
+    pd.testing.assert_frame_equal(
+        tables["quotes"], flatten_quotes(tables["spans"], tables["relations"]))
+    pd.testing.assert_frame_equal(
+        tables["claims"], flatten_claims(tables["spans"], tables["relations"]))
