@@ -215,13 +215,22 @@ def store_suggestions(url: str) -> tuple[float, int, list[tuple[Any, ...]]]:
         documents = list(store.iter_documents(ids[at : at + 64]))
         items = []
         for document in documents:
+            # Whole words, so that every format holds them exactly (no export notes).
+            words: list[tuple[int, int]] = []
+            at = 0
+            for word in document.text.split(" "):
+                words.append((at, at + len(word)))
+                at += len(word) + 1
             made = [
-                SpanSuggestion(f"e{k}", "entity", labels[k % 5], 8 + 6 * k, 12 + 6 * k,
+                SpanSuggestion(f"e{k}", "entity", labels[k % 5], *words[2 + k],
                                {"reason": "bench", "confidence": 0.5})
                 for k in range(SPANS_PER_DOC - 2)
             ]
-            made += [SpanSuggestion("s", "source", "SOURCE", 140, 146, {"speaker": "x"}),
-                     SpanSuggestion("q", "quote", "INDIRECT", 150, 190, {"addressee": None})]
+            made += [
+                SpanSuggestion("s", "source", "SOURCE", *words[30], {"speaker": "x"}),
+                SpanSuggestion("q", "quote", "INDIRECT", words[32][0], words[40][1],
+                               {"addressee": None}),
+            ]
             items.append((document, DocSuggestions(
                 made, [RelationSuggestion("said_by", "q", "s"),
                        RelationSuggestion("refers_to", "s", "e0")])))

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Filters
 from . import tables as t
-from .faults import guard_values
+from .bulk import select_columns as _columns
 
 Columns = dict[str, list[Any]]
 Key = tuple[int, str]  # (position, doc_id): where a chunk ends
@@ -131,36 +131,3 @@ def chunk_rows(
 
 def _raw(column: Any, type_: Any) -> Any:
     return sa.type_coerce(column, type_).label(column.name)
-
-
-def _columns(connection: Connection, query: Any) -> Columns:
-    """The query's rows as columns, fetched through the driver's own cursor: SQLAlchemy's
-    result rows cost as much again as the fetch on a table of millions, and these columns need
-    no conversion (raw JSON and timestamps are decoded column-wise by the caller)."""
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    values = compiled.construct_params()
-    parameters: Any = (
-        tuple(values[name] for name in compiled.positiontup or ())
-        if compiled.positional
-        else values
-    )
-    guard_values(parameters, None)
-    statement = str(compiled)
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    cursor = driver.cursor()
-    try:
-        cursor.execute(statement, parameters)
-        keys = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    except connection.dialect.loaded_dbapi.Error as exc:
-        raise sa.exc.DBAPIError.instance(
-            statement, parameters, exc, connection.dialect.loaded_dbapi.Error,
-            hide_parameters=True, dialect=connection.dialect,
-        ) from exc
-    finally:
-        cursor.close()
-    columns = list(zip(*rows, strict=True)) or [() for _ in keys]
-    return {key: list(values) for key, values in zip(keys, columns, strict=True)}

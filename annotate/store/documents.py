@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Document, DocumentsOutcome
 from . import tables as t
-from .bulk import insert_rows
+from .bulk import insert_columns, select_columns
 
 BATCH = 2000  # documents per transaction: about 50 ms of holding SQLite's write lock
 IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on parameters
@@ -30,7 +30,8 @@ def known_hashes(connection: Connection, doc_ids: Sequence[str]) -> dict[str, st
     for at in range(0, len(doc_ids), IN_LIST):
         part = list(doc_ids[at : at + IN_LIST])
         query = sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(part))
-        found.update((row.doc_id, row.text_sha256) for row in connection.execute(query))
+        columns = select_columns(connection, query)
+        found.update(zip(columns["doc_id"], columns["text_sha256"], strict=True))
     return found
 
 
@@ -51,10 +52,11 @@ def add_batch(
     shas = list(hashes) if hashes is not None else [doc.text_sha256 for doc in documents]
     existing = known_hashes(connection, [doc.doc_id for doc in documents])
     position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)
-    rows: list[dict[str, Any]] = []
+    new: list[Document] = []
+    new_shas: list[str] = []
     now = t.utcnow()
     for document, sha in zip(documents, shas, strict=True):
-        known = existing.get(document.doc_id)
+        known = existing.get(document.doc_id) if existing else None
         if known is not None:
             if known == sha:
                 outcome.unchanged.append(document.doc_id)
@@ -68,10 +70,25 @@ def add_batch(
             else:
                 outcome.conflicts.append((document.doc_id, document.where))
             continue
-        position += 1
-        rows.append(row_of(document, position=position, sha=sha, now=now))
+        new.append(document)
+        new_shas.append(sha)
         outcome.added.append(document.doc_id)
-    insert_rows(connection, t.documents, rows)
+    if new:
+        # Built a column at a time: a dict per row is most of the time of a large batch.
+        insert_columns(connection, t.documents, {
+            "doc_id": [doc.doc_id for doc in new],
+            "title": [doc.title for doc in new],
+            "source": [doc.source for doc in new],
+            "byline": [doc.byline for doc in new],
+            "published": [doc.published for doc in new],
+            "text": [doc.text for doc in new],
+            "text_sha256": new_shas,
+            "n_chars": [len(doc.text) for doc in new],
+            "meta": [doc.meta for doc in new],
+            "position": list(range(position + 1, position + 1 + len(new))),
+            "created_at": [now] * len(new),
+            "updated_at": [now] * len(new),
+        })
     return outcome
 
 
