@@ -50,7 +50,7 @@ VOCABULARY = (
     "while analysts warned that growth could slow as prices rose by percent and trade fell"
 )
 WORDS = VOCABULARY.split(" ")
-SPANS_PER_DOC = 20
+SPANS_PER_DOC = 20  # --spans-per-doc
 PYTHON = sys.executable
 
 
@@ -224,7 +224,7 @@ def store_suggestions(url: str) -> tuple[float, int, list[tuple[Any, ...]]]:
             made = [
                 SpanSuggestion(f"e{k}", "entity", labels[k % 5], *words[2 + k],
                                {"reason": "bench", "confidence": 0.5})
-                for k in range(SPANS_PER_DOC - 2)
+                for k in range(max(0, SPANS_PER_DOC - 2))
             ]
             made += [
                 SpanSuggestion("s", "source", "SOURCE", *words[30], {"speaker": "x"}),
@@ -339,6 +339,7 @@ def blank_docbins(db: Path, out: Path) -> None:
 
 
 def main() -> None:
+    global SPANS_PER_DOC
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--quick", action="store_true", help="1,000 documents")
@@ -346,13 +347,22 @@ def main() -> None:
     parser.add_argument("--whole-tables-max", type=int, default=200_000,
                         help="largest project to read whole with project.tables()")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--spans-per-doc", type=int, default=20,
+                        help="suggested spans a document (at least 2: a source and a quote)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="ingest (with the annotator) and status on a throwaway PostgreSQL "
+                        "server instead, against a bare COPY of the same rows")
     args = parser.parse_args()
+    SPANS_PER_DOC = max(2, args.spans_per_doc)
     n = 1000 if args.quick else args.docs
     folder = args.folder or Path(tempfile.mkdtemp(prefix="annotate-scale-", dir="/tmp"))
     folder.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Any] = {"docs": n, "load_before": os.getloadavg()[0]}
     try:
-        run(n, folder, args, figures)
+        if args.postgres:
+            run_postgres(n, folder, figures)
+        else:
+            run(n, folder, args, figures)
     finally:
         if args.folder is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -362,6 +372,66 @@ def main() -> None:
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
+
+
+def run_postgres(n: int, folder: Path, figures: dict[str, Any]) -> None:
+    import psycopg
+
+    from annotate.corpus.ingest import ingest
+    from annotate.store import Store
+    from tests.support.pgserver import PostgresServer
+
+    corpus = folder / "corpus.jsonl"
+    write_corpus(corpus, n)
+    server = PostgresServer().start()
+    try:
+        print(f"== PostgreSQL, {n:,} documents")
+        bare_url = server.new_database().replace("postgresql+psycopg", "postgresql")
+        began = time.perf_counter()
+        import hashlib
+
+        with psycopg.connect(bare_url) as connection:
+            connection.execute(
+                "CREATE TABLE documents (doc_id VARCHAR(64) PRIMARY KEY, title TEXT, source "
+                "TEXT, published TEXT, text TEXT, text_sha256 TEXT, n_chars INT, meta JSON, "
+                "position INT)")
+            with corpus.open(encoding="utf-8") as handle, connection.cursor() as cursor, \
+                    cursor.copy("COPY documents FROM STDIN") as copy:
+                for number, line in enumerate(handle):
+                    record = json.loads(line)
+                    text = record["text"]
+                    copy.write_row((record["id"], record["title"], record["source"],
+                                    record["published"], text,
+                                    hashlib.sha256(text.encode()).hexdigest(), len(text),
+                                    json.dumps({"line": number + 1}), number))
+        base = time.perf_counter() - began
+        url = server.new_database()
+        seeds = Store(url)
+        ingest(seeds, [ROOT / "corpus"])
+        seeds.close()
+        done = ingest_with_annotator(url, corpus, folder)
+        latencies = done["latencies"]
+        figures["ingest"] = {"docs_per_s": n / done["seconds"], "baseline_docs_per_s": n / base,
+                             "batches": done["batches"],
+                             "annotator_p50_ms": statistics.median(latencies) * 1000,
+                             "annotator_p99_ms": percentile(latencies, 0.99) * 1000,
+                             "annotator_max_ms": max(latencies) * 1000,
+                             "annotator_writes": len(latencies)}
+        f = figures["ingest"]
+        print(f"ingest        {f['docs_per_s']:>10,.0f} docs/s  baseline (json.loads + bare "
+              f"COPY, one transaction) {f['baseline_docs_per_s']:,.0f} docs/s  ratio "
+              f"{f['docs_per_s'] / f['baseline_docs_per_s']:.2f}  {f['batches']} batches")
+        print(f"annotator     {f['annotator_writes']} writes during the ingest: p50 "
+              f"{f['annotator_p50_ms']:.1f} ms  p99 {f['annotator_p99_ms']:.1f} ms  max "
+              f"{f['annotator_max_ms']:.1f} ms")
+        cli = in_process(
+            "import time, sys; b = time.perf_counter(); from annotate.cli import main\n"
+            "try:\n    main(['status', '--db', " + repr(url) + "])\nexcept SystemExit:\n"
+            "    pass\nprint(time.perf_counter() - b)")
+        figures["status"] = {"cli_s": float(cli[2].splitlines()[-1]), "cli_mb": cli[1]}
+        print(f"status (CLI)  {figures['status']['cli_s']:>8.2f} s  {cli[1]:.0f} MB peak")
+    finally:
+        server.stop()
 
 
 def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any]) -> None:
@@ -425,7 +495,7 @@ def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any])
         "try:\n    main(['status', '--db', " + repr(url) + "])\nexcept SystemExit:\n    pass\n"
         "print(time.perf_counter() - b)")
     api = in_process(
-        "import time; b = time.perf_counter(); import annotate; "
+        "import time; import annotate, pandas, pyarrow; b = time.perf_counter(); "
         "p = annotate.open_project(" + repr(url) + "); f = p.status(); "
         "[p.progress(a) for a in ('alice', 'bob', 'carol')]; print(time.perf_counter() - b)")
     lines = cli[2].splitlines()

@@ -108,9 +108,13 @@ def _check(
     # repeated article (W002) from an id used for two texts (E005) on a corpus of millions.
     seen: dict[str, tuple[bytes, str]] = {}
     pending: list[tuple[Document, str]] = []
+    # Into an empty project nothing can conflict now; the second pass still checks each batch
+    # inside its transaction, against whatever others add meanwhile.
+    empty = store.document_count() == 0
 
     def flush() -> None:
-        known = store.known_hashes([document.doc_id for document, _ in pending])
+        ids = [document.doc_id for document, _ in pending]
+        known = {} if empty else store.known_hashes(ids)
         kept = []
         for document, sha in pending:
             found = known.get(document.doc_id)

@@ -5,7 +5,8 @@ parameters, which is most of the time of an insert of thousands of rows. Here ea
 values are converted by the column type's own bind processor (the same conversion, JSON and
 timestamps alike) and checked for what :func:`.faults.guard_values` refuses once per column,
 then handed to the driver's executemany as tuples (or dicts, for drivers with named
-parameters). Database errors still go through SQLAlchemy, so they are translated as usual.
+parameters; on PostgreSQL, one COPY). Database errors still go through SQLAlchemy, so they are
+translated as usual.
 
 :func:`select_columns` reads a query's rows through the driver's cursor, as columns.
 """
@@ -52,6 +53,9 @@ def insert_columns(connection: Connection, table: sa.Table, columns: dict[str, l
         if isinstance(column.type, sa.JSON):
             _check_json(table.name, key, columns[key], values)
         processed[key] = values
+    if dialect.name == "postgresql":
+        _copy(connection, table, processed)
+        return
     if compiled.positional:
         order = [processed[name] for name in compiled.positiontup or ()]
         parameters: list[Any] = list(zip(*order, strict=True))
@@ -59,6 +63,24 @@ def insert_columns(connection: Connection, table: sa.Table, columns: dict[str, l
         rows_out = zip(*processed.values(), strict=True)
         parameters = [dict(zip(keys, row, strict=True)) for row in rows_out]
     connection.exec_driver_sql(str(compiled), parameters, execution_options={GUARDED: True})
+
+
+def _copy(connection: Connection, table: sa.Table, columns: dict[str, list[Any]]) -> None:
+    """PostgreSQL's COPY: one statement for the whole batch (its executemany is a round trip
+    a row), inside the caller's transaction."""
+    names = ", ".join(connection.dialect.identifier_preparer.quote(key) for key in columns)
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in zip(*columns.values(), strict=True):
+                copy.write_row(row)
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(
+            statement, None, exc, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+        ) from exc
 
 
 def _checked(table: str, column: sa.Column[Any], values: list[Any]) -> list[Any]:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from ..core.records import Document, DocumentsOutcome
 from . import tables as t
 from .bulk import insert_columns, select_columns
+from .faults import guard_values
 
 BATCH = 2000  # documents per transaction: about 50 ms of holding SQLite's write lock
 IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on parameters
@@ -27,12 +28,35 @@ def known_hashes(connection: Connection, doc_ids: Sequence[str]) -> dict[str, st
     """doc_id -> text hash of those of ``doc_ids`` the project holds."""
     d = t.documents.c
     found: dict[str, str] = {}
+    if connection.dialect.name == "postgresql":
+        return _known_hashes_postgresql(connection, doc_ids) if doc_ids else found
     for at in range(0, len(doc_ids), IN_LIST):
         part = list(doc_ids[at : at + IN_LIST])
         query = sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(part))
         columns = select_columns(connection, query)
         found.update(zip(columns["doc_id"], columns["text_sha256"], strict=True))
     return found
+
+
+def _known_hashes_postgresql(connection: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
+    # Right after a bulk load the table's statistics are stale, and PostgreSQL scans the whole
+    # table for every list of ids, comparing each row with each id: an ingest of a million
+    # documents would take hours. A batch of ids by primary key is always an index lookup; the
+    # ids go as one array parameter, not thousands.
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    statement = "SELECT doc_id, text_sha256 FROM documents WHERE doc_id = ANY(%s)"
+    dbapi = connection.dialect.loaded_dbapi
+    guard_values(list(doc_ids), None)
+    try:
+        with driver.cursor() as cursor:
+            cursor.execute(statement, (list(doc_ids),))
+            return {doc_id: sha for doc_id, sha in cursor.fetchall()}
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(
+            statement, None, exc, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+        ) from exc
 
 
 def add_batch(
@@ -50,8 +74,8 @@ def add_batch(
     outcome = DocumentsOutcome()
     d = t.documents.c
     shas = list(hashes) if hashes is not None else [doc.text_sha256 for doc in documents]
-    existing = known_hashes(connection, [doc.doc_id for doc in documents])
     position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)
+    existing = known_hashes(connection, [doc.doc_id for doc in documents])
     new: list[Document] = []
     new_shas: list[str] = []
     now = t.utcnow()
@@ -74,22 +98,28 @@ def add_batch(
         new_shas.append(sha)
         outcome.added.append(document.doc_id)
     if new:
-        # Built a column at a time: a dict per row is most of the time of a large batch.
-        insert_columns(connection, t.documents, {
-            "doc_id": [doc.doc_id for doc in new],
-            "title": [doc.title for doc in new],
-            "source": [doc.source for doc in new],
-            "byline": [doc.byline for doc in new],
-            "published": [doc.published for doc in new],
-            "text": [doc.text for doc in new],
-            "text_sha256": new_shas,
-            "n_chars": [len(doc.text) for doc in new],
-            "meta": [doc.meta for doc in new],
-            "position": list(range(position + 1, position + 1 + len(new))),
-            "created_at": [now] * len(new),
-            "updated_at": [now] * len(new),
-        })
+        insert_columns(connection, t.documents, _columns(new, new_shas, position))
     return outcome
+
+
+def _columns(documents: Sequence[Document], shas: Sequence[str], after: int) -> dict[str, Any]:
+    """New documents' rows as columns (a dict per row is most of the time of a large batch),
+    placed in the queue after position ``after``."""
+    now = t.utcnow()
+    return {
+        "doc_id": [doc.doc_id for doc in documents],
+        "title": [doc.title for doc in documents],
+        "source": [doc.source for doc in documents],
+        "byline": [doc.byline for doc in documents],
+        "published": [doc.published for doc in documents],
+        "text": [doc.text for doc in documents],
+        "text_sha256": list(shas),
+        "n_chars": [len(doc.text) for doc in documents],
+        "meta": [doc.meta for doc in documents],
+        "position": list(range(after + 1, after + 1 + len(documents))),
+        "created_at": [now] * len(documents),
+        "updated_at": [now] * len(documents),
+    }
 
 
 def row_of(
