@@ -340,32 +340,32 @@ class Project:
         and a column per person and for ``gold`` (when it has work) with the document's status
         (done, skipped, flagged, or empty).
 
-        Counted by the database a page at a time, without any document's text: a million
-        documents take a second or two and a few hundred megabytes.
+        Read a page at a time into Arrow strings, without any document's text, and the
+        statuses joined in Arrow: a million documents take a few seconds and a few hundred
+        megabytes.
         """
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         people = [*self.annotator_names(), *self._gold()]
-        strings = ("doc_id", "title", "published", "source")
+        row = pa.struct([("doc_id", pa.string()), ("title", pa.string()),
+                         ("published", pa.string()), ("source", pa.string()),
+                         ("n_chars", pa.int64()), ("position", pa.int64())])
         parts = [
-            pa.table(
-                {
-                    **{name: pa.array(page[name], pa.string()) for name in strings},
-                    "n_chars": pa.array(page["n_chars"], pa.int64()),
-                    **{
-                        name: pa.array(page[f"s{number}"], pa.string())
-                        for number, name in enumerate(people)
-                    },
-                }
-            )
-            for page in self.store.iter_overview(people)
+            pa.Table.from_struct_array(pa.array(rows, type=row))
+            for rows in self.store.iter_document_rows()
         ]
-        if not parts:
-            schema = [(name, pa.string()) for name in strings]
-            schema += [("n_chars", pa.int64()), *((name, pa.string()) for name in people)]
-            frame: pd.DataFrame = pa.schema(schema).empty_table().to_pandas()
-            return frame
-        frame = pa.concat_tables(parts).to_pandas()
+        table = pa.concat_tables(parts) if parts else pa.schema(list(row)).empty_table()
+        table = table.drop_columns(["position"])
+        found = self.store.statuses_of(people)
+        who = pa.array(found["annotator"], pa.string())
+        ids = pa.array(found["doc_id"], pa.string())
+        values = pa.array(found["status"], pa.string())
+        for name in people:
+            mine = pc.equal(who, name)
+            where = pc.index_in(table["doc_id"], value_set=ids.filter(mine))
+            table = table.append_column(name, values.filter(mine).take(where))
+        frame: pd.DataFrame = table.to_pandas()
         return frame
 
     def progress(self, annotator: str) -> dict[str, int]:

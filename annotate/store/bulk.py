@@ -112,6 +112,13 @@ def _check_json(table: str, key: str, values: list[Any], texts: list[Any]) -> No
 
 
 def select_columns(connection: Connection, query: Any) -> dict[str, list[Any]]:
+    """The query's rows as columns (see :func:`select_rows`)."""
+    keys, rows = select_rows(connection, query)
+    columns = list(zip(*rows, strict=True)) or [() for _ in keys]
+    return {key: list(values) for key, values in zip(keys, columns, strict=True)}
+
+
+def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The query's rows as columns, fetched through the driver's own cursor: SQLAlchemy's
     result rows cost as much again as the fetch on a table of millions, and these columns need
     no conversion (raw JSON and timestamps are decoded column-wise by the caller)."""
@@ -140,5 +147,4 @@ def select_columns(connection: Connection, query: Any) -> dict[str, list[Any]]:
         ) from exc
     finally:
         cursor.close()
-    columns = list(zip(*rows, strict=True)) or [() for _ in keys]
-    return {key: list(values) for key, values in zip(keys, columns, strict=True)}
+    return keys, rows
