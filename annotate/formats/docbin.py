@@ -40,6 +40,7 @@ USER_DATA_KEY = "annotate"
 # lemmas and morphology are empty without a trained pipeline; storing their zeros would double
 # the file's token arrays and the memory an export of thousands of documents needs.
 DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
+FRESH_VOCAB_UNITS = 20_000
 
 
 @contextmanager
@@ -169,6 +170,7 @@ class DocBinFiles:
         self.written: list[dict[str, Path]] = []  # per chunk: part name -> file
         self.counts = {"train_docs": 0, "dev_docs": 0}
         self._nlp: Any = None
+        self._since = 0  # units tokenised with the current pipeline
 
     def add(self, units: Sequence[AnnotatedDoc]) -> None:
         from spacy.tokens import DocBin
@@ -185,8 +187,14 @@ class DocBinFiles:
             self.counts["dev_docs"] += len(dev)
         bins = {name: DocBin(attrs=DOCBIN_ATTRS, store_user_data=True) for name in parts}
         order: dict[str, list[str]] = {name: [] for name in parts}
-        if self._nlp is None:
-            self._nlp = blank_nlp()
+        if self._nlp is None or self._since >= FRESH_VOCAB_UNITS:
+            # Every span id and token text goes into the pipeline's string store, which only
+            # grows: a fresh pipeline now and then keeps the memory of a large export flat.
+            import spacy
+
+            self._nlp = spacy.blank("en")
+            self._since = 0
+        self._since += len(units)
         tokenised: Any = None
         tokenised_text: str | None = None
         with _msgpack_hooks_once():
