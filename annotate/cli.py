@@ -120,43 +120,66 @@ def suggest(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per nlp.pipe batch.")] = 32,
     n_process: Annotated[int, typer.Option(help="Parallel spaCy processes.")] = 1,
+    cluster: Annotated[str | None, typer.Option(
+        help="Parse on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N "
+        "worker processes here.")] = None,
+    task_docs: Annotated[int, typer.Option(
+        help="With --cluster: documents sent to a worker at a time.")] = 64,
 ) -> None:
     """Pre-annotate the corpus with spaCy: entities, quotes with source and cue, claims.
 
     Documents already suggested by the same model and rule version are not parsed again.
 
-    Example: annotate suggest --model en_core_web_sm --n-process 2
+    --cluster spreads the parsing over many machines; docs/deployment.md says how.
+
+    Example: annotate suggest --model en_core_web_sm --cluster tcp://10.0.0.5:8786
     """
     project = _open(db)
-    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process)
+    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process,
+                             cluster=cluster, task_docs=task_docs)
     typer.echo(report.summary())
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
-    """Show the documents (title, date, source) and how far each annotator has got.
+def status(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(
+        help="Documents to list (in queue order); 0 lists every one.")] = 20,
+) -> None:
+    """Show how far each annotator has got, and the first documents (title, date, source).
 
-    Example: annotate status --db team.db
+    Example: annotate status --db team.db --limit 50
     """
     project = _open(db)
-    documents = project.documents()
-    if not documents:
+    overview = project.overview()
+    total = overview["documents"]
+    if not total:
         typer.echo("No documents yet. Add some with: annotate ingest PATH")
         return
-    annotators = [a for a in project.store.annotators() if a["kind"] in ("human", "gold")]
-    typer.echo(f"{len(documents)} document(s), {len(annotators)} annotator(s)\n")
-    for document in documents:
-        title = document.title or "(no title) " + document.text[:50].replace("\n", " ") + "…"
-        meta = ", ".join(v for v in (document.published, document.source, document.byline) if v)
-        shown = title if len(title) <= 80 else title[:79] + "…"
-        typer.echo(f"  {document.doc_id}  {shown}" + (f"  [{meta}]" if meta else ""))
-    if annotators:
+    progress = overview["progress"]
+    people = [name for name in progress if name != "gold"]
+    gold = " and gold" if "gold" in progress else ""
+    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){gold}\n")
+    shown = 0
+    pages = project.store.iter_overview([], limit=limit or None, preview_chars=50)
+    for page in pages:
+        for doc_id, title, published, source, byline, preview in zip(
+            page["doc_id"], page["title"], page["published"], page["source"], page["byline"],
+            page["preview"], strict=True,
+        ):
+            title = title or "(no title) " + preview.replace("\n", " ") + "…"
+            meta = ", ".join(v for v in (published, source, byline) if v)
+            cut = title if len(title) <= 80 else title[:79] + "…"
+            typer.echo(f"  {doc_id}  {cut}" + (f"  [{meta}]" if meta else ""))
+            shown += 1
+    if shown < total:
+        typer.echo(f"  ... and {total - shown:,} more (--limit 0 lists every one)")
+    if progress:
         typer.echo("")
-        for annotator in annotators:
-            progress = project.progress(annotator["name"])
+        for name, counts in progress.items():
             typer.echo(
-                f"  {annotator['name']}: {progress['done']} done, {progress['skipped']} skipped, "
-                f"{progress['flagged']} flagged of {progress['total']}"
+                f"  {name}: {counts['done']:,} done, {counts['skipped']:,} skipped, "
+                f"{counts['flagged']:,} flagged of {counts['total']:,}"
             )
 
 
@@ -170,7 +193,8 @@ def _split_list(values: list[str] | None) -> list[str] | None:
 def export(
     db: DbOption = None,
     format: Annotated[list[str], typer.Option(
-        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate.")] = ["parquet"],  # noqa: B006
+        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate. --split also splits "
+        "hf (Hugging Face datasets, needs pip install 'annotate\\[hf]').")] = ["parquet"],  # noqa: B006
     annotator: Annotated[list[str] | None, typer.Option(
         help="Only these annotators (a person, gold, or a model annotator).")] = None,
     layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
@@ -208,7 +232,8 @@ def export(
 def import_(
     path: Annotated[Path, typer.Argument(help="The file (or brat folder) to import.")],
     format: Annotated[str, typer.Option(
-        "--format", "-f", help=f"{_IMPORTS}.")],
+        "--format", "-f", help=f"{_IMPORTS}. Label Studio: its 'JSON' export; doccano: "
+        "its 'JSONL(Relation)' or JSONL export, one file per user.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
         help="Import under this name (default: what the file says: Prodigy sessions, brat "

@@ -254,6 +254,13 @@ class Errors:
         "decision), so unit {unit!r} cannot write it again. Reject this unit, or undo the "
         "other decision first."
     )
+    E145 = (
+        "The ingest stopped after adding {added:,} document(s): {count} of its document ids were "
+        "added to the project with other texts by someone else while it ran.\n{problems}\nThe "
+        "documents added so far stay. Give these articles their own ids (or ingest with "
+        "update=True, CLI: --update) and run the same ingest again: it adds only what is "
+        "missing."
+    )
 
     # --- suggestions (E2xx) ------------------------------------------------------------------
     E201 = (
@@ -277,6 +284,29 @@ class Errors:
         "The Doc has no {annotation} annotation, which the {layer!r} suggestions need. Parse it "
         "with a pipeline that has a {component!r} component, such as en_core_web_sm, before "
         "suggest_doc."
+    )
+    E240 = (
+        "{address!r} is not a cluster address. Pass a Dask scheduler's address such as "
+        "'tcp://10.0.0.5:8786' (see docs/deployment.md), or 'local:N' for N worker processes "
+        "on this machine."
+    )
+    E241 = (
+        "Suggesting on a cluster needs Dask's distributed package, which is not installed. "
+        "Install it with `pip install 'annotate[cluster]'` (or `pip install distributed`) on "
+        "this machine and on every worker."
+    )
+    E242 = (
+        "Cannot reach the Dask scheduler at {address!r}: {detail}. Check that `dask scheduler` "
+        "runs there and that its port is open to this machine."
+    )
+    E243 = (
+        "A cluster worker runs another pipeline ({worker}) than the one this run stores "
+        "suggestions under ({client}). Install the same spaCy pipeline and annotate version on "
+        "every worker, or pass model='...' (CLI: --model) naming one they all have."
+    )
+    E244 = (
+        "A cluster worker failed while suggesting: {detail}. Nothing of its task was stored; "
+        "fix the worker and run the same command again (what was stored is kept)."
     )
 
     # --- formats (E3xx) ----------------------------------------------------------------------
@@ -419,6 +449,12 @@ class Errors:
     E358 = (
         "Span [{start}, {end}) of document {doc_id!r}: {detail}. A discontinuous span lists "
         "its pieces as [[start, end], ...], sorted and apart, from its start to its end."
+    )
+
+    E380 = (
+        "The {fmt!r} export needs the Python package {package!r}, which is not installed. "
+        "Install it with: pip install 'annotate[hf]' (or pip install {package}), then export "
+        "again. Nothing was written."
     )
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------

@@ -331,9 +331,9 @@ class _Reading:
         n_chars = len(self.text)
         for a, b in record.pieces:
             if a >= b:
-                self.problem("offsets", f"{record.id}: its piece [{a}, {b}) is empty or ends "
-                             "before it starts (pieces may come in any order, each as start "
-                             "end)", record.line)
+                self.problem("offsets", f"{record.id} [{a}, {b}) does not fit: the piece is "
+                             "empty or ends before it starts (pieces may come in any order, "
+                             "each as start end)", record.line)
                 return None
             if not 0 <= a < b <= n_chars:
                 self.problem("offsets", f"{record.id} [{a}, {b}) does not fit a text of "

@@ -19,6 +19,8 @@ from ..core.records import (
 from . import actions, checks
 from . import tables as t
 from .base import StoreBase
+from .bulk import insert_rows
+from .documents import IN_LIST
 
 
 class SuggestionMethods(StoreBase):
@@ -70,6 +72,7 @@ class SuggestionMethods(StoreBase):
             relation_rows: list[dict[str, Any]] = []
             run_rows: list[dict[str, Any]] = []
             for document, suggestions in items:
+                sha = document.text_sha256  # computed from the text on each use: once here
                 ids = {span.key: checks.new_id() for span in suggestions.spans}
                 for span in suggestions.spans:
                     span_rows.append(
@@ -84,7 +87,7 @@ class SuggestionMethods(StoreBase):
                             "text": document.text[span.start : span.end],
                             "origin": origin,
                             "attrs": span.attrs,
-                            "doc_sha256": document.text_sha256,
+                            "doc_sha256": sha,
                             "source_span_id": None,
                             "created_at": now,
                             "updated_at": now,
@@ -107,23 +110,22 @@ class SuggestionMethods(StoreBase):
                     {
                         "doc_id": document.doc_id,
                         "annotator": suggester,
-                        "text_sha256": document.text_sha256,
+                        "text_sha256": sha,
                         "n_spans": len(suggestions.spans),
                         "created_at": now,
                     }
                 )
-            if span_rows:
-                connection.execute(t.spans.insert(), span_rows)
-            if relation_rows:
-                connection.execute(t.relations.insert(), relation_rows)
+            insert_rows(connection, t.spans, span_rows)
+            insert_rows(connection, t.relations, relation_rows)
             # A document suggested again on the same text (projections add to earlier ones)
-            # keeps one run row, the latest.
+            # keeps one run row, the latest: one statement for the batch, not one a document.
             r = t.suggestion_runs.c
-            for row in run_rows:
+            pairs = [(row["doc_id"], row["text_sha256"]) for row in run_rows]
+            for at in range(0, len(pairs), IN_LIST):
                 connection.execute(t.suggestion_runs.delete().where(
-                    r.doc_id == row["doc_id"], r.annotator == row["annotator"],
-                    r.text_sha256 == row["text_sha256"]))
-            connection.execute(t.suggestion_runs.insert(), run_rows)
+                    r.annotator == suggester,
+                    sa.tuple_(r.doc_id, r.text_sha256).in_(pairs[at : at + IN_LIST])))
+            insert_rows(connection, t.suggestion_runs, run_rows)
             return len(span_rows)
 
         return self.write(work)

@@ -34,7 +34,7 @@ GOOD = [
 CASES: dict[str, tuple[int, str, str, str]] = {
     "piece ending before it starts": (3, "T3\tContent 26 11\tTrump was right", "E327",
                                       "is empty or ends before it starts"),
-    "empty piece": (2, "T2\tCue 6 6;6 10\tsays", "E327", "[6, 6) is empty"),
+    "empty piece": (2, "T2\tCue 6 6;6 10\tsays", "E327", "[6, 6) does not fit: the piece is empty"),
     "offsets beyond the text": (7, "T6\tCue 33 370\tsaid", "E327", "does not fit a text"),
     "pieces that overlap": (3, "T3\tContent 11 20;15 26\tTrump was right", "E327",
                             "its pieces overlap"),
