@@ -123,3 +123,13 @@ def test_propose_from_brat_conf_with_the_news_scheme_keeps_attributions_as_quote
     assert {"said_by", "cue"} <= names and "Source" not in names  # the events map onto them
     attributes = {a["name"]: a for a in scheme["attributes"]}
     assert attributes["Factuality"]["values"] == ["Asserted", "Uncertain"]
+
+
+def test_a_prodigy_file_with_its_own_labels_extends_the_scheme(tmp_path: Path) -> None:
+    source = PEER / "prodigy" / "ner_manual_fashion_brands_eval.jsonl"
+    db = str(tmp_path / "p.db")
+    refused = _fails("import", str(source), "--format", "prodigy", "--db", db)
+    assert "[E350]" in refused and "FASHION_BRAND" in refused and "--extend-scheme" in refused
+    out = _ok("import", str(source), "--format", "prodigy", "--db", db, "--extend-scheme")
+    assert "added to the scheme: label entity:FASHION_BRAND" in out
+    assert "238 span(s)" in out and "1 addition(s) to the scheme" in out
