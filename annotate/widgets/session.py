@@ -16,15 +16,20 @@ from ..core.records import Document, RelationRecord, SpanRecord
 from ..core.scheme import RelationType, Scheme
 from ..errors import AnnotateError
 from ..store import Store
-from ..workflow.assign import queue
 from ..workflow.carry import PROJECTED, carry_version
 from .page import clip, document_json, short_title
+from .queue import Entry, Queue
 from .tokens import Tokens
 
 if TYPE_CHECKING:
     from ..versions import VersionGroup
 
 POSITION_KEY = "widgets.annotator.position:{annotator}"
+# What marking a document done does with the suggestions still shown on it, unless the
+# annotator picks otherwise in the prompt: "accept" (what is shown is accepted, as in
+# Prodigy's ner.correct) or "reject".
+UNDECIDED_KEY = "widgets.annotator.undecided_on_done"
+UNDECIDED = ("accept", "reject")
 STATUSES = ("done", "skipped", "flagged")
 MAX_TIME_STEP_S = 3600.0  # the browser reports time every few seconds; more is a bug
 MAX_VERSIONS = 12  # listed in the versions strip
@@ -63,7 +68,7 @@ def find_suggester(store: Store, name: str | None) -> str | None:
         # Work carried from another version is shown beside the suggester, never instead of it.
         if str(model["name"]).startswith("projected:"):
             continue
-        if store.suggested_docs(model["name"]):
+        if store.has_suggestions(model["name"]):
             return str(model["name"])
     return None
 
@@ -81,13 +86,11 @@ class Session:
     ) -> None:
         self.store = store
         self.scheme: Scheme = store.scheme
-        titles = store.document_titles()
-        if not titles:
+        if store.queue_count() == 0:
             raise WidgetError("E607", url=repr(store))
-        self._titles = {doc_id: short_title(title) for doc_id, title in titles}
         self.suggester = find_suggester(store, suggester)
         self.annotator = check_person_name(annotator) if annotator else None
-        self.doc_ids = self._queue()
+        self.queue = Queue(store, self.annotator)
         self._shown: dict[str, Shown] = {}
         # doc id -> its group of versions; None until first needed, then kept for the session
         # (finding versions reads the whole corpus once).
@@ -96,20 +99,8 @@ class Session:
         self._models: set[str] = set()
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
-            if doc_id not in self.doc_ids:  # asked for by id: reachable even if not assigned
-                self.doc_ids.append(doc_id)
+            self.queue.add(doc_id)  # asked for by id: reachable even if not assigned
         self._open(doc_id or self._start_doc())
-
-    def _queue(self) -> list[str]:
-        """The annotator's documents in order: the project's assignment if it has one (see
-        annotate.workflow.assign), else every document."""
-        if not self.annotator:
-            return list(self._titles)
-        assigned = set(queue(self.store, self.annotator))
-        mine = [doc_id for doc_id in self._titles if doc_id in assigned]
-        if not mine:
-            raise WidgetError("E621", annotator=self.annotator)
-        return mine
 
     # --- where the annotator is --------------------------------------------------------------
     @property
@@ -128,13 +119,15 @@ class Session:
         """Where the annotator left off; else their first document without a status."""
         if self.annotator:
             last = self.store.get_setting(POSITION_KEY.format(annotator=self.annotator))
-            if last in self.doc_ids:
-                return str(last)
-            decided = {s.doc_id for s in self.store.statuses(annotator=self.annotator) if s.status}
-            for doc_id in self.doc_ids:
-                if doc_id not in decided:
-                    return doc_id
-        return self.doc_ids[0]
+            if isinstance(last, str) and self.queue.contains(last) and self._exists(last):
+                return last
+            found = self.queue.next_open(None, self.annotator)
+            if found is not None:
+                return found
+        return self.queue.first()
+
+    def _exists(self, doc_id: str) -> bool:
+        return bool(self.store.queue_titles([doc_id]))
 
     def set_annotator(self, name: str) -> None:
         """The name typed into the page, once: a session that has its annotator keeps it, so a
@@ -152,17 +145,23 @@ class Session:
         if not name:
             raise WidgetError("E601")
         check_person_name(name)
+        queue = Queue(self.store, name)  # E414 / E621 before anything changes
         self.store.add_annotator(name)
         self.annotator = name
-        self.doc_ids = self._queue()
+        self.queue = queue
         self._open(self._start_doc())
+
+    def undecided_default(self) -> str:
+        """The project's choice for suggestions still shown when a document is marked done."""
+        value = self.store.get_setting(UNDECIDED_KEY, "accept")
+        return value if value in UNDECIDED else "accept"
 
     # --- views: plain JSON for the browser ---------------------------------------------------
     def document_view(self) -> dict[str, Any]:
         return document_json(
             self.document,
-            index=self.doc_ids.index(self.doc_id),
-            count=len(self.doc_ids),
+            index=self.queue.index_of(self.doc_id),
+            count=self.queue.size(),
             tokens=self.tokens,
         )
 
@@ -177,6 +176,14 @@ class Session:
         ]
         views = [_span_json(s, "accepted") for s in own]
         seen = {(v["layer"], v["label"], v["start"], v["end"]) for v in views}
+        # In a layer whose spans may not overlap, a suggestion that overlaps one of yours can
+        # no longer be accepted: your span replaced it ("India Today" ORG over the suggested
+        # "Today" DATE), so it is not shown (it stays undecided in the store, and shows again
+        # if your span goes).
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for v in views:
+            if not self._nests(v["layer"]):
+                taken.setdefault(v["layer"], []).append((v["start"], v["end"]))
         for suggester in self.suggesters():
             for record in self.store.open_suggestions(
                 self.doc_id, annotator=self.annotator, suggester=suggester
@@ -185,6 +192,11 @@ class Session:
                 where = (view["layer"], view["label"], view["start"], view["end"])
                 if where in seen:
                     continue  # the same span already shown (yours, or another suggester's)
+                if any(
+                    start < record.end and record.start < end
+                    for start, end in taken.get(record.layer, ())
+                ):
+                    continue
                 seen.add(where)
                 if record.origin == "projected":
                     why = view["reason"] or "carried"
@@ -234,14 +246,17 @@ class Session:
         return views
 
     def state_view(self) -> dict[str, Any]:
-        records = self.store.statuses(annotator=self.annotator) if self.annotator else []
-        statuses = {r.doc_id: r.status for r in records}
-        comment = next((r.comment for r in records if r.doc_id == self.doc_id), None)
-        counts = {name: 0 for name in STATUSES}
-        for status in statuses.values():
-            if status in counts:
-                counts[status] += 1
-        seconds = self.store.seconds_spent(annotator=self.annotator) if self.annotator else {}
+        """The open document's status, time and undo state: cheap, re-read after every action."""
+        record = (
+            self.store.statuses_of([self.doc_id], annotator=self.annotator).get(self.doc_id)
+            if self.annotator
+            else None
+        )
+        here, total = (
+            self.store.seconds_on(self.doc_id, annotator=self.annotator)
+            if self.annotator
+            else (0.0, 0.0)
+        )
         can_undo, can_redo = (
             self.store.can_undo(self.doc_id, annotator=self.annotator)
             if self.annotator
@@ -250,22 +265,52 @@ class Session:
         return {
             "annotator": self.annotator or "",
             "suggester": self.suggester or "",
-            "status": statuses.get(self.doc_id),
-            "comment": comment,
-            "progress": {**counts, "total": len(self.doc_ids)},
-            "seconds_doc": round(seconds.get((self.doc_id, self.annotator or ""), 0.0), 1),
-            "seconds_total": round(sum(seconds.values()), 1),
+            "status": record.status if record else None,
+            "comment": record.comment if record else None,
+            "seconds_doc": round(here, 1),
+            "seconds_total": round(total, 1),
             "can_undo": can_undo,
             "can_redo": can_redo,
+            "undecided_default": self.undecided_default(),
         }
 
-    def docs_view(self) -> list[dict[str, Any]]:
-        """Every document with its title and the annotator's status, for jumping around."""
-        records = self.store.statuses(annotator=self.annotator) if self.annotator else []
-        statuses = {r.doc_id: r.status for r in records}
-        return [
-            {"doc_id": d, "title": self._titles[d], "status": statuses.get(d)} for d in self.doc_ids
-        ]
+    def queue_view(self) -> dict[str, Any]:
+        """The documents around the open one (never the whole corpus), with the annotator's
+        status of each, and the progress: re-read when a status changes or the page moves."""
+        entries = self.queue.window(self.doc_id)
+        counts = {name: 0 for name in STATUSES}
+        statuses: dict[str, str | None] = {}
+        if self.annotator:
+            counts.update(
+                {k: v for k, v in self.store.status_counts(self.annotator).items() if k in counts}
+            )
+            records = self.store.statuses_of([e.doc_id for e in entries], annotator=self.annotator)
+            statuses = {d: r.status for d, r in records.items()}
+        total = self.queue.size()
+        return {
+            "doc_id": self.doc_id,
+            "index": self.queue.index_of(self.doc_id),
+            "total": total,
+            "items": [_entry_json(e, statuses.get(e.doc_id)) for e in entries],
+            "progress": {**counts, "total": total},
+        }
+
+    def search(self, text: str) -> dict[str, Any]:
+        """Documents of the queue matching ``text`` (an id's start, words of a title, or #N),
+        found by the store, with the annotator's status of each."""
+        entries = self.queue.search(text)
+        records = (
+            self.store.statuses_of([e.doc_id for e in entries], annotator=self.annotator)
+            if self.annotator
+            else {}
+        )
+        return {
+            "query": text,
+            "results": [
+                _entry_json(e, records[e.doc_id].status if e.doc_id in records else None)
+                for e in entries
+            ],
+        }
 
     def suggesters(self) -> list[str]:
         """Whose open suggestions the page shows: the suggester's, then the annotator's own work
@@ -289,11 +334,12 @@ class Session:
         if self._groups is None:
             return {"doc_id": self.doc_id, "ready": False, "items": [], "default": None}
         group = self._groups.get(self.doc_id)
-        statuses = (
-            {r.doc_id: r.status for r in self.store.statuses(annotator=self.annotator)}
-            if self.annotator
-            else {}
+        members = [d for d in group.doc_ids if d != self.doc_id] if group else []
+        records = (
+            self.store.statuses_of(members, annotator=self.annotator) if self.annotator else {}
         )
+        statuses = {d: r.status for d, r in records.items()}
+        titles = self.store.queue_titles(members)
         others = sorted(
             (
                 (group.similarity(self.doc_id, d) or 0.0, d)
@@ -314,7 +360,7 @@ class Session:
         items = [
             {
                 "doc_id": other,
-                "title": self._titles.get(other, other),
+                "title": short_title(titles.get(other, other)),
                 "similarity": round(similarity, 3),
                 "percent": round(similarity * 100),
                 "spans": spans,
@@ -541,10 +587,38 @@ class Session:
         self.store.delete_relation(relation_id, annotator=self._who())
         return {"relation_id": relation_id}
 
-    def set_status(self, status: str | None, *, comment: str | None = None) -> dict[str, Any]:
-        record = self.store.set_status(
-            self.doc_id, status, annotator=self._who(), comment=comment or None
-        )
+    def set_status(
+        self, status: str | None, *, comment: str | None = None, undecided: str | None = None
+    ) -> dict[str, Any]:
+        """Give the open document a status. Marking it done while suggestions are still shown
+        needs ``undecided``: "accept" or "reject" them, in the same transaction; without it
+        the request is refused (E626, with the counts), so nothing shown is dropped silently."""
+        who = self._who()
+        shown = [v for v in self.spans_view() if v["status"] == "suggested"]
+        if status == "done" and shown:
+            if undecided is None:
+                per_layer: dict[str, int] = {}
+                for view in shown:
+                    per_layer[view["layer"]] = per_layer.get(view["layer"], 0) + 1
+                detail = ", ".join(f"{n} {layer}" for layer, n in per_layer.items())
+                raise WidgetError("E626", doc_id=self.doc_id, count=len(shown), detail=detail)
+            if undecided not in UNDECIDED:
+                raise WidgetError(
+                    "E602", kind="status", field="undecided",
+                    detail=f"expected 'accept' or 'reject', got {undecided!r}",
+                )
+            ids = [v["id"] for v in shown]
+            record = self.store.finish_document(
+                self.doc_id,
+                status,
+                annotator=who,
+                accept=ids if undecided == "accept" else (),
+                reject=ids if undecided == "reject" else (),
+                comment=comment or None,
+                doc_sha256=self.sha256,
+            )
+            return {"status": record.status, undecided + "ed": len(ids)}
+        record = self.store.set_status(self.doc_id, status, annotator=who, comment=comment or None)
         return {"status": record.status}
 
     def undo(self) -> dict[str, Any]:
@@ -562,31 +636,27 @@ class Session:
     # --- navigation --------------------------------------------------------------------------
     def goto(self, to: str) -> dict[str, Any]:
         """``next``, ``previous``, ``open`` (the next document without a status) or a doc id."""
-        here = self.doc_ids.index(self.doc_id)
-        if to == "next":
-            target = self.doc_ids[min(here + 1, len(self.doc_ids) - 1)]
-        elif to == "previous":
-            target = self.doc_ids[max(here - 1, 0)]
+        if to in ("next", "previous"):
+            target = self.queue.step(self.doc_id, 1 if to == "next" else -1) or self.doc_id
         elif to == "open":
-            target = self._next_open(here)
+            found = self.queue.next_open(self.doc_id, self.annotator) if self.annotator else None
+            target = found or self.doc_id
         else:
             self.store.document(to)  # E101 for an unknown id
+            self.queue.add(to)
             target = to
         moved = target != self.doc_id
         if moved:
             self._open(target)
         return {"doc_id": target, "moved": moved}
 
-    def _next_open(self, here: int) -> str:
-        decided = (
-            {s.doc_id for s in self.store.statuses(annotator=self.annotator) if s.status}
-            if self.annotator
-            else set()
-        )
-        order = self.doc_ids[here + 1 :] + self.doc_ids[: here + 1]
-        return next((d for d in order if d not in decided), self.doc_id)
-
     # --- checks ------------------------------------------------------------------------------
+    def _nests(self, layer: str) -> bool:
+        try:
+            return bool(self.scheme.layer(layer).nesting)
+        except AnnotateError:
+            return True  # a layer the scheme lost: show what there is
+
     def _who(self) -> str:
         if not self.annotator:
             raise WidgetError("E601")
@@ -626,6 +696,15 @@ def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:
         "attrs": attrs,
         "reason": reason if isinstance(reason, str) else None,
         "confidence": confidence if isinstance(confidence, (int, float)) else None,
+    }
+
+
+def _entry_json(entry: Entry, status: str | None) -> dict[str, Any]:
+    return {
+        "doc_id": entry.doc_id,
+        "title": short_title(entry.title),
+        "index": entry.index,
+        "status": status,
     }
 
 

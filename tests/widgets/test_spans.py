@@ -31,7 +31,7 @@ def test_opens_with_scheme_document_and_suggestions(alice: Browser, project: Sto
     putin = alice.spans(text="Vladimir Putin")[0]
     assert putin["reason"] == "NER: PERSON (en_core_web_sm)" and putin["confidence"] == 0.8
     assert "reason" not in putin["attrs"]
-    assert w._state["suggester"] == SUGGESTER and w._state["progress"]["total"] == 3
+    assert w._state["suggester"] == SUGGESTER and w._queue["progress"]["total"] == 3
     assert {r["type"] for r in w._relations} == {"said_by", "cue", "refers_to"}
     assert all(r["status"] == "suggested" for r in w._relations)
 

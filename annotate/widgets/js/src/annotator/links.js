@@ -5,7 +5,7 @@
  * allows, Enter links; Shift+click links the selected span to the clicked one at once.
  */
 import { clip } from "../common/dom.js";
-import { select } from "./actions.js";
+import { scrollToSpan, select } from "./actions.js";
 
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
 /** @typedef {import("./types.js").Span} Span */
@@ -26,7 +26,7 @@ export function startLink(view, anchor, type) {
     return;
   }
   view.link.focus = candidates[0].id;
-  view.say(`Linking “${clip(span.text, 40)}”: click a highlighted span, or Tab to one and press Enter. Esc cancels.`);
+  view.say(`Linking “${clip(span.text, 40)}”: Tab to a highlighted span (or click one), Enter links it. Esc cancels.`);
   view.flush();
 }
 
@@ -58,7 +58,7 @@ export function cycleCandidate(view, step) {
   const here = list.findIndex((s) => s.id === link.focus);
   link.focus = list[(here + step + list.length) % list.length].id;
   view.flush();
-  view.fragments.get(link.focus)?.[0]?.scrollIntoView({ block: "nearest" });
+  scrollToSpan(view, link.focus);
 }
 
 /** @param {AnnotatorView} view @param {string} other */

@@ -12,8 +12,37 @@ import { counts } from "./toolbar.js";
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
 /** @typedef {import("./types.js").Span} Span */
 
+/**
+ * `i`: the keys go to the selected span's attributes (Tab between them, Enter or Space sets,
+ * Esc back to the article).
+ * @param {AnnotatorView} view
+ */
+export function editAttributes(view) {
+  const first = /** @type {HTMLElement | null} */ (view.panel.querySelector(".an-attrs [data-focus-key]"));
+  if (!first) {
+    view.say(`A ${view.current?.layer ?? ""} span has no attributes.`);
+    return;
+  }
+  first.focus();
+  view.say("Attributes: Tab moves, Enter or Space sets, Esc goes back to the article.");
+}
+
 /** @param {AnnotatorView} view */
 export function renderPanel(view) {
+  // A redraw must not take the keys away from the attribute being set with them.
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focusKey = focused && view.panel.contains(focused) ? focused.dataset.focusKey : undefined;
+  drawPanel(view);
+  if (focusKey) {
+    const again = /** @type {HTMLElement | null} */ (
+      view.panel.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)
+    );
+    again?.focus({ preventScroll: true });
+  }
+}
+
+/** @param {AnnotatorView} view */
+function drawPanel(view) {
   const span = view.current;
   if (!span) {
     view.panel.replaceChildren(...overview(view));
@@ -101,21 +130,29 @@ function attributeForm(view, span) {
     if (attribute.type === "choice") {
       for (const choice of attribute.values) {
         const on = value === choice;
-        row.append(
-          button(
-            choice,
-            on ? "click again to unset" : `${attribute.name} = ${choice}`,
-            () => save(attribute.name, on ? null : choice),
-            on ? "an-on" : "",
-          ),
+        const choose = button(
+          choice,
+          on ? "click again to unset" : `${attribute.name} = ${choice}`,
+          () => save(attribute.name, on ? null : choice),
+          on ? "an-on" : "",
         );
+        choose.dataset.focusKey = `${attribute.name}=${choice}`;
+        choose.setAttribute("aria-pressed", String(on));
+        row.append(choose);
       }
     } else if (attribute.type === "bool") {
       const box = /** @type {HTMLInputElement} */ (
         h("input", { attrs: { type: "checkbox", "aria-label": attribute.name } })
       );
       box.checked = value === true;
+      box.dataset.focusKey = attribute.name;
       box.addEventListener("change", () => save(attribute.name, box.checked));
+      box.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          box.click(); // Enter sets a box as Space does, as for the other attributes
+        }
+      });
       row.append(box);
     } else {
       const input = /** @type {HTMLInputElement} */ (
@@ -123,6 +160,7 @@ function attributeForm(view, span) {
       );
       const before = typeof value === "string" ? value : "";
       input.value = before;
+      input.dataset.focusKey = attribute.name;
       input.addEventListener("change", () => {
         const text = input.value.trim();
         if (text !== before) save(attribute.name, text || null);

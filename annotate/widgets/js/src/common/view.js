@@ -82,6 +82,8 @@ export class ArticleView {
     this.titleEl = h("h3", { cls: "an-title" });
     this.metaEl = h("div", { cls: "an-meta" });
     this.textEl = h("div", { cls: "an-text" });
+    /** The element the article scrolls in: the text itself, unless a widget wraps it. */
+    this.scrollEl = this.textEl;
     this.help = /** @type {HTMLDetailsElement} */ (h("details", { cls: "an-help" }));
     this.work = h("div", { cls: "an-work" });
   }
@@ -124,6 +126,15 @@ export class ArticleView {
   command(key, range) {
     return undefined;
   }
+  /**
+   * Whether a key pressed on a control inside the widget does what it does in any form (Tab
+   * moves, Enter and Space press) instead of being the widget's key.
+   * @param {KeyboardEvent} event
+   * @returns {boolean}
+   */
+  native(event) {
+    return false;
+  }
   /** @param {MouseEvent} event */
   onClick(event) {}
   onMouseUp() {}
@@ -139,12 +150,18 @@ export class ArticleView {
   }
 
   /**
-   * Put the page into the notebook's output: messages on top, then the name prompt (shown
-   * until someone is known) and the work area.
+   * Put the page into the notebook's output: messages on top (or in `messages`, where the
+   * widget's work is), then the name prompt (shown until someone is known) and the work area.
    * @param {HTMLElement} nameBox
+   * @param {HTMLElement | null} [messages]
    */
-  mount(nameBox) {
-    this.root.append(this.notices.errorBox, this.notices.noticeBox, nameBox, this.work);
+  mount(nameBox, messages = null) {
+    if (messages) {
+      messages.append(this.notices.errorBox, this.notices.noticeBox);
+      this.root.append(nameBox, this.work);
+    } else {
+      this.root.append(this.notices.errorBox, this.notices.noticeBox, nameBox, this.work);
+    }
     this.el.append(this.root);
   }
 
@@ -277,17 +294,19 @@ export class ArticleView {
     const doc = this.doc;
     const another = this.root.dataset.docId !== doc.doc_id;
     this.root.dataset.docId = doc.doc_id;
-    this.titleEl.textContent = doc.title || "(no title)";
+    // An untitled article is named by its first words, marked as such.
+    this.titleEl.textContent = doc.title || doc.lede || "(no title)";
     this.titleEl.classList.toggle("an-untitled", !doc.title);
+    this.titleEl.title = doc.title ? "" : "no title: the article's first words";
     this.metaEl.textContent = [doc.published, doc.source, doc.byline].filter(Boolean).join(" · ");
     this.offsets = new Offsets(doc.text);
     this.tokens = new Tokens(doc.tokens);
-    const scroll = another ? 0 : this.textEl.scrollTop;
+    const scroll = another ? 0 : this.scrollEl.scrollTop;
     const layers = this.scheme.layers;
     const drawn = drawSegments({ text: doc.text, spans, layers, offsets: this.offsets, drawSpan, overlay });
     this.fragments = drawn.pieces;
     this.textEl.replaceChildren(drawn.fragment);
-    this.textEl.scrollTop = scroll;
+    this.scrollEl.scrollTop = scroll;
     this.root.dataset.renderedSpans = String(spans.length);
     return another;
   }
@@ -345,12 +364,12 @@ export class ArticleView {
     event.stopPropagation();
     this.touch();
     const target = /** @type {HTMLElement} */ (event.target);
-    if (target !== this.root && target.matches("input, textarea, select")) {
+    if (target !== this.root && (target.matches("input, textarea, select") || this.native(event))) {
       if (event.key === "Escape") {
         event.preventDefault();
         this.root.focus();
       }
-      return; // typing in a form field
+      return; // typing in a form field, or moving between a form's controls
     }
     if (!this.owns(event)) return;
     event.preventDefault();
