@@ -149,30 +149,89 @@ def suggest(
 
 @app.command()
 def status(db: DbOption = None) -> None:
-    """Show the documents (title, date, source) and how far each annotator has got.
+    """Show the documents (title, date, source) and how far each person has got.
 
     Example: annotate status --db team.db
     """
+    from .core.names import GOLD
+
     project = _open(db)
     documents = project.documents()
     if not documents:
         typer.echo("No documents yet. Add some with: annotate ingest PATH")
         return
-    annotators = [a for a in project.store.annotators() if a["kind"] in ("human", "gold")]
-    typer.echo(f"{len(documents)} document(s), {len(annotators)} annotator(s)\n")
+    store = project.store
+    everyone = store.annotators()
+    # One list, counted and printed: people (annotators and reviewers), then gold.
+    people = [a for a in everyone if a["kind"] == "human"]
+    reviewers = [a for a in people if a["role"] == "reviewer"]
+    gold = [a for a in everyone if a["name"] == GOLD]
+    counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+    if people:
+        counted += (f" ({len(people) - len(reviewers)} annotator(s), "
+                    f"{len(reviewers)} reviewer(s))")
+    typer.echo(f"{len(documents)} document(s), {counted}" + (", and gold" if gold else "") + "\n")
     for document in documents:
         title = document.title or "(no title) " + document.text[:50].replace("\n", " ") + "…"
         meta = ", ".join(v for v in (document.published, document.source, document.byline) if v)
         shown = title if len(title) <= 80 else title[:79] + "…"
         typer.echo(f"  {document.doc_id}  {shown}" + (f"  [{meta}]" if meta else ""))
-    if annotators:
+    if people or gold:
         typer.echo("")
-        for annotator in annotators:
-            progress = project.progress(annotator["name"])
-            typer.echo(
-                f"  {annotator['name']}: {progress['done']} done, {progress['skipped']} skipped, "
-                f"{progress['flagged']} flagged of {progress['total']}"
-            )
+    for person in [*people, *gold]:
+        counts = store.status_counts(str(person["name"]))
+        role = "" if person["name"] == GOLD else f" ({person['role']})"
+        typer.echo(
+            f"  {person['name']}{role}: {counts.get('done', 0)} done, "
+            f"{counts.get('skipped', 0)} skipped, {counts.get('flagged', 0)} flagged "
+            f"of {len(documents)}"
+        )
+
+
+reviewer_app = typer.Typer(
+    help=(
+        "Grant or take back the reviewer role: reviewers adjudicate and write gold.\n\n"
+        "Example: annotate reviewer add rita"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(reviewer_app, name="reviewer")
+
+
+@reviewer_app.command("add")
+def reviewer_add(
+    name: Annotated[str, typer.Argument(help="The person's name, as they annotate.")],
+    db: DbOption = None,
+) -> None:
+    """Make NAME a reviewer (registering them if they are new).
+
+    Example: annotate reviewer add rita
+    """
+    project = _open(db)
+    project.store.add_annotator(name.strip(), role="reviewer")
+    typer.echo(f"{name.strip()} is a reviewer: they may adjudicate and write gold.")
+
+
+@reviewer_app.command("remove")
+def reviewer_remove(
+    name: Annotated[str, typer.Argument(help="The reviewer's name.")],
+    db: DbOption = None,
+) -> None:
+    """Take the reviewer role back from NAME; their work and decisions stay.
+
+    Example: annotate reviewer remove rita
+    """
+    project = _open(db)
+    name = name.strip()
+    known = {a["name"]: a for a in project.store.annotators() if a["kind"] == "human"}
+    if name not in known:
+        people = ", ".join(sorted(known)) or "(none yet)"
+        raise AnnotateError("E630", name=name, people=people)
+    if known[name]["role"] != "reviewer":
+        typer.echo(f"{name} was not a reviewer; nothing changed.")
+        return
+    project.store.add_annotator(name, role="annotator")
+    typer.echo(f"{name} is no longer a reviewer (their work and decisions stay).")
 
 
 def _split_list(values: list[str] | None) -> list[str] | None:

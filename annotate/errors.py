@@ -604,6 +604,10 @@ class Errors:
     E629 = (
         "{name!r} already annotates in this widget. To work as someone else, type their name."
     )
+    E630 = (
+        "{name!r} is not a person of this project, so there is no reviewer role to take back. "
+        "People: {people}."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."
