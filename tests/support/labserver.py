@@ -369,7 +369,17 @@ class NotebookPage:
               // Bring the article into view, then scroll it so the text is in its middle (the
               // annotator's text scrolls in a box around it, with the links drawn over it).
               const scroller = found.area.closest(".an-scroll") || found.area;
-              scroller.scrollIntoView({block: "nearest", behavior: "instant"});
+              // Only the notebook scrolls to bring the article into view, as the wheel does
+              // (scrollIntoView would also scroll the output's overflow-hidden boxes).
+              const notebook = scroller.closest(".jp-WindowedPanel-outer");
+              if (notebook) {
+                const a = scroller.getBoundingClientRect();
+                const n = notebook.getBoundingClientRect();
+                if (a.top < n.top) notebook.scrollTop -= n.top - a.top;
+                else if (a.bottom > n.bottom) {
+                  notebook.scrollTop += Math.min(a.bottom - n.bottom, a.top - n.top);
+                }
+              }
               await frames();
               const outer = scroller.getBoundingClientRect();
               scroller.scrollTop +=

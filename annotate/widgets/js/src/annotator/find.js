@@ -36,7 +36,7 @@ export function findForm(view) {
 export function openFind(view) {
   view.findBox.hidden = false;
   view.findInput.select();
-  view.findInput.focus();
+  view.findInput.focus({ preventScroll: true });
 }
 
 /**

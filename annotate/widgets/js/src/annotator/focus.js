@@ -11,6 +11,9 @@ import { button, h } from "../common/dom.js";
 
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
 
+/** Focus lost this soon after a press inside the widget was taken by the notebook. */
+const STOLEN_MS = 400;
+
 /** The view that last had the keys: only it takes a stray key back. @type {AnnotatorView | null} */
 let lastFocused = null;
 
@@ -63,6 +66,20 @@ function resume(view, key) {
 }
 
 /**
+ * Put the veil's card in the part of the article the notebook shows, wherever it is scrolled.
+ * @param {AnnotatorView} view
+ */
+function placeCard(view) {
+  const veil = view.veil.getBoundingClientRect();
+  const outer = view.el.closest(".jp-WindowedPanel-outer");
+  const area = outer ? outer.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+  const top = Math.max(veil.top, area.top);
+  const bottom = Math.min(veil.bottom, area.bottom);
+  const middle = bottom > top ? (top + bottom) / 2 - veil.top : veil.height / 2;
+  view.veil.style.paddingTop = `${Math.max(8, Math.min(veil.height - 140, middle - 60))}px`;
+}
+
+/**
  * Listen for focus leaving and coming back, and for keys meant for the widget while it is
  * away; returns the cleanup.
  * @param {AnnotatorView} view
@@ -75,12 +92,23 @@ export function watchFocus(view) {
     root.dataset.focus = "in";
     view.veil.hidden = true;
   };
+  let pressedAt = 0;
+  const onPointer = () => {
+    pressedAt = Date.now();
+  };
   const onOut = () => {
     // focusout comes before focus lands elsewhere: look once it has landed.
     window.setTimeout(() => {
       if (root.contains(document.activeElement)) return;
+      if (Date.now() - pressedAt < STOLEN_MS && !editing(document.activeElement)) {
+        // A click inside the widget, and the notebook took the focus for its cell: the click
+        // was meant for the widget, which keeps the keys.
+        root.focus({ preventScroll: true });
+        return;
+      }
       root.dataset.focus = "out";
       view.veil.hidden = !view.armed || !view.state?.annotator;
+      if (!view.veil.hidden) placeCard(view);
     }, 0);
   };
   /** @param {KeyboardEvent} event */
@@ -103,11 +131,13 @@ export function watchFocus(view) {
   };
   root.addEventListener("focusin", onIn);
   root.addEventListener("focusout", onOut);
+  root.addEventListener("pointerdown", onPointer, true);
   // Capture on the window: before JupyterLab's own listeners, which act on the document.
   window.addEventListener("keydown", onKey, true);
   return () => {
     root.removeEventListener("focusin", onIn);
     root.removeEventListener("focusout", onOut);
+    root.removeEventListener("pointerdown", onPointer, true);
     window.removeEventListener("keydown", onKey, true);
     if (lastFocused === view) lastFocused = null;
   };

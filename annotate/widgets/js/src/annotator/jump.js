@@ -20,7 +20,7 @@ export function openJump(view) {
   view.jumpResults = view.queue?.items ?? [];
   view.jumpPick = Math.max(0, view.jumpResults.findIndex((e) => e.doc_id === view.doc.doc_id));
   renderResults(view);
-  view.jumpInput.focus();
+  view.jumpInput.focus({ preventScroll: true });
 }
 
 /** @param {AnnotatorView} view */

@@ -43,7 +43,7 @@ const COMMAND_KEYS = new Set(
 const KEY_HELP = [
   ["select text, then 1–9 …", "mark it with that label of the active layer (snapped to words)"],
   ["/ text Enter", "find text in the article and select it (then a label's key marks it)"],
-  ["{layer keys}", "switch the active layer"],
+  ["{layer keys}", "switch the active layer: {layer names}"],
   ["Tab / Shift+Tab", "next / previous span of the active layer"],
   ["Enter or a", "accept the suggestion and go to the next suggestion of the layer"],
   ["x, Delete", "reject the suggestion (and go to the next) / delete your span"],
@@ -57,7 +57,7 @@ const KEY_HELP = [
   ["i", "edit the span's attributes: Tab between them, Enter or Space sets, Esc back"],
   ["click again", "the next span out, where spans overlap"],
   ["o", "only the active layer at full strength; again: the others hidden; again: all"],
-  ["{view keys}", "that layer: full strength → dimmed → hidden"],
+  ["{view keys}", "that layer (Shift + its key): full strength → dimmed → hidden"],
   ["r", "draw every link in the text / only the selected span's"],
   ["d", "mark done and go on (asks about suggestions still shown)"],
   ["k / f", "skip / flag with a comment (Enter saves)"],
@@ -81,14 +81,16 @@ export function viewKey(layer) {
 
 /** The help list, with the scheme's layer keys. @param {Scheme} scheme */
 export function helpEntries(scheme) {
-  const layerKeys = scheme.layers.map((l) => `${l.key} ${l.name}`).join(", ");
+  const keyed = scheme.layers.filter((l) => l.key);
+  const layerKeys = keyed.map((l) => l.key).join(" ");
+  const names = keyed.map((l) => `${l.key} ${l.name}`).join(", ");
   const viewKeys = scheme.layers
-    .filter((l) => viewKey(l))
     .map((l) => viewKey(l))
+    .filter(Boolean)
     .join(" ");
   return KEY_HELP.map(([key, what]) => [
     key === "{layer keys}" ? layerKeys : key === "{view keys}" ? viewKeys || "(none)" : key,
-    what,
+    what.replace("{layer names}", names),
   ]);
 }
 

@@ -44,7 +44,11 @@ export function fit(view) {
   } else {
     height = window.innerHeight - MARGIN_PX;
   }
-  if (!view.full) root.style.setProperty("--an-h", `${Math.max(MIN_HEIGHT_PX, Math.round(height))}px`);
+  // An output the person made scroll (a click on its prompt) is a box they sized: fill it.
+  const inScrolledOutput = Boolean(outer?.closest(".jp-mod-outputsScrolled")) &&
+    !outer?.matches(".jp-WindowedPanel-outer");
+  const least = inScrolledOutput ? 200 : MIN_HEIGHT_PX;
+  if (!view.full) root.style.setProperty("--an-h", `${Math.max(least, Math.round(height))}px`);
   const narrow = root.getBoundingClientRect().width < NARROW_PX;
   if (narrow !== (root.dataset.narrow === "true")) root.dataset.narrow = String(narrow);
 }
@@ -92,6 +96,11 @@ export function ensureVisible(view) {
   if (view.full) return;
   const outer = scroller(view.el);
   if (!outer) return;
+  // A focus or scrollIntoView can scroll the output's own boxes (overflow: hidden, so never by
+  // the wheel) and push the bar out of them: put them back.
+  for (let node = view.el.parentElement; node && node !== outer; node = node.parentElement) {
+    if (node.scrollTop) node.scrollTop = 0;
+  }
   const box = view.root.getBoundingClientRect();
   const area = outer.getBoundingClientRect();
   if (box.top < area.top - 1 || box.bottom > area.bottom + 1) {

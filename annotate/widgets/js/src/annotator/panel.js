@@ -23,7 +23,7 @@ export function editAttributes(view) {
     view.say(`A ${view.current?.layer ?? ""} span has no attributes.`);
     return;
   }
-  first.focus();
+  first.focus({ preventScroll: true });
   view.say("Attributes: Tab moves, Enter or Space sets, Esc goes back to the article.");
 }
 
@@ -168,7 +168,7 @@ function attributeForm(view, span) {
       input.addEventListener("keydown", (event) => {
         if (event.key === "Enter") {
           event.preventDefault();
-          view.root.focus(); // blurs the field, which saves it
+          view.root.focus({ preventScroll: true }); // blurs the field, which saves it
         }
       });
       row.append(input);

@@ -39,7 +39,7 @@ export function openSwitch(view) {
   view.switchBox.hidden = false;
   view.switchInput.value = "";
   view.switchAnswer.replaceChildren();
-  view.switchInput.focus();
+  view.switchInput.focus({ preventScroll: true });
 }
 
 /** @param {AnnotatorView} view */

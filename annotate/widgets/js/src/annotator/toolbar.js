@@ -113,13 +113,13 @@ export function flagForm(view) {
 export function openFlag(view) {
   view.flagBox.hidden = false;
   view.flagInput.value = view.state.status === "flagged" ? view.state.comment ?? "" : "";
-  view.flagInput.focus();
+  view.flagInput.focus({ preventScroll: true });
 }
 
 /** @param {AnnotatorView} view */
 function closeFlag(view) {
   view.flagBox.hidden = true;
-  view.root.focus();
+  view.root.focus({ preventScroll: true });
 }
 
 // --- layers and labels ------------------------------------------------------------------------

@@ -134,7 +134,7 @@ export class AnnotatorView extends ArticleView {
     this.scrollEl = h("div", { cls: "an-scroll" }, [this.textEl]);
     this.scrollEl.append(this.arcsEl);
     this.nameBox = nameForm("Who is annotating? Your work is saved under this name. ", (name) =>
-      this.run(() => this.request("hello", { name }).then(() => this.root.focus())),
+      this.run(() => this.request("hello", { name }).then(() => this.root.focus({ preventScroll: true }))),
     );
     this.work.append(
       h("div", { cls: "an-head" }, [
@@ -262,10 +262,24 @@ export class AnnotatorView extends ArticleView {
   /** @param {MouseEvent} event */
   onClick(event) {
     onArticleClick(this, event);
+    // JupyterLab may scroll the notebook to the clicked cell: the bar stays in sight.
+    requestAnimationFrame(() => ensureVisible(this));
   }
 
   onMouseUp() {
     onArticleMouseUp(this);
+  }
+
+  /**
+   * A message is where the annotator works: the widget scrolls into the notebook's view if the
+   * bar and the messages were scrolled away, and the message flashes once.
+   * @param {HTMLElement} box
+   */
+  announce(box) {
+    box.classList.remove("an-new");
+    void box.offsetWidth; // restart the animation
+    box.classList.add("an-new");
+    ensureVisible(this);
   }
 
   touch() {

@@ -59,7 +59,10 @@ export class ArticleView {
     this.jump = null;
     /** @type {HTMLElement | null} */
     this.saveEl = null;
-    this.notices = new Notices(() => this.renderSaveState());
+    this.notices = new Notices(
+      () => this.renderSaveState(),
+      (box) => this.announce(box),
+    );
     this.channel = new Channel(
       model,
       this.notices,
@@ -138,6 +141,8 @@ export class ArticleView {
   /** @param {MouseEvent} event */
   onClick(event) {}
   onMouseUp() {}
+  /** An error or notice appeared in `box`: a widget may bring it into view. @param {HTMLElement} box */
+  announce(box) {}
   /** Any input: the annotator counts time worked from it. */
   touch() {}
   /** Before the page leaves the document (the annotator sends the time worked on it). */
@@ -367,7 +372,7 @@ export class ArticleView {
     if (target !== this.root && (target.matches("input, textarea, select") || this.native(event))) {
       if (event.key === "Escape") {
         event.preventDefault();
-        this.root.focus();
+        this.root.focus({ preventScroll: true });
       }
       return; // typing in a form field, or moving between a form's controls
     }
