@@ -174,11 +174,11 @@ def test_marking_india_today_hides_the_overlapping_suggestion(nb: NotebookPage) 
     expect(india).to_have_count(1)
     nb.drag_select("India Today", within="he told India Today")
     nb.page.keyboard.press("2")  # ORG
+    wait_for(lambda: spans(nb, text="India Today"), what="the ORG span saved")
+    expect(india).to_have_count(0)  # not drawn: it can no longer be accepted
     expect(
         nb.span(layer="entity", label="ORG", status="accepted").filter(has_text="India Today")
     ).to_have_count(1)
-    expect(india).to_have_count(0)  # not drawn: it can no longer be accepted
-    wait_for(lambda: spans(nb, text="India Today"), what="the ORG span saved")
     nb.press("z")  # and back: the suggestion returns with the span gone
     expect(india).to_have_count(1)
     wait_for(lambda: not spans(nb, text="India Today"), what="the span undone")
@@ -387,39 +387,47 @@ def test_go_to_a_document_with_arrows_moves_the_document_not_the_cells(nb: Noteb
     assert (nb.cell_count(), active_cell(nb)) == (cells, cell)
 
 
-def test_losing_focus_is_plain_and_keys_meant_for_the_widget_never_reach_the_notebook(
+def test_keys_meant_for_the_widget_after_a_click_outside_never_reach_the_notebook(
     nb: NotebookPage,
 ) -> None:
     nb.goto_doc(SECOND)
     nb.press("Escape")
     widget = nb.widget()
     cells = nb.cell_count()
-    # One click outside the widget: in the notebook's margin beside it.
+    click_beside(nb)  # one click outside the widget
+    nb.page.keyboard.press("d")
+    nb.page.keyboard.press("d")
+    nb.settle()
+    assert nb.cell_count() == cells  # d d in the notebook deletes a cell
+    expect(widget).to_be_focused()  # the first d brought the keys back, and did nothing else
+    store = nb.lab.store()
+    try:
+        assert store.statuses(annotator=ANNOTATOR) == []
+    finally:
+        store.close()
+    # The second d was the widget's: done, which asks about the suggestions shown.
+    expect(widget.locator('[data-testid="done-prompt"]')).to_be_visible()
+    nb.page.keyboard.press("Escape")
+    assert nb.cell_count() == cells
+
+
+def test_losing_focus_is_plain_and_one_key_or_click_brings_it_back(nb: NotebookPage) -> None:
+    nb.goto_doc(SECOND)
+    nb.press("Escape")
+    widget = nb.widget()
     click_beside(nb)
     expect(widget).to_have_attribute("data-focus", "out")
     veil = widget.locator('[data-testid="paused"]')
     expect(veil).to_be_visible()
-    assert in_view(nb, veil.locator("strong"))
-    nb.page.keyboard.press("d")
-    nb.settle()
-    assert nb.cell_count() == cells  # the notebook did not take it (d d deletes a cell)
-    expect(widget).to_be_focused()  # it brought the keys back
+    assert in_view(nb, veil.locator("strong"))  # said where the article is, not by a border
+    nb.page.keyboard.press("n")  # a key of the widget: the keys come back, nothing moves
+    expect(widget).to_be_focused()
     expect(veil).to_be_hidden()
     expect(widget.locator(".an-notice")).to_contain_text("keys are back")
-    store = nb.lab.store()
-    try:
-        assert store.statuses(annotator=ANNOTATOR) == []  # nor did the widget act on it
-    finally:
-        store.close()
-    # The next d is the widget's again: done, which asks about the suggestions shown.
-    nb.page.keyboard.press("d")
-    expect(widget.locator('[data-testid="done-prompt"]')).to_be_visible()
-    nb.page.keyboard.press("Escape")
-    assert nb.cell_count() == cells
-    # A click on the veil brings them back too.
+    expect(widget).to_have_attribute("data-doc-id", SECOND)
     click_beside(nb)
     expect(veil).to_be_visible()
-    veil.click()
+    veil.click()  # or a click
     expect(widget).to_be_focused()
 
 

@@ -318,7 +318,7 @@ class NotebookPage:
         """Open a document as a person does: the reviewer's list, or the annotator's `g` box
         (the document's id typed, its entry picked from what the kernel found)."""
         widget = self.widget()
-        if self.testid == "annotator":
+        if widget.locator("select.an-jump").count() == 0:
             if widget.get_attribute("data-doc-id") == doc_id:
                 return
             self.press("g")
