@@ -22,7 +22,9 @@ export function setLayer(view, name) {
 /** @param {AnnotatorView} view @param {string | null} id */
 export function select(view, id) {
   view.catchUp();
-  view.selected = id && view.spanById.has(id) ? id : null;
+  const chosen = id && view.spanById.has(id) ? id : null;
+  if (chosen !== view.selected) view.attrFocus = null;
+  view.selected = chosen;
   const span = view.current;
   if (span && span.layer !== view.layerName) {
     // Label keys act on the selected span's layer.

@@ -19,6 +19,8 @@ export function findForm(view) {
     {
       submit: () => {
         const text = input.value;
+        // The keys go back to the widget at once: the next key (a label's) is its.
+        view.root.focus({ preventScroll: true });
         view.findBox.hidden = true;
         view.run(() => findNext(view, text));
       },
@@ -44,13 +46,17 @@ export function openFind(view) {
  * @param {AnnotatorView} view @param {string} text
  */
 export function findNext(view, text) {
-  view.root.focus({ preventScroll: true });
+  // No focus taken here: the form gave the keys back when it was sent, and since then the
+  // annotator may be typing in the next field.
   const needle = text.trim().toLowerCase();
   if (!needle) return;
   const haystack = view.doc.text.toLowerCase();
+  // From where the annotator is: the text selection, else the selected span, else the last
+  // match (so / finds one thing after another down the article), else the top.
   const range = view.selectionRange();
   const span = view.current;
-  const fromCp = range ? range[0] + 1 : span ? span.start + 1 : 0;
+  const last = view.lastFound?.doc === view.doc.doc_id ? view.lastFound.at + 1 : 0;
+  const fromCp = range ? range[0] + 1 : span ? span.start + 1 : view.offsets.toCp(last);
   const from = view.offsets.toU16(Math.min(fromCp, view.offsets.toCp(view.doc.text.length)));
   let at = haystack.indexOf(needle, from);
   if (at < 0) at = haystack.indexOf(needle);
@@ -60,11 +66,16 @@ export function findNext(view, text) {
   }
   const selection = domRange(view, at, at + needle.length);
   if (!selection) return;
+  view.lastFound = { doc: view.doc.doc_id, at };
   // Words, as a drag selects them: the label key snaps the same way.
   view.selected = null;
   view.flush();
   window.getSelection()?.removeAllRanges();
   window.getSelection()?.addRange(selection);
+  // Kept apart from the page's selection too: a key pressed before this ran took the
+  // selection as it was then, and a redraw may clear the page's.
+  const cp = view.offsets.toCp(at);
+  view.found = view.tokens.snap(cp, view.offsets.toCp(at + needle.length));
   const rect = selection.getBoundingClientRect();
   const box = view.scrollEl.getBoundingClientRect();
   if (rect.top < box.top || rect.bottom > box.bottom) {

@@ -17,6 +17,7 @@ const SEARCH_DELAY_MS = 120;
 export function openJump(view) {
   view.jumpBox.hidden = false;
   view.jumpInput.value = "";
+  view.jumpQuery = "";
   view.jumpResults = view.queue?.items ?? [];
   view.jumpPick = Math.max(0, view.jumpResults.findIndex((e) => e.doc_id === view.doc.doc_id));
   renderResults(view);
@@ -51,6 +52,16 @@ export function jumpBox(view) {
       }
     } else if (event.key === "Enter") {
       event.preventDefault();
+      // Typed faster than the search runs: search now, then open what it found first.
+      const text = input.value;
+      if (text.trim() && view.jumpQuery !== text) {
+        window.clearTimeout(view.jumpTimer);
+        search(view, text).then(() => {
+          const first = view.jumpResults[view.jumpPick];
+          if (first && view.jumpQuery === text) go(view, first.doc_id);
+        });
+        return;
+      }
       const pick = list[view.jumpPick];
       if (pick) go(view, pick.doc_id);
     } else if (event.key === "Escape") {
@@ -73,12 +84,14 @@ export function jumpBox(view) {
 /** @param {AnnotatorView} view @param {string} text */
 async function search(view, text) {
   if (!text.trim()) {
+    view.jumpQuery = "";
     view.jumpResults = view.queue?.items ?? [];
     renderResults(view);
     return;
   }
   const reply = await view.request("search", { text }, { background: true });
   if (!reply || view.jumpInput.value !== text || view.jumpBox.hidden) return;
+  view.jumpQuery = text;
   view.jumpResults = reply.results;
   view.jumpPick = 0;
   renderResults(view);
@@ -86,6 +99,7 @@ async function search(view, text) {
 
 /** @param {AnnotatorView} view @param {string} docId */
 function go(view, docId) {
+  view.root.focus({ preventScroll: true });
   view.jumpBox.hidden = true;
   view.run(() => view.go(docId));
 }

@@ -25,7 +25,7 @@ import { openJump } from "./jump.js";
 import { cycleFocus, cycleLayer } from "./layers.js";
 import { toggleFull } from "./layout.js";
 import { cycleCandidate, finishLink, startLink } from "./links.js";
-import { editAttributes } from "./panel.js";
+import { attributeKey, editAttributes } from "./panel.js";
 import { openFlag, toggleArcs } from "./toolbar.js";
 import { carry, toggleDiff } from "./versions.js";
 
@@ -104,6 +104,8 @@ export function ownsKey(view, event) {
   if (event.ctrlKey || event.metaKey) return key.toLowerCase() === "z" || key.toLowerCase() === "y";
   if (!view.state?.annotator) return false;
   if (view.doneAsk) return true;
+  // Space sets an attribute (after i); owned always, since i may still be waiting its turn.
+  if (key === " ") return true;
   if (key === "ArrowLeft" || key === "ArrowRight") return event.altKey || event.shiftKey;
   if (event.altKey) return false;
   if (COMMAND_KEYS.has(key)) return true;
@@ -111,6 +113,22 @@ export function ownsKey(view, event) {
     (layer) =>
       layer.key === key || viewKey(layer) === key || layer.labels.some((_, i) => labelKey(layer, i) === key),
   );
+}
+
+/**
+ * Keys that open a field to type in act at once, not in their turn: whatever is typed next
+ * must land in the field, not be taken as the widget's keys while earlier commands finish.
+ * @param {AnnotatorView} view
+ * @param {KeyboardEvent} event
+ * @returns {boolean} whether the key was one of them
+ */
+export function openNow(view, event) {
+  if (view.doneAsk || event.ctrlKey || event.metaKey || event.altKey) return false;
+  const open = { "/": openFind, g: openJump, f: openFlag }[event.key];
+  if (!open) return false;
+  view.touch();
+  open(view);
+  return true;
 }
 
 /**
@@ -122,6 +140,7 @@ export function ownsKey(view, event) {
 export function runKey(view, k, range) {
   const key = k.key;
   if (view.doneAsk) return doneKey(view, k);
+  if (view.attrFocus !== null && attributeKey(view, k)) return undefined;
   // A message stays until it is read or the next action: this key is that action.
   if (key !== "?" && !view.link) view.say(null);
   const span = view.current;
@@ -137,9 +156,13 @@ export function runKey(view, k, range) {
     const step = key === "ArrowLeft" ? -1 : 1;
     return span ? nudge(view, span.id, k.alt ? "start" : "end", step) : undefined;
   }
+  // What / found is the selection the next key acts on, unless the mouse selected since.
+  const found = view.found;
+  view.found = null;
+  const selection = range ?? found;
   const layer = view.layer(view.layerName);
   const index = layer ? layer.labels.findIndex((_, i) => labelKey(layer, i) === key) : -1;
-  if (layer && index >= 0) return markOrRelabel(view, layer.labels[index].name, range);
+  if (layer && index >= 0) return markOrRelabel(view, layer.labels[index].name, selection);
   const other = view.scheme.layers.find((l) => l.key && l.key === key);
   if (other) return setLayer(view, other.name);
   const viewed = view.scheme.layers.find((l) => viewKey(l) === key);
@@ -161,7 +184,7 @@ export function runKey(view, k, range) {
     case "t":
       return span ? startLink(view, span.id, null) : view.say("Select a span first (Tab), then t.");
     case "b":
-      return span ? resizeTo(view, span.id, range) : undefined;
+      return span ? resizeTo(view, span.id, selection) : undefined;
     case "i":
       return span ? editAttributes(view) : view.say("Select a span first (Tab), then i.");
     case "d":

@@ -45,9 +45,19 @@ export function linkCandidates(view) {
     if (r.head === anchor.layer) layers.add(r.tail);
     if (r.tail === anchor.layer) layers.add(r.head);
   }
+  // Spans already linked to the anchor come last: `t` Enter, `t` Enter links a quote to its
+  // speaker and then to its cue.
+  const linked = new Set();
+  for (const r of view.relations) {
+    if (r.status !== "accepted") continue;
+    if (r.head === anchor.id) linked.add(r.tail);
+    if (r.tail === anchor.id) linked.add(r.head);
+  }
+  const distance = (/** @type {Span} */ s) =>
+    (linked.has(s.id) ? 1e9 : 0) + Math.abs(s.start - anchor.start);
   return view.spans
     .filter((s) => s.status === "accepted" && s.id !== anchor.id && layers.has(s.layer))
-    .sort((a, b) => Math.abs(a.start - anchor.start) - Math.abs(b.start - anchor.start));
+    .sort((a, b) => distance(a) - distance(b));
 }
 
 /** @param {AnnotatorView} view @param {1 | -1} step */

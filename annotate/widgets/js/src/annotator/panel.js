@@ -13,18 +13,61 @@ import { counts } from "./toolbar.js";
 /** @typedef {import("./types.js").Span} Span */
 
 /**
- * `i`: the keys go to the selected span's attributes (Tab between them, Enter or Space sets,
- * Esc back to the article).
+ * `i`: the keys go to the selected span's attributes, in their turn like every key: Tab and
+ * Shift+Tab move between them, Enter or Space sets the one in focus (a text attribute takes
+ * the typing, Enter saves it), Esc or any other key goes back to the article.
  * @param {AnnotatorView} view
  */
 export function editAttributes(view) {
-  const first = /** @type {HTMLElement | null} */ (view.panel.querySelector(".an-attrs [data-focus-key]"));
-  if (!first) {
+  if (!attributeControls(view).length) {
     view.say(`A ${view.current?.layer ?? ""} span has no attributes.`);
     return;
   }
-  first.focus({ preventScroll: true });
+  view.attrFocus = 0;
+  markAttribute(view);
   view.say("Attributes: Tab moves, Enter or Space sets, Esc goes back to the article.");
+}
+
+/** @param {AnnotatorView} view @returns {HTMLElement[]} */
+function attributeControls(view) {
+  return /** @type {HTMLElement[]} */ ([...view.panel.querySelectorAll(".an-attrs [data-focus-key]")]);
+}
+
+/** @param {AnnotatorView} view */
+function markAttribute(view) {
+  const controls = attributeControls(view);
+  controls.forEach((control, i) => control.classList.toggle("an-kfocus", i === view.attrFocus));
+  view.root.dataset.attrFocus = controls[view.attrFocus ?? -1]?.dataset.focusKey ?? "";
+}
+
+/**
+ * A key while the attributes have the keys; false when it is not theirs (which ends it).
+ * @param {AnnotatorView} view @param {import("../common/types.js").Key} k
+ */
+export function attributeKey(view, k) {
+  const controls = attributeControls(view);
+  if (view.attrFocus === null || !controls.length || !view.current) {
+    view.attrFocus = null;
+    return false;
+  }
+  if (k.key === "Tab") {
+    const step = k.shift ? -1 : 1;
+    view.attrFocus = (view.attrFocus + step + controls.length) % controls.length;
+    markAttribute(view);
+    return true;
+  }
+  if (k.key === "Enter" || k.key === " ") {
+    const control = controls[view.attrFocus];
+    if (control instanceof HTMLInputElement && control.type === "text") {
+      control.focus({ preventScroll: true }); // typing; Enter saves and comes back
+    } else {
+      control.click();
+    }
+    return true;
+  }
+  view.attrFocus = null;
+  markAttribute(view);
+  return k.key === "Escape";
 }
 
 /** @param {AnnotatorView} view */
@@ -33,6 +76,7 @@ export function renderPanel(view) {
   const focused = /** @type {HTMLElement | null} */ (document.activeElement);
   const focusKey = focused && view.panel.contains(focused) ? focused.dataset.focusKey : undefined;
   drawPanel(view);
+  if (view.attrFocus !== null) markAttribute(view);
   if (focusKey) {
     const again = /** @type {HTMLElement | null} */ (
       view.panel.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)

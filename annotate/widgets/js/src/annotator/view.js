@@ -22,7 +22,7 @@ import { findForm } from "./find.js";
 import { pausedVeil, watchFocus } from "./focus.js";
 import { renderHelp } from "./help.js";
 import { jumpBox } from "./jump.js";
-import { ownsKey, runKey } from "./keys.js";
+import { openNow, ownsKey, runKey } from "./keys.js";
 import { ensureVisible, fit, watchSize } from "./layout.js";
 import { renderPanel } from "./panel.js";
 import { switchForm } from "./switch.js";
@@ -95,7 +95,15 @@ export class AnnotatorView extends ArticleView {
     this.jumpResults = [];
     this.jumpPick = 0;
     this.jumpTimer = 0;
+    /** The text the listed results were found for ("" for the documents around). */
+    this.jumpQuery = "";
     this.arcsFrame = 0;
+    /** Where / last found something (UTF-16 offset), to go on from. @type {{doc: string, at: number} | null} */
+    this.lastFound = null;
+    /** What / selected, for the next label key (code points). @type {Extent} */
+    this.found = null;
+    /** Which attribute control has the keys (i), if any. @type {number | null} */
+    this.attrFocus = null;
 
     this.layersBar = h("div", { cls: "an-layers" });
     this.legend = h("div", { cls: "an-legend" });
@@ -244,6 +252,11 @@ export class AnnotatorView extends ArticleView {
   /** @param {KeyboardEvent} event */
   owns(event) {
     return ownsKey(this, event);
+  }
+
+  /** @param {KeyboardEvent} event */
+  immediate(event) {
+    return openNow(this, event);
   }
 
   /** @param {KeyboardEvent} event */

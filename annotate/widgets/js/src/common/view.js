@@ -138,6 +138,15 @@ export class ArticleView {
   native(event) {
     return false;
   }
+  /**
+   * Act on a key at once instead of in its turn: keys that open a field to type in (what is
+   * typed next must land in it, even while earlier commands wait for their replies).
+   * @param {KeyboardEvent} event
+   * @returns {boolean} whether the key was handled
+   */
+  immediate(event) {
+    return false;
+  }
   /** @param {MouseEvent} event */
   onClick(event) {}
   onMouseUp() {}
@@ -378,6 +387,7 @@ export class ArticleView {
     }
     if (!this.owns(event)) return;
     event.preventDefault();
+    if (this.immediate(event)) return;
     /** @type {Key} */
     const key = { key: event.key, shift: event.shiftKey, alt: event.altKey, ctrl: event.ctrlKey || event.metaKey };
     // Taken now: a redraw before the command runs would clear the page's text selection.
@@ -442,8 +452,9 @@ export class ArticleView {
     const reply = await this.request("goto", { to });
     const ends = { next: "This is the last document.", previous: "This is the first document." };
     this.say(reply && !reply.moved ? ends[/** @type {keyof ends} */ (to)] ?? null : null);
-    // Back from the jump list (which was not redrawn while it had focus) to the keys.
-    this.root.focus({ preventScroll: true });
+    // Back from the jump list (which was not redrawn while it had focus) to the keys, unless
+    // the person is already typing in another field of the widget.
+    if (!this.typingIn(this.root)) this.root.focus({ preventScroll: true });
     this.markDirty("chrome");
   }
 
