@@ -6,7 +6,8 @@ counts of statuses, the next document without one, and titles matching a search,
 query that reads a bounded number of rows through an index (``documents.position``, the queue
 order, and ``doc_status`` by annotator; see migration 4). Finishing a document with its
 undecided suggestions accepted or rejected is here too: it is how a document leaves the queue,
-and it is one transaction, so one step of undo.
+and it is one transaction, so one step of undo; it decides the suggestions in a batch (see
+:mod:`.batch`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import StatusRecord
 from ..errors import StoreError
-from . import actions
+from . import actions, batch
 from . import tables as t
 from .base import StoreBase
 from .changes import ChangeLog
@@ -273,16 +274,13 @@ class QueueMethods(StoreBase):
         rejected. One transaction and one event, so one undo takes all of it back."""
 
         def body(log: ChangeLog) -> dict[str, Any]:
-            for suggestion_id in accept:
-                actions.accept_suggestion(
-                    log,
-                    self.scheme,
-                    annotator=annotator,
-                    suggestion_id=suggestion_id,
-                    doc_sha256=doc_sha256,
-                )
-            for suggestion_id in reject:
-                actions.reject_suggestion(log, annotator=annotator, suggestion_id=suggestion_id)
+            batch.accept_suggestions(
+                log, self.scheme, annotator=annotator, doc_id=doc_id,
+                suggestion_ids=list(accept), doc_sha256=doc_sha256,
+            )
+            batch.reject_suggestions(
+                log, annotator=annotator, doc_id=doc_id, suggestion_ids=list(reject)
+            )
             return actions.set_status(
                 log, annotator=annotator, doc_id=doc_id, status=status, comment=comment
             )

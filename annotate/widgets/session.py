@@ -548,11 +548,15 @@ class Session:
             ),
             suggesters[0],
         )
+        if not self._shown:
+            self.spans_view()
+        shown = {s.span_id for s in self._shown.values() if s.suggested and s.layer == layer}
         records = self.store.accept_all(
             self.doc_id,
             annotator=who,
             suggester=suggester,
             layer=layer,
+            only=shown,  # not those a span of one's own replaced (see spans_view)
             doc_sha256=self.sha256,
         )
         return {"span_ids": [r.span_id for r in records]}
