@@ -162,29 +162,30 @@ def status(db: DbOption = None) -> None:
         return
     store = project.store
     everyone = store.annotators()
-    # One list, counted and printed: people (annotators and reviewers), then gold.
+    # One list, counted and printed: the people (annotators and reviewers), then gold.
     people = [a for a in everyone if a["kind"] == "human"]
-    reviewers = [a for a in people if a["role"] == "reviewer"]
     gold = [a for a in everyone if a["name"] == GOLD]
-    counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
-    if people:
-        counted += (f" ({len(people) - len(reviewers)} annotator(s), "
-                    f"{len(reviewers)} reviewer(s))")
-    typer.echo(f"{len(documents)} document(s), {counted}" + (", and gold" if gold else "") + "\n")
+    reviewers = sum(1 for a in people if a["role"] == "reviewer")
+    also = f" ({reviewers} reviewer(s))" if reviewers else ""
+    typer.echo(
+        f"{len(documents)} document(s), {len(people)} annotator(s){also}"
+        + (" and gold" if gold else "") + "\n"
+    )
+    listed = people + gold
     for document in documents:
         title = document.title or "(no title) " + document.text[:50].replace("\n", " ") + "…"
         meta = ", ".join(v for v in (document.published, document.source, document.byline) if v)
         shown = title if len(title) <= 80 else title[:79] + "…"
         typer.echo(f"  {document.doc_id}  {shown}" + (f"  [{meta}]" if meta else ""))
-    if people or gold:
+    if listed:
         typer.echo("")
-    for person in [*people, *gold]:
+    for person in listed:
         counts = store.status_counts(str(person["name"]))
-        role = "" if person["name"] == GOLD else f" ({person['role']})"
+        role = " (reviewer)" if person["role"] == "reviewer" and person in people else ""
         typer.echo(
-            f"  {person['name']}{role}: {counts.get('done', 0)} done, "
+            f"  {person['name']}: {counts.get('done', 0)} done, "
             f"{counts.get('skipped', 0)} skipped, {counts.get('flagged', 0)} flagged "
-            f"of {len(documents)}"
+            f"of {len(documents)}{role}"
         )
 
 

@@ -26,16 +26,17 @@ def test_status_counts_the_people_it_lists(tmp_path: Path) -> None:
     result = runner.invoke(app, ["status", "--db", str(db)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "3 document(s), 3 people (2 annotator(s), 1 reviewer(s)), and gold"
+    assert lines[0] == "3 document(s), 3 annotator(s) (1 reviewer(s)) and gold"
     people = [line.strip() for line in lines if line.startswith("  ") and ":" in line
               and " done, " in line]
     assert people == [
-        "alice (annotator): 1 done, 0 skipped, 0 flagged of 3",
-        "bob (annotator): 0 done, 0 skipped, 0 flagged of 3",
-        "rita (reviewer): 0 done, 0 skipped, 0 flagged of 3",
+        "alice: 1 done, 0 skipped, 0 flagged of 3",
+        "bob: 0 done, 0 skipped, 0 flagged of 3",
+        "rita: 0 done, 0 skipped, 0 flagged of 3 (reviewer)",
         "gold: 1 done, 0 skipped, 0 flagged of 3",
     ]
-    # The model that suggested is no person, and is not counted as one.
+    # Counted as listed: three people (one a reviewer), then gold. The model that suggested
+    # is no person, and is neither counted nor listed.
     assert "spacy:" not in result.output
 
 
