@@ -1,59 +1,36 @@
 """One annotator working through a project's documents: the Python half of the annotator widget.
 
-Every action method checks what the browser asked for and makes exactly one Store call, so each
-action is one transaction and one event in the log (and one step of undo). The ``*_view``
-methods build the plain JSON the browser draws; they are re-read after every action, so the page
-always shows what the store holds, never an optimistic guess.
+A :class:`Session` knows where the annotator is (who, which document, the queue around it) and
+builds the plain JSON the browser draws: the ``*_view`` methods, re-read after every action, so
+the page always shows what the store holds, never an optimistic guess. What the annotator does
+there is in :mod:`.actions` (one Store call, so one transaction and one step of undo, each) and
+the article's other versions in :mod:`.version_views`; the session is both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.names import check_person_name
-from ..core.records import Document, RelationRecord, SpanRecord
-from ..core.scheme import RelationType, Scheme
+from ..core.records import Document, RelationRecord
+from ..core.scheme import Scheme
 from ..errors import AnnotateError
 from ..store import Store
-from ..workflow.carry import PROJECTED, carry_version
-from .page import clip, document_json, short_title
+from ..workflow.carry import PROJECTED
+from .actions import SpanActions
+from .page import document_json, short_title
 from .queue import Entry, Queue
+from .shown import Shown, WidgetError, span_json
 from .tokens import Tokens
+from .version_views import VersionViews
 
 if TYPE_CHECKING:
     from ..versions import VersionGroup
 
+__all__ = ["Session", "WidgetError", "find_suggester"]
+
 POSITION_KEY = "widgets.annotator.position:{annotator}"
-# What marking a document done does with the suggestions still shown on it, unless the
-# annotator picks otherwise in the prompt: "accept" (what is shown is accepted, as in
-# Prodigy's ner.correct) or "reject".
-UNDECIDED_KEY = "widgets.annotator.undecided_on_done"
-UNDECIDED = ("accept", "reject")
 STATUSES = ("done", "skipped", "flagged")
-MAX_TIME_STEP_S = 3600.0  # the browser reports time every few seconds; more is a bug
-MAX_VERSIONS = 12  # listed in the versions strip
-
-
-class WidgetError(AnnotateError):
-    """The widget refused a request; nothing was written."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """A span as the page shows it: the annotator's own (``accepted``) or a suggestion."""
-
-    span_id: str
-    layer: str
-    label: str
-    start: int
-    end: int
-    text: str
-    status: str  # accepted | suggested
-
-    @property
-    def suggested(self) -> bool:
-        return self.status == "suggested"
 
 
 def find_suggester(store: Store, name: str | None) -> str | None:
@@ -73,7 +50,7 @@ def find_suggester(store: Store, name: str | None) -> str | None:
     return None
 
 
-class Session:
+class Session(SpanActions, VersionViews):
     """An annotator's place in a project and the actions they can take there."""
 
     def __init__(
@@ -151,11 +128,6 @@ class Session:
         self.queue = queue
         self._open(self._start_doc())
 
-    def undecided_default(self) -> str:
-        """The project's choice for suggestions still shown when a document is marked done."""
-        value = self.store.get_setting(UNDECIDED_KEY, "accept")
-        return value if value in UNDECIDED else "accept"
-
     # --- views: plain JSON for the browser ---------------------------------------------------
     def document_view(self) -> dict[str, Any]:
         return document_json(
@@ -174,7 +146,7 @@ class Session:
             for s in self.store.spans(doc_id=self.doc_id, annotator=self.annotator)
             if s.doc_sha256 == self.sha256
         ]
-        views = [_span_json(s, "accepted") for s in own]
+        views = [span_json(s, "accepted") for s in own]
         seen = {(v["layer"], v["label"], v["start"], v["end"]) for v in views}
         # In a layer whose spans may not overlap, a suggestion that overlaps one of yours can
         # no longer be accepted: your span replaced it ("India Today" ORG over the suggested
@@ -188,7 +160,7 @@ class Session:
             for record in self.store.open_suggestions(
                 self.doc_id, annotator=self.annotator, suggester=suggester
             ):
-                view = _span_json(record, "suggested")
+                view = span_json(record, "suggested")
                 where = (view["layer"], view["label"], view["start"], view["end"])
                 if where in seen:
                     continue  # the same span already shown (yours, or another suggester's)
@@ -324,319 +296,6 @@ class Session:
                 names.append(projected)
         return names
 
-    # --- versions of the article -------------------------------------------------------------
-    def versions_view(self) -> dict[str, Any]:
-        """The open document's other versions, once they were looked for (``ready``).
-
-        ``default`` is the version the annotator's work is carried from and compared with when
-        they pick none: the one with most of their spans, then the most similar.
-        """
-        if self._groups is None:
-            return {"doc_id": self.doc_id, "ready": False, "items": [], "default": None}
-        group = self._groups.get(self.doc_id)
-        members = [d for d in group.doc_ids if d != self.doc_id] if group else []
-        records = (
-            self.store.statuses_of(members, annotator=self.annotator) if self.annotator else {}
-        )
-        statuses = {d: r.status for d, r in records.items()}
-        titles = self.store.queue_titles(members)
-        others = sorted(
-            (
-                (group.similarity(self.doc_id, d) or 0.0, d)
-                for d in group.doc_ids
-                if d != self.doc_id
-            )
-            if group
-            else (),
-            key=lambda pair: (-pair[0], pair[1]),
-        )[:MAX_VERSIONS]  # a group that large is boilerplate, not versions: the closest will do
-        rows: list[tuple[int, float, str]] = []
-        for similarity, other in others:
-            mine = (
-                self.store.spans(doc_id=other, annotator=self.annotator) if self.annotator else []
-            )
-            rows.append((len(mine), similarity, other))
-        rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
-        items = [
-            {
-                "doc_id": other,
-                "title": short_title(titles.get(other, other)),
-                "similarity": round(similarity, 3),
-                "percent": round(similarity * 100),
-                "spans": spans,
-                "status": statuses.get(other),
-            }
-            for spans, similarity, other in rows
-        ]
-        return {
-            "doc_id": self.doc_id,
-            "ready": True,
-            "items": items,
-            "default": items[0]["doc_id"] if items else None,
-        }
-
-    def load_versions(self) -> dict[str, Any]:
-        """Find the project's versions (once per session) and list the open document's."""
-        groups = self._version_groups()
-        group = groups.get(self.doc_id)
-        return {"doc_id": self.doc_id, "count": len(group.doc_ids) - 1 if group else 0}
-
-    def diff(self, other: str | None) -> dict[str, Any]:
-        """What differs between a version (``other``) and the open document: segments with
-        offsets in both; ``insert`` and ``replace`` ranges of this document are not there."""
-        from ..versions import diff_segments
-
-        source = self.store.document(self._version(other))
-        key = (source.doc_id, source.text_sha256, self.doc_id, self.sha256)
-        if key not in self._diffs:
-            self._diffs = {key: diff_segments(source.text, self.document.text)}
-        return {"other": source.doc_id, "doc_id": self.doc_id, "segments": self._diffs[key]}
-
-    def project_version(self, source: str | None) -> dict[str, Any]:
-        """Carry the annotator's spans (and links) on a version here, as suggestions of
-        ``projected:<annotator>``; one store write, so one transaction."""
-        who = self._who()
-        other = self._version(source)
-        if not self.store.spans(doc_id=other, annotator=who):
-            raise WidgetError("E624", other=other, doc_id=self.doc_id)
-        result = carry_version(self.store, other, self.doc_id, annotator=who)
-        self._models.add(str(result["suggester"]))
-        left_out = [
-            {
-                "layer": d.get("layer"),
-                "label": d.get("label"),
-                "text": clip(str(d.get("text", "")), 80),
-                "reason": d.get("reason"),
-            }
-            for d in result["left_out"]
-        ]
-        return {
-            "source": other,
-            "suggester": result["suggester"],
-            "already_projected": result["already_projected"],
-            "carried": result["carried"],
-            "left_out_count": len(left_out),
-            "left_out": left_out,
-        }
-
-    def _version_groups(self) -> dict[str, VersionGroup]:
-        if self._groups is None:
-            from ..versions import find_versions
-
-            store = self.store
-            texts = ((d.doc_id, d.text) for d in store.iter_documents(store.doc_ids()))
-            self._groups = {
-                doc_id: group for group in find_versions(texts) for doc_id in group.doc_ids
-            }
-        return self._groups
-
-    def _version(self, other: str | None) -> str:
-        """``other`` if it is a version of the open document, else the default one."""
-        group = self._version_groups().get(self.doc_id)
-        if group is None:
-            raise WidgetError("E622", doc_id=self.doc_id)
-        if other is None:
-            default = self.versions_view()["default"]
-            if not isinstance(default, str):
-                raise WidgetError("E622", doc_id=self.doc_id)
-            return default
-        if other == self.doc_id or other not in group.doc_ids:
-            known = ", ".join(repr(d) for d in group.doc_ids if d != self.doc_id)
-            raise WidgetError("E623", other=other, doc_id=self.doc_id, known=known)
-        return other
-
-    # --- actions: one store call each --------------------------------------------------------
-    def add_span(self, *, layer: str, label: str, start: int, end: int) -> dict[str, Any]:
-        who = self._who()
-        start, end = self._snap(start, end)
-        twin = next(
-            (
-                s
-                for s in self._shown.values()
-                if s.suggested and s.layer == layer and (s.start, s.end) == (start, end)
-            ),
-            None,
-        )
-        if twin is not None:
-            # Marking exactly what was suggested is accepting it (with this label): the decision
-            # is recorded and the suggestion does not linger beside the new span.
-            record = self.store.accept_suggestion(
-                twin.span_id,
-                annotator=who,
-                label=None if label == twin.label else label,
-                doc_sha256=self.sha256,
-            )
-        else:
-            record = self.store.add_span(
-                annotator=who,
-                doc_id=self.doc_id,
-                layer=layer,
-                label=label,
-                start=start,
-                end=end,
-                doc_sha256=self.sha256,
-            )
-        return {"span_id": record.span_id}
-
-    def relabel(self, span_id: str, *, label: str) -> dict[str, Any]:
-        return self._change(span_id, label=label)
-
-    def resize(self, span_id: str, *, start: int, end: int) -> dict[str, Any]:
-        start, end = self._snap(start, end)
-        return self._change(span_id, start=start, end=end)
-
-    def set_attrs(self, span_id: str, *, attrs: dict[str, Any]) -> dict[str, Any]:
-        return self._change(span_id, attrs=attrs)
-
-    def _change(
-        self,
-        span_id: str,
-        *,
-        label: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        attrs: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        who = self._who()
-        span = self._span(span_id)
-        # Changing a suggestion is accepting it as changed ("edited" origin).
-        change = self.store.accept_suggestion if span.suggested else self.store.update_span
-        record = change(
-            span_id,
-            annotator=who,
-            label=label,
-            start=start,
-            end=end,
-            attrs=attrs,
-            doc_sha256=self.sha256,
-        )
-        return {"span_id": record.span_id}
-
-    def accept(self, span_id: str) -> dict[str, Any]:
-        who = self._who()
-        span = self._span(span_id)
-        if not span.suggested:
-            return {"span_id": span_id}
-        record = self.store.accept_suggestion(span_id, annotator=who, doc_sha256=self.sha256)
-        return {"span_id": record.span_id}
-
-    def reject(self, span_id: str) -> dict[str, Any]:
-        """Reject a suggestion, or delete one of the annotator's own spans."""
-        who = self._who()
-        span = self._span(span_id)
-        if span.suggested:
-            self.store.reject_suggestion(span_id, annotator=who)
-        else:
-            self.store.delete_span(span_id, annotator=who)
-        return {"span_id": span_id}
-
-    def accept_all(self, *, layer: str) -> dict[str, Any]:
-        who = self._who()
-        self.scheme.layer(layer)  # E104 for an unknown layer
-        suggesters = self.suggesters()
-        if not suggesters:
-            raise WidgetError("E606")
-        # One suggester per press, so one press stays one undo step: the model's suggestions
-        # first, then (pressed again) those carried from another version.
-        suggester = next(
-            (
-                name
-                for name in suggesters
-                if self.store.open_suggestions(
-                    self.doc_id, annotator=who, suggester=name, layer=layer
-                )
-            ),
-            suggesters[0],
-        )
-        if not self._shown:
-            self.spans_view()
-        shown = {s.span_id for s in self._shown.values() if s.suggested and s.layer == layer}
-        records = self.store.accept_all(
-            self.doc_id,
-            annotator=who,
-            suggester=suggester,
-            layer=layer,
-            only=shown,  # not those a span of one's own replaced (see spans_view)
-            doc_sha256=self.sha256,
-        )
-        return {"span_ids": [r.span_id for r in records]}
-
-    def link(self, first: str, second: str, *, type: str | None = None) -> dict[str, Any]:
-        """Link two of the annotator's spans; which is head and which tail follows the scheme."""
-        who = self._who()
-        a, b = self._span(first), self._span(second)
-        for span in (a, b):
-            if span.suggested:
-                raise WidgetError("E604", layer=span.layer, text=clip(span.text))
-        relation, head, tail = self._relation_between(a, b, type)
-        record = self.store.add_relation(relation.name, head.span_id, tail.span_id, annotator=who)
-        return {"relation_id": record.relation_id, "type": record.type}
-
-    def _relation_between(
-        self, a: Shown, b: Shown, type: str | None
-    ) -> tuple[RelationType, Shown, Shown]:
-        if type is not None:
-            self.scheme.relation(type)  # E108 for an unknown type
-        for relation in self.scheme.relations:
-            if type is not None and relation.name != type:
-                continue
-            if (relation.head, relation.tail) == (a.layer, b.layer):
-                return relation, a, b
-            if (relation.head, relation.tail) == (b.layer, a.layer):
-                return relation, b, a
-        allowed = ", ".join(f"{r.head} -{r.name}-> {r.tail}" for r in self.scheme.relations)
-        raise WidgetError("E605", first=a.layer, second=b.layer, allowed=allowed or "(nothing)")
-
-    def unlink(self, relation_id: str) -> dict[str, Any]:
-        self.store.delete_relation(relation_id, annotator=self._who())
-        return {"relation_id": relation_id}
-
-    def set_status(
-        self, status: str | None, *, comment: str | None = None, undecided: str | None = None
-    ) -> dict[str, Any]:
-        """Give the open document a status. Marking it done while suggestions are still shown
-        needs ``undecided``: "accept" or "reject" them, in the same transaction; without it
-        the request is refused (E626, with the counts), so nothing shown is dropped silently."""
-        who = self._who()
-        shown = [v for v in self.spans_view() if v["status"] == "suggested"]
-        if status == "done" and shown:
-            if undecided is None:
-                per_layer: dict[str, int] = {}
-                for view in shown:
-                    per_layer[view["layer"]] = per_layer.get(view["layer"], 0) + 1
-                detail = ", ".join(f"{n} {layer}" for layer, n in per_layer.items())
-                raise WidgetError("E626", doc_id=self.doc_id, count=len(shown), detail=detail)
-            if undecided not in UNDECIDED:
-                raise WidgetError(
-                    "E602", kind="status", field="undecided",
-                    detail=f"expected 'accept' or 'reject', got {undecided!r}",
-                )
-            ids = [v["id"] for v in shown]
-            record = self.store.finish_document(
-                self.doc_id,
-                status,
-                annotator=who,
-                accept=ids if undecided == "accept" else (),
-                reject=ids if undecided == "reject" else (),
-                comment=comment or None,
-                doc_sha256=self.sha256,
-            )
-            return {"status": record.status, undecided + "ed": len(ids)}
-        record = self.store.set_status(self.doc_id, status, annotator=who, comment=comment or None)
-        return {"status": record.status}
-
-    def undo(self) -> dict[str, Any]:
-        event = self.store.undo(self.doc_id, annotator=self._who())
-        return {"undid": event.undoes}
-
-    def redo(self) -> dict[str, Any]:
-        event = self.store.redo(self.doc_id, annotator=self._who())
-        return {"redid": event.undoes}
-
-    def add_time(self, doc_id: str, seconds: float) -> dict[str, Any]:
-        total = self.store.add_time(doc_id, min(seconds, MAX_TIME_STEP_S), annotator=self._who())
-        return {"seconds": total}
-
     # --- navigation --------------------------------------------------------------------------
     def goto(self, to: str) -> dict[str, Any]:
         """``next``, ``previous``, ``open`` (the next document without a status) or a doc id."""
@@ -674,33 +333,7 @@ class Session:
             raise WidgetError("E610", span_id=span_id, doc_id=self.doc_id)
         return span
 
-    def _snap(self, start: int, end: int) -> tuple[int, int]:
-        snapped = self.tokens.snap(start, end)
-        if snapped is None:
-            raise WidgetError("E603", start=start, end=end, doc_id=self.doc_id)
-        return snapped
-
-
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:
-    attrs = dict(span.attrs)
-    reason = attrs.pop("reason", None)
-    confidence = attrs.pop("confidence", None)
-    return {
-        "id": span.span_id,
-        "layer": span.layer,
-        "label": span.label,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "status": status,
-        "origin": span.origin,
-        "attrs": attrs,
-        "reason": reason if isinstance(reason, str) else None,
-        "confidence": confidence if isinstance(confidence, (int, float)) else None,
-    }
 
 
 def _entry_json(entry: Entry, status: str | None) -> dict[str, Any]:
