@@ -16,7 +16,8 @@ printed, with the ratio of p50 to the baseline measured in the same run:
 - a whole seed article annotated by keyboard alone (see tests/browser/test_keyboard_only.py):
   keystrokes and wall time.
 
-Screenshots of the widget are saved under bench/results/ (not kept in git).
+Screenshots of the widget (150 suggestions, the layer view, links drawn in the text, the done
+prompt, the layout at 760 px) are saved under bench/results/ (not kept in git).
 
     .venv/bin/python bench/bench_widget.py [--repeat 20] [--quick]
 """
@@ -53,6 +54,8 @@ TAGS = ("a", "b", "c", "d", "e", "f")
 ALL_ENTITIES = "g"  # 150 entity suggestions: accept-all
 SINGLE_SPAN_MS = 100.0
 BULK_MS = 300.0
+KEYBOARD_ARTICLE = "6e2f5a79d01a0de2"  # the seed article tests/browser/keyboard_script.py does
+SEED_ARTICLE = "384a15b6b5dbf696"  # the other: a real article, not one of near-copies
 
 
 def article(tag: str) -> str:
@@ -228,6 +231,9 @@ class Meter:
         self.nb.settle()
 
     def selected(self) -> str:
+        # The change a key is timed to (a span drawn) comes before the reply that selects the
+        # new span: wait for the replies, or this may name the span selected before.
+        self.nb.settle()
         found = self.page.evaluate(SELECTED, self.root)
         assert found, "no span selected"
         return str(found)
@@ -334,13 +340,46 @@ def keyboard_only(nb: NotebookPage) -> tuple[int, float] | None:
 
 
 def screenshots(nb: NotebookPage) -> list[Path]:
+    """The widget as the issue asked to see it: 150 suggestions, the layer view, links drawn in
+    the text, the done prompt, and the layout at 760 px (the whole page)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
+    page = nb.page
+    shots: list[Path] = []
+
+    def shoot(name: str, *, whole_page: bool = False) -> None:
+        nb.settle()
+        page.wait_for_timeout(300)  # let the last transitions (dimming, the prompt) finish
+        path = RESULTS / f"{name}.png"
+        (page if whole_page else nb.widget()).screenshot(path=str(path))
+        shots.append(path)
+
     nb.goto_doc("bench-a")
     nb.press("Escape", "e", "Tab", "Tab")
-    nb.settle()
-    path = RESULTS / "annotator-150-suggestions.png"
-    nb.widget().screenshot(path=str(path))
-    return [path]
+    shoot("annotator-150-suggestions")
+    nb.press("o")
+    shoot("layer-view-entities-others-dimmed")
+    nb.press("o")
+    shoot("layer-view-entities-others-hidden")
+    nb.press("o")
+    # The article annotated by keyboard: its quote linked to speaker and cue, drawn as arcs.
+    nb.goto_doc(KEYBOARD_ARTICLE)
+    nb.press("Escape", "q", "Tab")
+    shoot("relations-of-the-selected-quote")
+    nb.press("r")
+    shoot("relations-all")
+    nb.press("r")
+    nb.goto_doc("bench-b")
+    nb.press("Escape", "d")
+    shoot("done-prompt")
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 760, "height": 1000})
+    try:
+        nb.goto_doc(SEED_ARTICLE)
+        nb.press("Escape", "e", "Tab")
+        shoot("layout-760px", whole_page=True)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+    return shots
 
 
 def percentile(values: list[float], q: float) -> float:
