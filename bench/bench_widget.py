@@ -13,6 +13,8 @@ printed, with the ratio of p50 to the baseline measured in the same run:
   the single-span actions, target p95 < 100 ms;
 - accept-all of 150 entity suggestions, and the next document (n / p between two such
   articles): target p95 < 300 ms;
+- the reviewer's decision (a version picked with its number key) and its undo (u), in the
+  review widget on the project of tests/browser/test_review.py: target p95 < 100 ms;
 - a whole seed article annotated by keyboard alone (see tests/browser/test_keyboard_only.py):
   keystrokes and wall time.
 
@@ -55,6 +57,9 @@ ALL_ENTITIES = "g"  # 150 entity suggestions: accept-all
 SINGLE_SPAN_MS = 100.0
 BULK_MS = 300.0
 KEYBOARD_ARTICLE = "6e2f5a79d01a0de2"  # the seed article tests/browser/keyboard_script.py does
+REVIEW_NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
+REVIEWER = "lead"  # as in tests/support/review_seed.py
+REVIEW_ARTICLE = "384a15b6b5dbf696"  # where its annotators disagree
 SEED_ARTICLE = "384a15b6b5dbf696"  # the other: a real article, not one of near-copies
 
 
@@ -144,6 +149,7 @@ ARM = """([root, watch, arg]) => {
       '.an-relation .an-link-accepted, .an-arcs [data-status="accepted"]').length,
     layer: () => text().querySelectorAll(`[data-layer="${arg}"][data-status="suggested"]`).length,
     doc: () => root.dataset.docId + "/" + (root.dataset.renderedSpans ?? ""),
+    gold: () => root.querySelectorAll('[data-span-id][data-status="gold"]').length,
   };
   const look = looks[watch];
   const before = look();
@@ -310,6 +316,18 @@ def measure(nb: NotebookPage, db: Path, repeat: int) -> dict[str, list[float]]:
     return meter.times
 
 
+def measure_review(nb: NotebookPage, repeat: int) -> dict[str, list[float]]:
+    """The reviewer's decision: a version picked with its number key, and undone with u, on
+    the first open disagreement of the review project of the browser tests."""
+    meter = Meter(nb)
+    meter.go(REVIEW_ARTICLE)
+    for _ in range(repeat):
+        meter.press("Escape", "Tab")  # the first open unit
+        meter.key("1", "gold", record="review_decide")
+        meter.key("u", "gold", record="review_undo")
+    return meter.times
+
+
 def committed(db: Path, count: int, *, timeout: float = 5.0) -> float:
     """Poll the database from this process until the annotator has ``count`` manual spans."""
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -382,6 +400,30 @@ def screenshots(nb: NotebookPage) -> list[Path]:
     return shots
 
 
+def review(folder: Path, repeat: int) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.review_seed import seed_review
+
+    folder.mkdir()
+    db = folder / "review.db"
+    seed_review(db).close()
+    lab = Lab.start(folder / "lab", db=db, annotator=REVIEWER, notebook=REVIEW_NOTEBOOK)
+    try:
+        with sync_playwright() as driver:
+            chromium = launch_chromium(driver, folder / "chromium-home")
+            try:
+                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(30_000)
+                nb = NotebookPage(lab, page, testid="reviewer").open()
+                nb.run_all()
+                return measure_review(nb, repeat)
+            finally:
+                chromium.close()
+    finally:
+        lab.stop()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
@@ -417,6 +459,7 @@ def main() -> None:
                     chromium.close()
         finally:
             lab.stop()
+        results.update(review(folder / "review", repeat))
 
     base = statistics.median(results["ping"])
     print(
@@ -436,6 +479,8 @@ def main() -> None:
         ("redo (y)", "redo", SINGLE_SPAN_MS),
         (f"accept all {N_SUGGESTIONS} entity suggestions (A)", "accept_all", BULK_MS),
         ("next document (n / p)", "next", BULK_MS),
+        ("review: pick a version (number key)", "review_decide", SINGLE_SPAN_MS),
+        ("review: undo the decision (u)", "review_undo", SINGLE_SPAN_MS),
     ]
     figures: dict[str, Any] = {"baseline_ms": base, "actions": {}}
     for label, name, target in rows:
