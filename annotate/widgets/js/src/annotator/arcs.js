@@ -113,19 +113,39 @@ export function drawArcs(view) {
   layer.setAttribute("height", String(view.scrollEl.scrollHeight));
   /** @type {Map<string, number>} */
   const lanes = new Map(); // arcs over one line climb one above the other
+  /** @type {{left: number, right: number, top: number, bottom: number}[]} */
+  const labels = []; // where names are written: a name never covers another
   for (const [id, head, tail, type, status] of links) {
     const pair = nearest(boxes(view, head), boxes(view, tail));
     if (!pair) continue;
     const [from, to] = pair;
-    const line = Math.round(Math.min(from.top, to.top) / 8);
-    const lane = lanes.get(String(line)) ?? 0;
-    lanes.set(String(line), lane + 1);
+    const line = String(Math.round(Math.min(from.top, to.top) / 8));
     const x1 = from.x;
     const y1 = from.top + 1;
     const x2 = to.x;
     const y2 = to.top + 1;
-    const rise = Math.min(22, 8 + Math.abs(x2 - x1) / 12) + lane * 7;
-    const peak = Math.max(2, Math.min(y1, y2) - rise);
+    const half = type.length * 3.3 + 2; // about half the name's width at the label's size
+    let lane = lanes.get(line) ?? 0;
+    let peak = 0;
+    let labelY = 0;
+    let box = { left: 0, right: 0, top: 0, bottom: 0 };
+    // Two links from one span to neighbouring words (a quote's speaker and cue) would write
+    // their names on one spot: the later arc climbs a lane until its name is clear.
+    for (let tries = 0; tries < 6; tries += 1, lane += 1) {
+      const rise = Math.min(22, 8 + Math.abs(x2 - x1) / 12) + lane * 7;
+      peak = Math.max(2, Math.min(y1, y2) - rise);
+      // The curve's top, where both control points sit at the peak: 3/4 peak, 1/8 each end.
+      labelY = 0.75 * peak + 0.125 * (y1 + y2) + 3;
+      const mid = (x1 + x2) / 2;
+      box = { left: mid - half, right: mid + half, top: labelY - 9, bottom: labelY + 2 };
+      const b = box;
+      const clash = labels.some(
+        (o) => o.left < b.right && b.left < o.right && o.top < b.bottom && b.top < o.bottom,
+      );
+      if (!clash) break;
+    }
+    lanes.set(line, lane + 1);
+    labels.push(box);
     const group = svg("g", {
       class: `an-arc an-arc-${status}`,
       "data-relation-id": id,
@@ -141,8 +161,7 @@ export function drawArcs(view) {
       svg("text", {
         class: "an-arc-label",
         x: (x1 + x2) / 2,
-        // The curve's top, where both control points sit at the peak: 3/4 peak, 1/8 each end.
-        y: 0.75 * peak + 0.125 * (y1 + y2) + 3,
+        y: labelY,
         "text-anchor": "middle",
       })
     );
