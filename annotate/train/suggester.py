@@ -1,0 +1,111 @@
+"""A trained run as a suggester: its spans, combined with the rules, under its own annotator.
+
+``mode="auto"`` (the default) takes each layer from whichever of the model and the rules
+scored higher on the run's dev documents (recorded in the model card when it was trained),
+the layers the model never learnt from the rules, and links them with the linker that scored
+higher there; ``mode="model"`` gives the model's own spans, linked by nearness, and needs no
+parser. Every document's suggestions carry its uncertainty (:class:`ScoredSuggestions`), which
+the project keeps to order annotators' queues (:mod:`annotate.train.uncertainty`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AnnotateError
+from ..suggest.types import DocSuggestions
+from .links import combine
+from .predict import predict
+from .runs import Run
+
+MODES = ("auto", "model")
+
+
+@dataclass(slots=True)
+class ScoredSuggestions(DocSuggestions):
+    """A document's suggestions and how unsure the model was about it (0..1)."""
+
+    uncertainty: float = 0.0
+
+
+class TrainedSuggester:
+    """Suggestions from a run folder. ``layers`` are the layers suggestions may have (the
+    project's scheme); ``entity_labels`` the entity labels the rules may use."""
+
+    def __init__(
+        self,
+        run: Run,
+        *,
+        mode: str = "auto",
+        layers: Sequence[str] | None = None,
+        entity_labels: Sequence[str] = (),
+        rules_model: str | None = None,
+        nlp: Any = None,
+    ) -> None:
+        if mode not in MODES:
+            raise AnnotateError("E229", mode=mode)
+        self.run = run
+        self.mode = mode
+        self.name = run.suggester_name(mode)
+        self.nlp = nlp if nlp is not None else run.load_nlp()
+        self.entity_labels = list(entity_labels)
+        trained = list(run.card["layers"])
+        chosen: dict[str, str] = run.card.get("choice", {}).get("layers", {})
+        wanted = list(layers) if layers is not None else trained
+        if mode == "model":
+            self.choice = {layer: "model" for layer in trained if layer in wanted}
+            self.linker = "nearest"
+        else:
+            self.choice = {layer: chosen.get(layer, "model" if layer in trained else "rules")
+                           for layer in wanted}  # fmt: skip
+            self.linker = str(run.card.get("choice", {}).get("links", "nearest"))
+        self._rules_model = rules_model or run.card.get("rules", {}).get("model")
+        self._rules_nlp: Any = None
+
+    @property
+    def needs_rules(self) -> bool:
+        return self.linker == "rules" or "rules" in self.choice.values()
+
+    def rules_nlp(self) -> Any:
+        if self._rules_nlp is None:
+            from ..suggest.model import load_model
+
+            self._rules_nlp = load_model(self._rules_model)
+        return self._rules_nlp
+
+    def suggest_texts(
+        self, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[ScoredSuggestions]:
+        """Each text's suggestions, in order, streaming a batch at a time."""
+        model_texts, rule_texts, own = itertools.tee(texts, 3)
+        outputs = predict(self.nlp, model_texts, batch_size=batch_size)
+        rules: Iterator[DocSuggestions | None]
+        if self.needs_rules:
+            from ..suggest.engine import suggest_texts
+
+            rules = suggest_texts(self.rules_nlp(), rule_texts, entity_labels=self.entity_labels,
+                                  batch_size=batch_size, n_process=n_process)  # fmt: skip
+        else:
+            rules = itertools.repeat(None)
+        reason = f"trained pipeline {self.run.name}"
+        # Not strict: without rules, ``rules`` repeats None for ever.
+        for text, output, rule in zip(own, outputs, rules, strict=False):
+            found = combine(text, output, rule, choice=self.choice, linker=self.linker,
+                            reason=reason)  # fmt: skip
+            yield ScoredSuggestions(found.spans, found.relations, output.uncertainty)
+
+
+def load_suggester(
+    path: str, *, mode: str = "auto", scheme: Any = None, rules_model: str | None = None
+) -> TrainedSuggester:
+    """The suggester of the run folder at ``path`` for a project with ``scheme``."""
+    run = Run.load(path)
+    layers = list(scheme.layer_names) if scheme is not None else None
+    labels: list[str] = []
+    if scheme is not None and "entity" in scheme.layer_names:
+        labels = list(scheme.layer("entity").label_names)
+    return TrainedSuggester(run, mode=mode, layers=layers, entity_labels=labels,
+                            rules_model=rules_model)  # fmt: skip
