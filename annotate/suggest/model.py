@@ -63,6 +63,15 @@ def load_model(model: str | None = None, *, exclude: Iterable[str] = ()) -> Lang
         raise ModelError("E202", model=name, detail=detail) from exc
 
 
+def is_trained_run(model: str | None) -> bool:
+    """Whether ``model`` is a run folder ``annotate train`` wrote (not a spaCy pipeline)."""
+    if model is None:
+        return False
+    from ..train.runs import is_run
+
+    return is_run(model)
+
+
 def model_annotator_name(nlp: Language) -> str:
     """The annotator suggestions are stored under, e.g. ``spacy:en_core_web_sm@3.8.0/suggest@1``.
 

@@ -6,15 +6,30 @@
 :func:`train_project` writes a run folder (the pipeline, its config, the data it learnt from
 and a model card with dev scores); :class:`TrainedSuggester` turns a run into suggestions
 stored under its own model annotator (``trained:<name>@<hash>``), combined with the rules
-where they scored higher; :func:`annotate.train.curve` draws how dev F1 grows with gold.
+where they scored higher. Names are imported on first use: spaCy loads only when needed.
 """
 
 from __future__ import annotations
 
-from .config import Settings
-from .runs import Run, is_run
-from .suggester import ScoredSuggestions, TrainedSuggester, load_suggester
-from .trainer import TrainResult, train_project
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .runs import Run, is_run
+    from .suggester import ScoredSuggestions, TrainedSuggester, load_suggester
+    from .trainer import TrainResult, train_project
+
+_WHERE = {
+    "Settings": "config",
+    "Run": "runs",
+    "is_run": "runs",
+    "ScoredSuggestions": "suggester",
+    "TrainedSuggester": "suggester",
+    "load_suggester": "suggester",
+    "TrainResult": "trainer",
+    "train_project": "trainer",
+}
 
 __all__ = [
     "Run",
@@ -26,3 +41,9 @@ __all__ = [
     "load_suggester",
     "train_project",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

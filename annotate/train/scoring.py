@@ -103,3 +103,48 @@ def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     from ..formats.tables import coerce, empty_table
 
     return coerce(name, pd.DataFrame(rows, columns=list(empty_table(name).columns)))
+
+
+def run_predictions(
+    path: str,
+    gold: Mapping[str, pd.DataFrame],
+    *,
+    scheme: Any = None,
+    mode: str = "auto",
+    include_train: bool = False,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[str]]:
+    """A run folder's suggestions on the gold documents, as ``(gold, predictions, notes)``.
+
+    Documents the run trained on are left out of both (by id, and by text for gold made
+    since under another id), unless ``include_train``: scoring a model on its own training
+    data says little.
+    """
+    from ..corpus import text_sha256
+    from .suggester import load_suggester
+
+    suggester = load_suggester(path, mode=mode, scheme=scheme)
+    documents = gold["documents"]
+    notes: list[str] = []
+    keep = documents
+    if not include_train:
+        trained = set(suggester.run.card.get("data", {}).get("train_ids", []))
+        hashes = set(suggester.run.card.get("data", {}).get("train_sha256", []))
+        seen = [
+            doc_id in trained or text_sha256(text) in hashes
+            for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True)
+        ]
+        keep = documents[[not s for s in seen]]
+        if sum(seen):
+            notes.append(f"left out {sum(seen)} document(s) {suggester.run.name} was trained on "
+                         "(--include-train scores them too)")  # fmt: skip
+    ids = keep["doc_id"].tolist()
+    texts = keep["text"].tolist()
+    found = suggester.suggest_texts(texts)
+    pred = suggestion_tables(zip(ids, texts, found, strict=True), annotator=suggester.name)
+    wanted = set(ids)
+    kept = {
+        name: frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
+        if "doc_id" in frame.columns else frame
+        for name, frame in gold.items()
+    }  # fmt: skip
+    return kept, pred, notes

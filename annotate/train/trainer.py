@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..corpus import text_sha256
 from .card import markdown, versions
 from .config import Settings, build_config, component_name
 from .curve import FRACTIONS, check_fractions, plot, table
@@ -408,6 +409,7 @@ def _card(
             "annotator": data.annotator, "status": data.status, "split": data.split,
             "seed": data.seed, "train": data.counts(data.train_ids),
             "dev": data.counts(data.dev_ids), "train_ids": data.train_ids,
+            "train_sha256": [text_sha256(data.units[d].text) for d in data.train_ids],
             "dev_ids": data.dev_ids, "notes": data.notes[:50],
         },
         "dev": dev,
