@@ -124,6 +124,10 @@ def load_gold(
     known = store.scheme.layer_names
     for layer in layers or ():
         store.scheme.layer(layer)  # E104 for an unknown layer
+    if status is not None and not any(
+        record.status == status for record in store.statuses(annotator=annotator)
+    ):
+        raise AnnotateError("E220", annotator=annotator, status=status, n_docs=0)
     tables = load_tables(store, Filters.of(annotator=annotator, status=status, layer=layers))
     units_list, notes = annotated_docs(tables, fmt="spacy")
     units = {u.doc_id: u for u in units_list if u.annotator == annotator}

@@ -50,11 +50,14 @@ def train_pipeline(
     on_step: StepCallback | None = None,
     label: str = "train",
     before: Callable[[Any], None] | None = None,
+    saved_paths: dict[str, str] | None = None,
 ) -> LoopResult:
     """Train the pipeline ``config`` describes; the best one ends up in ``model_dir``.
 
     ``before`` is called with the initialised, untrained pipeline (to measure a baseline);
-    ``on_step`` with spaCy's information after every step.
+    ``on_step`` with spaCy's information after every step. ``saved_paths`` replace the
+    config's ``[paths]`` in the saved pipeline (where the data will be, not where it was
+    read from), so the same training gives the same files byte for byte.
     """
     from spacy.schemas import ConfigSchemaTraining
     from spacy.training.initialize import init_nlp
@@ -72,6 +75,8 @@ def train_pipeline(
     resolved = nlp.config.interpolate()
     T = registry.resolve(resolved["training"], schema=ConfigSchemaTraining)
     train_corpus, dev_corpus = resolve_dot_names(resolved, [T["train_corpus"], T["dev_corpus"]])
+    if saved_paths:
+        nlp.config["paths"].update(saved_paths)  # the corpora are read already
     optimizer = T["optimizer"]
     evaluate = create_evaluation_callback(nlp, dev_corpus, T["score_weights"])
     steps = train_while_improving(

@@ -99,6 +99,40 @@ def train_project(
     note(f"Training on {len(data.train_ids)} document(s), measuring on {len(data.dev_ids)} "
          f"(layers: {', '.join(data.layers)}).")  # fmt: skip
     out = Path(out)
+    try:
+        result_curve, card = _run(data, store, out=out, name=name, settings=settings,
+                                  max_minutes=max_minutes, shares=shares, curve=curve,
+                                  rules=rules, rules_model=rules_model, force=force,
+                                  progress=progress, on_step=on_step, note=note,
+                                  started=started)  # fmt: skip
+    except KeyboardInterrupt:
+        say(f"Training interrupted: nothing was written to {out / name}.")
+        raise
+    run = Run.load(out / name)
+    note(_summary(card, run))
+    return TrainResult(run=run, card=card, curve=result_curve, lines=lines)
+
+
+def _run(
+    data: GoldData,
+    store: Store,
+    *,
+    out: Path,
+    name: str,
+    settings: Settings,
+    max_minutes: float | None,
+    shares: tuple[float, ...],
+    curve: bool,
+    rules: bool,
+    rules_model: str | None,
+    force: bool,
+    progress: bool,
+    on_step: StepCallback | None,
+    note: Echo,
+    started: float,
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Everything written into the staging folder: the curve's parts, the run, the card."""
+    seed = settings.seed
     budget = max_minutes * 60 if max_minutes is not None else None
     with staging(out, name, force=force) as work:
         dev_path = work / "corpus" / "dev.spacy"
@@ -119,6 +153,7 @@ def train_project(
             note(f"  {share:.0%} of the training documents ({len(ids)}): dev F1 "
                  + ", ".join(f"{layer} {_f(figures, layer)}" for layer in data.layers))
             shutil.rmtree(part)
+        shutil.rmtree(work / "curve", ignore_errors=True)
         main = _train_once(data, data.train_ids, work, settings, budget, progress, on_step,
                            label="train")  # fmt: skip
         nlp = main["nlp"]
@@ -151,9 +186,7 @@ def train_project(
         card["total_seconds"] = round(time.monotonic() - started, 1)
         (work / CARD).write_text(json.dumps(card, indent=2, default=str) + "\n")
         (work / "README.md").write_text(markdown(card), encoding="utf-8")
-    run = Run.load(out / name)
-    note(_summary(card, run))
-    return TrainResult(run=run, card=card, curve=result_curve, lines=lines)
+    return result_curve, card
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -207,7 +240,10 @@ def _train_once(
     # hundred articles.
     config = build_config(stats, train_path=train_path, dev_path=dev_path, settings=settings,
                           n_batches=max(1, words // 150))  # fmt: skip
-    config.to_disk(folder / "config.cfg")
+    relative = {"train": "corpus/train.spacy", "dev": "corpus/dev.spacy"}
+    portable = config.copy()
+    portable["paths"].update(relative)
+    portable.to_disk(folder / "config.cfg")  # paths inside the run folder, wherever it is
     model_dir = folder / MODEL
     blank: dict[str, Any] = {}
 
@@ -216,8 +252,8 @@ def _train_once(
         blank.update(_score_model(data, data.gold_tables(data.dev_ids), nlp, texts))
 
     loop = train_pipeline(config, model_dir, max_seconds=budget, max_words=settings.max_words,
-                          progress=progress, on_step=on_step, label=label,
-                          before=before)  # fmt: skip
+                          progress=progress, on_step=on_step, label=label, before=before,
+                          saved_paths=relative)  # fmt: skip
     return {"nlp": _load(model_dir), "loop": loop, "blank": blank, "stats": stats,
             "config": config}  # fmt: skip
 

@@ -1,0 +1,112 @@
+"""A trained run as a suggester: its own annotator, uncertainty per document, rules combined."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotate.assign import get_queue_order, queue, set_queue_order
+from annotate.errors import AnnotateError
+from annotate.train.suggester import TrainedSuggester
+from annotate.train.uncertainty import uncertainties
+from tests.clirun import run_main
+from tests.train.conftest import Trained
+from tests.train.helpers import news_project
+
+
+@pytest.fixture
+def fresh(news: Trained, tmp_path: Path) -> Trained:
+    """A new project holding other generated articles, with the shared news run."""
+    project = news_project(tmp_path / "other.db", 12, seed=7)
+    return Trained(project, news.result, tmp_path)
+
+
+def test_suggestions_are_stored_under_the_runs_own_annotator_with_uncertainty(
+    fresh: Trained,
+) -> None:
+    run = fresh.result.run
+    report = fresh.project.suggest(model=str(run.path), progress=False)
+    assert report.suggester == f"trained:news@{run.short_hash}" == run.suggester_name()
+    assert report.parsed == 12 and report.spans > 0
+    store = fresh.project.store
+    assert report.suggester in store.suggesters()
+    spans = store.spans(annotator=report.suggester)
+    assert {s.layer for s in spans} == {"entity", "quote", "source", "cue", "claim"}
+    assert all(s.origin == "model" for s in spans)
+    assert store.relations(annotator=report.suggester)
+    measured = uncertainties(store, report.suggester)
+    assert set(measured) == set(store.doc_ids())
+    assert all(0.0 <= u <= 1.0 for u in measured.values())
+    again = fresh.project.suggest(model=str(run.path), progress=False)
+    assert (again.parsed, again.cached) == (0, 12)
+
+
+def test_each_layer_comes_from_what_scored_higher_on_dev(news: Trained) -> None:
+    card = news.card
+    auto = TrainedSuggester(news.result.run)
+    assert auto.choice == card["choice"]["layers"]
+    assert auto.linker == card["choice"]["links"]
+    for layer, source in card["choice"]["layers"].items():
+        model_f = card["dev"]["model"]["layers"][layer]["f"] or 0.0
+        rules_f = card["dev"]["rules"]["layers"][layer]["f"] or 0.0
+        assert source == ("model" if model_f >= rules_f else "rules")
+    # The combination is never below either system on a layer it takes from one of them.
+    for layer in card["layers"]:
+        best = max(card["dev"][s]["layers"][layer]["f"] or 0.0 for s in ("model", "rules"))
+        assert card["dev"]["auto"]["layers"][layer]["f"] == pytest.approx(best, abs=1e-9)
+
+
+def test_the_model_alone_needs_no_parser_and_has_its_own_annotator(fresh: Trained) -> None:
+    run = fresh.result.run
+    alone = TrainedSuggester(run, mode="model")
+    assert not alone.needs_rules and alone.linker == "nearest"
+    assert set(alone.choice.values()) == {"model"}
+    report = fresh.project.suggest(model=str(run.path), mode="model", progress=False)
+    assert report.suggester == f"trained:news@{run.short_hash}/model"
+    reasons = {s.attrs["reason"].split(":")[0] for s in
+               fresh.project.store.spans(annotator=report.suggester)}  # fmt: skip
+    assert reasons == {"trained pipeline news"}
+    with pytest.raises(AnnotateError) as caught:
+        TrainedSuggester(run, mode="guess")
+    assert caught.value.code == "E229"
+
+
+def test_evaluating_a_run_scores_the_gold_it_did_not_learn_from(
+    news: Trained, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scores.json"
+    code, output = run_main(
+        ["evaluate", "--db", str(news.folder / "news.db"), "--model",
+         str(news.result.run.path), "--json", str(out)], capfd,
+    )  # fmt: skip
+    assert code == 0, output
+    assert "left out 32 document(s) news was trained on" in output
+    scores = json.loads(out.read_text())
+    assert scores["n_docs"] == 8 and sorted(scores["doc_ids"]) == news.card["data"]["dev_ids"]
+    # The same scorer on the same documents: the card's dev figures, links included.
+    for layer in news.card["layers"]:
+        assert scores["layers"][layer]["spacy"][f"{layer}_f"] == pytest.approx(
+            news.card["dev"]["auto"]["layers"][layer]["f"])
+    assert scores["quotes"]["joint"]["f"] == pytest.approx(
+        news.card["dev"]["auto"]["quotes"]["joint_f"])
+
+
+def test_queues_put_the_least_sure_documents_first(fresh: Trained) -> None:
+    store = fresh.project.store
+    with pytest.raises(AnnotateError) as caught:
+        set_queue_order(store, "uncertainty")  # nothing measured yet
+    assert caught.value.code == "E227"
+    report = fresh.project.suggest(model=str(fresh.result.run.path), progress=False)
+    assert set_queue_order(store) == {"order": "uncertainty", "suggester": report.suggester}
+    measured = uncertainties(store, report.suggester)
+    ordered = queue(store, "alice")
+    assert sorted(ordered) == sorted(store.doc_ids())
+    values = [measured[d] for d in ordered]
+    assert values == sorted(values, reverse=True) and values[0] > values[-1]
+    set_queue_order(store, "corpus")
+    assert get_queue_order(store) == {} and queue(store, "alice") == store.doc_ids()
+    with pytest.raises(AnnotateError) as caught:
+        set_queue_order(store, "random")
+    assert caught.value.code == "E228"
