@@ -13,8 +13,8 @@ suggester follows a team's own conventions (a scheme whose indirect quotes start
 "said" offers those); the trainer records how many gold spans the candidates cover.
 
 The function is registered with spaCy as ``annotate.clause_suggester.v1``, so the pipeline's
-``config.cfg`` names it; importing this module (``annotate.train`` does) registers it before
-``spacy.load``.
+``config.cfg`` names it: through the package's ``spacy_misc`` entry point wherever annotate is
+installed, and by importing this module.
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ vectors (nothing can be downloaded), the entity recogniser and a span categorise
   lengths and start words come from the training gold;
 - the dev score that picks the best checkpoint weighs every layer alike.
 
-The config is written beside the model (``config.cfg``), so a run can be repeated or continued
-with ``spacy train`` itself (``--code`` not needed once annotate is installed: the suggester is
-registered when ``annotate.train`` is imported).
+The config is written beside the model (``config.cfg``, its paths relative to the run folder),
+so a run can be repeated with ``spacy train config.cfg`` from inside the run folder: annotate's
+package entry points register the clause suggester with spaCy, so neither ``--code`` nor
+importing annotate is needed (nor to ``spacy.load`` the pipeline).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ the project keeps to order annotators' queues (:mod:`annotate.train.uncertainty`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ class TrainedSuggester:
         mode: str = "auto",
         layers: Sequence[str] | None = None,
         entity_labels: Sequence[str] = (),
+        labels: Mapping[str, Iterable[str]] | None = None,
         rules_model: str | None = None,
         nlp: Any = None,
     ) -> None:
@@ -52,6 +53,8 @@ class TrainedSuggester:
         self.name = run.suggester_name(mode)
         self.nlp = nlp if nlp is not None else run.load_nlp()
         self.entity_labels = list(entity_labels)
+        # Labels the project's scheme has, per layer: a run trained elsewhere may know others.
+        self.labels = {k: frozenset(v) for k, v in labels.items()} if labels is not None else None
         trained = list(run.card["layers"])
         chosen: dict[str, str] = run.card.get("choice", {}).get("layers", {})
         wanted = list(layers) if layers is not None else trained
@@ -95,7 +98,11 @@ class TrainedSuggester:
         for text, output, rule in zip(own, outputs, rules, strict=False):
             found = combine(text, output, rule, choice=self.choice, linker=self.linker,
                             reason=reason)  # fmt: skip
-            yield ScoredSuggestions(found.spans, found.relations, output.uncertainty)
+            spans = [s for s in found.spans
+                     if self.labels is None or s.label in self.labels.get(s.layer, ())]  # fmt: skip
+            kept = {s.key for s in spans}
+            relations = [r for r in found.relations if r.head in kept and r.tail in kept]
+            yield ScoredSuggestions(spans, relations, output.uncertainty)
 
 
 def load_suggester(
@@ -107,5 +114,7 @@ def load_suggester(
     labels: list[str] = []
     if scheme is not None and "entity" in scheme.layer_names:
         labels = list(scheme.layer("entity").label_names)
-    return TrainedSuggester(run, mode=mode, layers=layers, entity_labels=labels,
+    allowed = ({layer.name: layer.label_names for layer in scheme.layers}
+               if scheme is not None else None)  # fmt: skip
+    return TrainedSuggester(run, mode=mode, layers=layers, entity_labels=labels, labels=allowed,
                             rules_model=rules_model)  # fmt: skip

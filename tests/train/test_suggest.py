@@ -110,3 +110,15 @@ def test_queues_put_the_least_sure_documents_first(fresh: Trained) -> None:
     with pytest.raises(AnnotateError) as caught:
         set_queue_order(store, "random")
     assert caught.value.code == "E228"
+
+
+def test_labels_the_projects_scheme_lacks_are_not_suggested(news: Trained) -> None:
+    run = news.result.run
+    text = "“The talks are going well,” Maria Ortiz said in Kenya on Monday."
+    everything = next(TrainedSuggester(run, mode="model").suggest_texts([text]))
+    assert {"PERSON", "GPE"} <= {s.label for s in everything.spans if s.layer == "entity"}
+    narrow = TrainedSuggester(run, mode="model", labels={"entity": ["GPE"], "quote": ["DIRECT"]})
+    found = next(narrow.suggest_texts([text]))
+    assert {(s.layer, s.label) for s in found.spans} <= {("entity", "GPE"), ("quote", "DIRECT")}
+    keys = {s.key for s in found.spans}
+    assert all(r.head in keys and r.tail in keys for r in found.relations)

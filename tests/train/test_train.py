@@ -187,3 +187,18 @@ def test_a_folder_that_is_no_run_is_refused_with_the_reason(tmp_path: Path) -> N
         with pytest.raises(AnnotateError) as caught:
             Run.load(path)
         assert caught.value.code == "E223" and detail in str(caught.value)
+
+
+def test_the_pipeline_loads_with_spacy_alone_in_a_fresh_process(news: Trained) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, spacy; nlp = spacy.load(sys.argv[1]); "
+        "print(nlp.pipe_names, 'annotate.train' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(news.result.run.model_path)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # The clause suggester came from annotate's entry point, loaded only when spaCy asked.
+    assert done.stdout.strip().startswith("['tok2vec', 'ner', 'spancat_quote'")
