@@ -30,6 +30,7 @@ from .data import ENTITY, SHORT, LayerStats
 
 MAX_CLAUSE = 120  # tokens: longer quotes or claims are not offered as candidates
 MIN_AFTER = 2  # a word must come before this many gold spans to start candidates after it
+BATCH_DOCS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,10 @@ def build_config(
         components[component_name(layer)] = block
         pipeline.append(component_name(layer))
     config["nlp"]["pipeline"] = pipeline
+    # Documents per nlp.pipe batch, dev evaluations included: an article has hundreds of
+    # tokens and each span categoriser scores several candidates per token, so spaCy's 1,000
+    # would hold every dev document's candidates in memory at once.
+    config["nlp"]["batch_size"] = BATCH_DOCS
     training = config["training"]
     eval_every = settings.eval_every or max(20, n_batches)
     training.update(

@@ -248,8 +248,7 @@ def _train_once(
     blank: dict[str, Any] = {}
 
     def before(nlp: Any) -> None:
-        texts = data.texts(data.dev_ids)
-        blank.update(_score_model(data, data.gold_tables(data.dev_ids), nlp, texts))
+        blank.update(_score_blank(nlp, dev_path, data.layers))
 
     loop = train_pipeline(config, model_dir, max_seconds=budget, max_words=settings.max_words,
                           progress=progress, on_step=on_step, label=label, before=before,
@@ -325,6 +324,22 @@ def _score_model(
 ) -> dict[str, Any]:
     outputs = list(predict(nlp, texts))
     return _score(data, gold_dev, _combined(data, outputs, None, "model", "nearest"), "model")
+
+
+def _score_blank(nlp: Any, dev_path: Path, layers: Sequence[str]) -> dict[str, Any]:
+    """The untrained pipeline's strict dev scores, from spaCy's scorer (the same figures as
+    :func:`annotate.matching.score_spans`). An untrained span categoriser keeps about half
+    of its candidates: tens of thousands of spans, too many to flatten into quotes and
+    claims for nothing."""
+    from spacy.training import Corpus
+
+    scores = nlp.evaluate(list(Corpus(str(dev_path))(nlp)))
+    figures: dict[str, Any] = {}
+    for layer in layers:
+        prefix = "ents" if layer == ENTITY else f"spans_{layer}"
+        figures[layer] = {m: scores.get(f"{prefix}_{m}") for m in "prf"}
+        figures[layer]["per_type"] = scores.get(f"{prefix}_per_type") or {}
+    return {"layers": figures, "quotes": None}
 
 
 def _choose(
