@@ -47,6 +47,7 @@ def fashion(folder: Path) -> dict[str, Any]:
     return {
         "seconds": round(time.monotonic() - started, 1),
         "train_seconds": card["training"]["seconds"],
+        "cpu_seconds": card["training"]["cpu_seconds"],
         "peak_mb": card["training"]["peak_memory_mb"],
         "documents": {"train": card["data"]["train"]["documents"],
                       "dev": card["data"]["dev"]["documents"]},
@@ -75,6 +76,7 @@ def news(folder: Path, n: int) -> dict[str, Any]:
     return {
         "seconds": round(time.monotonic() - started, 1),
         "train_seconds": card["training"]["seconds"],
+        "cpu_seconds": card["training"]["cpu_seconds"],
         "peak_mb": card["training"]["peak_memory_mb"],
         "words": card["data"]["train"]["tokens"],
         "trained_words": card["training"]["words"],
@@ -120,8 +122,9 @@ def main() -> None:
     print("== fashion brands (Prodigy, 500 comments, brands as ORG)")
     fa = _part("fashion", 0)
     print(f"train {fa['documents']['train']} / dev {fa['documents']['dev']} documents; "
-          f"{fa['seconds']:.0f} s for the curve (four trainings), {fa['train_seconds']:.0f} s for "
-          f"the full one ({fa['epochs']} epochs, stopped by {fa['stopped_by']}); "
+          f"{fa['seconds']:.0f} s for the curve (four trainings), {fa['train_seconds']:.0f} s "
+          f"({fa['cpu_seconds']:.0f} s of CPU) for the full one ({fa['epochs']} epochs, "
+          f"stopped by {fa['stopped_by']}); "
           f"peak memory {fa['peak_mb']:.0f} MB")  # fmt: skip
     print("share  docs   dev F1")
     for fraction, documents, f in fa["curve"]:
@@ -139,7 +142,8 @@ def main() -> None:
     print(f"\n== news ({n} generated articles, every layer)")
     ne = _part("news", n)
     print(f"{ne['documents']} training documents, {ne['words']:,} words; trained on "
-          f"{ne['trained_words']:,} words in {ne['train_seconds']:.0f} s ({ne['epochs']} "
+          f"{ne['trained_words']:,} words in {ne['train_seconds']:.0f} s, "
+          f"{ne['cpu_seconds']:.0f} s of CPU ({ne['epochs']} "
           f"epochs, stopped by {ne['stopped_by']}; {ne['seconds']:.0f} s with measuring and "
           f"the card); peak memory {ne['peak_mb']:.0f} MB")  # fmt: skip
     print(f"{'layer':<8}{'model':>8}{'rules':>8}{'auto':>8}  auto takes")

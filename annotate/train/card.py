@@ -111,7 +111,8 @@ def markdown(card: Mapping[str, Any]) -> str:
         "",
         f"Pipeline {', '.join(card['pipeline'])}; {card['training']['steps']} steps, "
         f"{card['training']['epochs']} epoch(s), stopped by {card['training']['stopped_by']}, "
-        f"{card['training']['seconds']:.0f} s, peak memory "
+        f"{card['training']['seconds']:.0f} s ({card['training']['cpu_seconds']:.0f} s of CPU), "
+        "peak memory "
         f"{card['training']['peak_memory_mb']:.0f} MB. Settings: "
         + ", ".join(f"{k}={v}" for k, v in card["settings"].items())
         + ".",

@@ -34,7 +34,8 @@ class LoopResult:
     best_step: int
     steps: int
     epochs: int
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # this process's CPU time: what the run costs on a machine shared
     words: int
     stopped_by: str  # epochs | patience | words | time
     evaluations: list[dict[str, Any]] = field(default_factory=list)
@@ -68,7 +69,7 @@ def train_pipeline(
     )
     from spacy.util import registry, resolve_dot_names
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     nlp = init_nlp(config)
     if before is not None:
         before(nlp)
@@ -94,8 +95,8 @@ def train_pipeline(
         before_update=T["before_update"],
     )
     bar = _progress(progress, label, T["max_epochs"])
-    result = LoopResult(best_score=-1.0, best_step=0, steps=0, epochs=0, seconds=0.0, words=0,
-                        stopped_by="epochs")  # fmt: skip
+    result = LoopResult(best_score=-1.0, best_step=0, steps=0, epochs=0, seconds=0.0,
+                        cpu_seconds=0.0, words=0, stopped_by="epochs")  # fmt: skip
     def checkpoint(step: int, epoch: int, score: float, scores: dict[str, Any]) -> None:
         result.evaluations.append({
             "step": step, "epoch": epoch, "seconds": round(time.monotonic() - started, 1),
@@ -139,6 +140,7 @@ def train_pipeline(
         if bar is not None:
             bar.close()
     result.seconds = time.monotonic() - started
+    result.cpu_seconds = time.process_time() - cpu
     return result
 
 

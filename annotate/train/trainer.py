@@ -473,6 +473,7 @@ def _card(
             "steps": loop.steps, "epochs": loop.epochs + 1, "words": loop.words,
             "best_step": loop.best_step, "best_score": loop.best_score,
             "stopped_by": loop.stopped_by, "seconds": round(loop.seconds, 1),
+            "cpu_seconds": round(loop.cpu_seconds, 1),
             "peak_memory_mb": round(peak_memory_mb(), 1), "evaluations": loop.evaluations,
         },
         "versions": versions(rules_meta),
@@ -481,8 +482,10 @@ def _card(
 
 def _summary(card: dict[str, Any], run: Run) -> str:
     dev = card["dev"]
-    lines = [f"Wrote {run.path} ({card['training']['seconds']:.0f} s training, peak memory "
-             f"{card['training']['peak_memory_mb']:.0f} MB). Dev F1 (strict):"]  # fmt: skip
+    training = card["training"]
+    lines = [f"Wrote {run.path} ({training['seconds']:.0f} s training, "
+             f"{training['cpu_seconds']:.0f} s of CPU; peak memory "
+             f"{training['peak_memory_mb']:.0f} MB). Dev F1 (strict):"]  # fmt: skip
     systems = [s for s in ("blank", "model", "rules", "auto") if dev.get(s)]
     lines.append(f"  {'layer':<10}" + "".join(f"{s:>9}" for s in systems))
     for layer in card["layers"]:
