@@ -89,6 +89,8 @@ def news(folder: Path, n: int) -> dict[str, Any]:
         },
         "choice": card["choice"]["layers"],
         "links": card["choice"]["links"],
+        "why": card["choice"]["why"],
+        "quotes": {s: card["dev"][s]["quotes"] for s in ("model", "rules", "auto")},
         "coverage": card["coverage"],
     }
 
@@ -150,8 +152,12 @@ def main() -> None:
     for layer, values in ne["layers"].items():
         print(f"{layer:<8}" + "".join(f"{_f(values[s]):>8}" for s in ("model", "rules", "auto"))
               + f"  {ne['choice'][layer]}")  # fmt: skip
-    print(f"links: {ne['links']}; candidates cover "
-          + ", ".join(f"{k} {v:.0%}" for k, v in ne["coverage"].items()))
+    print(f"links: {ne['links']}. {ne['why']}")
+    for system, quotes in ne["quotes"].items():
+        if quotes:
+            print(f"  {system}: quote joint F1 {_f(quotes['joint_f'])}, speaker accuracy "
+                  f"{_f(quotes['speaker_accuracy'])}, cue F1 {_f(quotes['cue_f'])}")
+    print("candidates cover " + ", ".join(f"{k} {v:.0%}" for k, v in ne["coverage"].items()))
 
 
 if __name__ == "__main__":

@@ -62,8 +62,11 @@ class TrainedSuggester:
             self.choice = {layer: "model" for layer in trained if layer in wanted}
             self.linker = "nearest"
         else:
-            self.choice = {layer: chosen.get(layer, "model" if layer in trained else "rules")
-                           for layer in wanted}  # fmt: skip
+            # Layers the model never learnt come from the rules, if the run measured them.
+            fallback = "rules" if run.card.get("rules", {}).get("available") else None
+            picked = {layer: chosen.get(layer, "model" if layer in trained else fallback)
+                      for layer in wanted}  # fmt: skip
+            self.choice = {layer: source for layer, source in picked.items() if source}
             self.linker = str(run.card.get("choice", {}).get("links", "nearest"))
         self._rules_model = rules_model or run.card.get("rules", {}).get("model")
         self._rules_nlp: Any = None

@@ -9,6 +9,7 @@ import pytest
 
 from annotate.assign import get_queue_order, queue, set_queue_order
 from annotate.errors import AnnotateError
+from annotate.train.runs import Run
 from annotate.train.suggester import TrainedSuggester
 from annotate.train.uncertainty import uncertainties
 from tests.clirun import run_main
@@ -122,3 +123,19 @@ def test_labels_the_projects_scheme_lacks_are_not_suggested(news: Trained) -> No
     assert {(s.layer, s.label) for s in found.spans} <= {("entity", "GPE"), ("quote", "DIRECT")}
     keys = {s.key for s in found.spans}
     assert all(r.head in keys and r.tail in keys for r in found.relations)
+
+
+def test_layers_the_model_never_learnt_come_from_the_rules_it_was_measured_against(
+    fashion: Trained,
+) -> None:
+    run = fashion.result.run
+    layers = fashion.project.scheme.layer_names
+    nlp = run.load_nlp()
+    auto = TrainedSuggester(run, layers=layers, nlp=nlp)
+    assert auto.choice == {"entity": "model", "quote": "rules", "source": "rules",
+                           "cue": "rules", "claim": "rules"}  # fmt: skip
+    assert auto.needs_rules
+    unmeasured = Run(run.path, {**run.card, "rules": {"model": None, "available": False},
+                                "choice": {"layers": {"entity": "model"}, "links": "nearest"}})
+    alone = TrainedSuggester(unmeasured, layers=layers, nlp=nlp)
+    assert alone.choice == {"entity": "model"} and not alone.needs_rules
