@@ -4,8 +4,8 @@
 from it); ``README.md`` says the same for people. Dev figures are strict P/R/F1 per layer and
 label from the project's scorer, for four systems on the same dev documents: the pipeline
 before training (``blank``), the model's spans linked by nearness (``model``), the rule
-suggester (``rules``) and per layer the better of the two with the better links (``auto``,
-what ``annotate suggest --model`` stores by default).
+suggester (``rules``) and the combination of the two that scored highest (``auto``, what
+``annotate suggest --model`` stores by default; ``choice`` says which and why).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def markdown(card: Mapping[str, Any]) -> str:
         "",
         "## Suggestions",
         "",
-        "By default (`auto`) each layer comes from whichever scored higher on dev: "
+        "By default (`auto`) suggestions are what scored highest on dev: "
         + ", ".join(f"{layer} from the {source}" for layer, source in choice["layers"].items())
         + f"; links from the {choice['links']} linker. {choice['why']}",
         "",

@@ -1,11 +1,12 @@
 """A trained run as a suggester: its spans, combined with the rules, under its own annotator.
 
-``mode="auto"`` (the default) takes each layer from whichever of the model and the rules
-scored higher on the run's dev documents (recorded in the model card when it was trained),
-the layers the model never learnt from the rules, and links them with the linker that scored
-higher there; ``mode="model"`` gives the model's own spans, linked by nearness, and needs no
-parser. Every document's suggestions carry its uncertainty (:class:`ScoredSuggestions`), which
-the project keeps to order annotators' queues (:mod:`annotate.train.uncertainty`).
+``mode="auto"`` (the default) suggests what scored highest on the run's dev documents when
+it was trained (the model card's ``choice``): the model's spans, or per layer the better of
+the model's and the rules' spans, linked by nearness or with the rules' links; the layers the
+model never learnt come from the rules. ``mode="model"`` gives the model's own spans, linked
+by nearness, and needs no parser. Every document's suggestions carry its uncertainty
+(:class:`ScoredSuggestions`), which the project keeps to order annotators' queues
+(:mod:`annotate.train.uncertainty`).
 """
 
 from __future__ import annotations
