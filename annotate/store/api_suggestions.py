@@ -71,6 +71,7 @@ class SuggestionMethods(StoreBase):
             span_rows: list[dict[str, Any]] = []
             relation_rows: list[dict[str, Any]] = []
             run_rows: list[dict[str, Any]] = []
+            unsure_rows: list[dict[str, Any]] = []
             for document, suggestions in items:
                 sha = document.text_sha256  # computed from the text on each use: once here
                 ids = {span.key: checks.new_id() for span in suggestions.spans}
@@ -115,6 +116,10 @@ class SuggestionMethods(StoreBase):
                         "created_at": now,
                     }
                 )
+                if suggestions.uncertainty is not None:
+                    unsure_rows.append({"doc_id": document.doc_id, "annotator": suggester,
+                                        "text_sha256": sha,
+                                        "uncertainty": float(suggestions.uncertainty)})
             insert_rows(connection, t.spans, span_rows)
             insert_rows(connection, t.relations, relation_rows)
             # A document suggested again on the same text (projections add to earlier ones)
@@ -126,9 +131,36 @@ class SuggestionMethods(StoreBase):
                     r.annotator == suggester,
                     sa.tuple_(r.doc_id, r.text_sha256).in_(pairs[at : at + IN_LIST])))
             insert_rows(connection, t.suggestion_runs, run_rows)
+            u = t.suggestion_uncertainty.c
+            measured = [(row["doc_id"], row["text_sha256"]) for row in unsure_rows]
+            for at in range(0, len(measured), IN_LIST):
+                connection.execute(t.suggestion_uncertainty.delete().where(
+                    u.annotator == suggester,
+                    sa.tuple_(u.doc_id, u.text_sha256).in_(measured[at : at + IN_LIST])))
+            insert_rows(connection, t.suggestion_uncertainty, unsure_rows)
             return len(span_rows)
 
         return self.write(work)
+
+    def uncertainties(self, suggester: str) -> dict[str, float]:
+        """doc_id -> how unsure ``suggester`` was, for documents whose current text it parsed."""
+
+        def work(connection: Connection) -> dict[str, float]:
+            u, d = t.suggestion_uncertainty.c, t.documents.c
+            query = (
+                sa.select(u.doc_id, u.uncertainty)
+                .join(t.documents, sa.and_(d.doc_id == u.doc_id, d.text_sha256 == u.text_sha256))
+                .where(u.annotator == suggester)
+            )
+            return {row.doc_id: float(row.uncertainty) for row in connection.execute(query)}
+
+        return self.read(work)
+
+    def unsure_suggesters(self) -> list[str]:
+        """Suggesters that measured their uncertainty, the most recently run first."""
+        measured = set(self.read(lambda connection: connection.execute(
+            sa.select(t.suggestion_uncertainty.c.annotator).distinct()).scalars().all()))
+        return [name for name in self.suggesters() if name in measured]
 
     def open_suggestions(
         self, doc_id: str, *, annotator: str, suggester: str, layer: str | None = None

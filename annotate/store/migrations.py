@@ -83,11 +83,18 @@ def _indexes_for_large_projects(connection: Connection) -> None:
     )
 
 
+def _suggestion_uncertainty(connection: Connection) -> None:
+    # Kept per document text beside the suggestion runs, not in a settings blob: a million
+    # documents' values are rows written with their suggestions, read by one indexed query.
+    t.metadata.create_all(connection, tables=[t.suggestion_uncertainty])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "index events by document and time", _events_by_document_index),
     Migration(3, "adjudication decisions in their own tables", _adjudication_in_the_store),
     Migration(4, "indexes for reading large projects in pages", _indexes_for_large_projects),
+    Migration(7, "how unsure a trained suggester was about each document", _suggestion_uncertainty),
 )
 LATEST = MIGRATIONS[-1].version
 

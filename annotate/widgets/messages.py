@@ -137,6 +137,7 @@ HANDLERS: dict[str, tuple[Callable[[Session, Message], dict[str, Any]], frozense
     "time": (_time, STATE),
     "hello": (_hello, DOC),
     "ping": (lambda s, m: {}, NOTHING),
+    "suggester": (lambda s, m: s.set_suggester(require_text(m, "name")), SPANS),
     "versions": (lambda s, m: s.load_versions(), VERSIONS),
     "diff": (lambda s, m: s.diff(optional_text(m, "other")), NOTHING),
     "project_version": (

@@ -16,7 +16,7 @@ from ..core.records import Document, RelationRecord, SpanRecord
 from ..core.scheme import RelationType, Scheme
 from ..errors import AnnotateError
 from ..store import Store
-from ..workflow.assign import queue
+from ..workflow.assign import order_documents, queue
 from ..workflow.carry import PROJECTED, carry_version
 from .page import clip, document_json, short_title
 from .tokens import Tokens
@@ -94,6 +94,7 @@ class Session:
         self._groups: dict[str, VersionGroup] | None = None
         self._diffs: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
         self._models: set[str] = set()
+        self._choices: list[str] | None = None  # suggesters the page may switch to
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
             if doc_id not in self.doc_ids:  # asked for by id: reachable even if not assigned
@@ -101,12 +102,12 @@ class Session:
         self._open(doc_id or self._start_doc())
 
     def _queue(self) -> list[str]:
-        """The annotator's documents in order: the project's assignment if it has one (see
+        """The annotator's documents in the project's queue order (corpus order, or the
+        least sure first): the project's assignment if it has one (see
         annotate.workflow.assign), else every document."""
         if not self.annotator:
-            return list(self._titles)
-        assigned = set(queue(self.store, self.annotator))
-        mine = [doc_id for doc_id in self._titles if doc_id in assigned]
+            return order_documents(self.store, list(self._titles))
+        mine = [doc_id for doc_id in queue(self.store, self.annotator) if doc_id in self._titles]
         if not mine:
             raise WidgetError("E621", annotator=self.annotator)
         return mine
@@ -117,6 +118,7 @@ class Session:
         return self.document.doc_id
 
     def _open(self, doc_id: str) -> None:
+        self._choices = None  # a suggest run may have added one since
         self.document: Document = self.store.document(doc_id)
         self.tokens = Tokens.of(self.document.text)
         self.sha256 = self.document.text_sha256
@@ -250,6 +252,7 @@ class Session:
         return {
             "annotator": self.annotator or "",
             "suggester": self.suggester or "",
+            "suggesters": self.suggester_choices(),
             "status": statuses.get(self.doc_id),
             "comment": comment,
             "progress": {**counts, "total": len(self.doc_ids)},
@@ -266,6 +269,25 @@ class Session:
         return [
             {"doc_id": d, "title": self._titles[d], "status": statuses.get(d)} for d in self.doc_ids
         ]
+
+    def suggester_choices(self) -> list[str]:
+        """The model annotators with suggestions that the page can show instead of the
+        current one (most recently run first); work carried from other versions is not one."""
+        if self._choices is None:
+            names = [n for n in self.store.suggesters() if not n.startswith("projected:")]
+            if self.suggester and self.suggester not in names:
+                names.insert(0, self.suggester)
+            self._choices = names
+        return list(self._choices)
+
+    def set_suggester(self, name: str) -> dict[str, Any]:
+        """Show ``name``'s suggestions from now on (E609 unless it is one of
+        :meth:`suggester_choices`); the annotator's own work is untouched."""
+        choices = self.suggester_choices()
+        if name not in choices:
+            raise WidgetError("E609", name=name, known=", ".join(choices) or "(none yet)")
+        self.suggester = name
+        return {"suggester": name}
 
     def suggesters(self) -> list[str]:
         """Whose open suggestions the page shows: the suggester's, then the annotator's own work

@@ -8,7 +8,8 @@
  */
 /** @typedef {{id: string, type: string, head: string, tail: string, status: string}} Relation */
 /**
- * @typedef {{annotator: string, suggester: string, status: string | null, comment: string | null,
+ * @typedef {{annotator: string, suggester: string, suggesters: string[], status: string | null,
+ *   comment: string | null,
  *   progress: {done: number, skipped: number, flagged: number, total: number},
  *   seconds_doc: number, seconds_total: number, can_undo: boolean, can_redo: boolean}} State
  */
