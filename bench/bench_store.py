@@ -10,6 +10,8 @@ bulk rows. The ratios say what the store's checks, event log and SQLAlchemy cost
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sqlite3
 import statistics
 import tempfile
@@ -136,6 +138,67 @@ def bench_bulk(folder: Path, n_docs: int, spans_per_doc: int = 20) -> dict[str, 
     }
 
 
+def bench_guard(folder: Path, n: int = 20_000) -> dict[str, float]:
+    """What refusing NUL bytes and over-long values costs on a bulk insert of ``n`` span rows:
+    the per-row guard SQLAlchemy's executemany runs (faults.guard_values) and the column-wise
+    checks of the bulk insert (bulk.py), each per row and against the whole insert."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from annotate.store import bulk, faults
+    from annotate.store import tables as t
+
+    store = Store(folder / "guard.db")
+    ingest(store, [Path(__file__).resolve().parent.parent / "corpus"])
+    doc_id = store.doc_ids()[0]
+    model = "spacy:bench@1/suggest@1"
+    store.add_annotator(model, kind="model")
+    now = t.utcnow()
+    rows = [
+        {"span_id": uuid.uuid4().hex, "doc_id": doc_id, "annotator": model, "layer": "entity",
+         "label": "ORG", "start": k, "end": k + 5, "text": "words", "origin": "model",
+         "attrs": {"reason": "bench", "confidence": 0.5}, "doc_sha256": "0" * 64,
+         "source_span_id": None, "created_at": now, "updated_at": now}
+        for k in range(n)
+    ]
+    captured: dict[str, object] = {}
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def grab(
+        _c: object, _cur: object, sql: str, params: object, context: object, many: bool
+    ) -> None:
+        if many and "INSERT INTO spans" in sql and "call" not in captured:
+            captured["call"] = (params, context)
+
+    def rolled_back(step: object) -> float:
+        def work(connection: object) -> None:
+            step(connection)  # type: ignore[operator]
+            raise RuntimeError("rolled back: the same rows serve every measurement")
+
+        began = time.perf_counter()
+        with contextlib.suppress(RuntimeError):
+            store.write(work)
+        return time.perf_counter() - began
+
+    orm_s = rolled_back(lambda c: c.execute(t.spans.insert(), rows))
+    bulk_s = rolled_back(lambda c: bulk.insert_rows(c, t.spans, rows))
+    params, context = captured["call"]  # type: ignore[misc]
+    began = time.perf_counter()
+    faults.guard_values(params, context)
+    per_row_s = time.perf_counter() - began
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    texts = [json.dumps(value) for value in columns["attrs"]]  # what the JSON type writes
+    began = time.perf_counter()
+    for key, values in columns.items():
+        bulk._checked("spans", t.spans.c[key], values)
+    bulk._check_json("spans", "attrs", columns["attrs"], texts)
+    column_s = time.perf_counter() - began
+    store.close()
+    return {"rows": n, "guard_us": per_row_s / n * 1e6, "column_us": column_s / n * 1e6,
+            "executemany_us": orm_s / n * 1e6, "bulk_us": bulk_s / n * 1e6}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--actions", type=int, default=500)
@@ -148,6 +211,7 @@ def main() -> None:
         folder = Path(tmp)
         actions = bench_actions(folder, args.actions)
         bulk = bench_bulk(folder, args.bulk_docs)
+        guard = bench_guard(folder, 2000 if args.quick else 20_000)
     print(f"store: single action (add_span, own transaction + event), n={args.actions}")
     print(
         f"  p50 {actions['p50_ms']:.2f} ms   p99 {actions['p99_ms']:.2f} ms   "
@@ -159,6 +223,13 @@ def main() -> None:
         f"  ingest {bulk['docs_per_s']:,.0f} docs/s   suggestions {bulk['spans_per_s']:,.0f} "
         f"spans/s   bare executemany {bulk['baseline_spans_per_s']:,.0f} spans/s   "
         f"ratio {bulk['spans_per_s'] / bulk['baseline_spans_per_s']:.2f}"
+    )
+    print(f"store: the value guard on a bulk insert of {guard['rows']:,} span rows")
+    print(
+        f"  per-row guard (SQLAlchemy executemany) {guard['guard_us']:.2f} us/row of "
+        f"{guard['executemany_us']:.1f} us/row; column-wise checks (bulk insert) "
+        f"{guard['column_us']:.2f} us/row of {guard['bulk_us']:.1f} us/row "
+        f"({guard['column_us'] / guard['bulk_us']:.0%} of it)"
     )
 
 

@@ -213,7 +213,7 @@ def test_unexpected_errors_are_one_coded_line_and_a_traceback_only_with_debug(
 
     db = str(tmp_path / "p.db")
     assert run_main(["ingest", str(CORPUS), "--db", db], capfd)[0] == 0
-    monkeypatch.setattr(Project, "documents", _explode)
+    monkeypatch.setattr(Project, "overview", _explode)
     status, output = run_main(["status", "--db", db], capfd)
     assert status == 1
     one_error_line(output, "E705")
@@ -240,7 +240,7 @@ def test_a_database_error_escaping_to_the_command_shows_no_parameters(
 
     db = str(tmp_path / "p.db")
     assert run_main(["ingest", str(CORPUS), "--db", db], capfd)[0] == 0
-    monkeypatch.setattr(Project, "documents", _leak_parameters)
+    monkeypatch.setattr(Project, "overview", _leak_parameters)
     status, output = run_main(["status", "--db", db], capfd)
     assert status == 1
     one_error_line(output, "E136")
@@ -262,15 +262,15 @@ def test_warnings_and_log_records_during_a_command_have_passwords_masked(
 
     from annotate.project import Project
 
-    def chatty(*_args: object, **_kwargs: object) -> list[object]:
+    def chatty(*_args: object, **_kwargs: object) -> dict[str, object]:
         warnings.warn("retrying postgresql://ann:Url-Secret-1@db/gold", UserWarning,
                       stacklevel=1)
         logging.getLogger("some.library").warning("login as ann with Env-Secret-2")
-        return []
+        return {"documents": 0, "progress": {}}
 
     db = str(tmp_path / "p.db")
     monkeypatch.setenv("PGPASSWORD", "Env-Secret-2")
-    monkeypatch.setattr(Project, "documents", chatty)
+    monkeypatch.setattr(Project, "overview", chatty)
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         status, output = run_main(["status", "--db", db], capfd)

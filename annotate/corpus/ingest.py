@@ -1,17 +1,28 @@
-"""Ingest a corpus into the store: all of it, or nothing.
+"""Ingest a corpus into the store: the whole corpus is checked before anything is written.
 
-The files are read once, streaming, inside one write transaction (the store's
-:meth:`~annotate.store.Store.add_documents`). Problems are collected over
-the whole corpus so the user sees every one at once; if any is fatal the transaction is rolled
-back and the project is left exactly as it was. Every message carries its code ("[E007] ...").
+Two passes. The first reads every file (streaming), collects every problem of the whole corpus
+(so the user sees all of them at once) and checks each id against the project; checked
+documents wait in a temporary spool file, not in memory. If any problem is fatal, nothing is
+written and the project is left exactly as it was. Otherwise the second pass writes the spooled
+documents in batches of a few thousand, one short transaction each, so annotators working on
+the project meanwhile wait at most one batch for their own writes (on SQLite, the ingest also
+pauses between batches so a waiting writer gets its turn).
+
+A crash half-way (power cut, killed process, lost connection) leaves the batches written before
+it, each whole, and no half batch. Running the same ingest again completes it: documents the
+project already holds with the same text are skipped (counted as unchanged), the rest added.
+Every message carries its code ("[E007] ...").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import marshal
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..core.records import Document, DocumentsOutcome
 from ..errors import CorpusError, Errors, Warnings
@@ -19,6 +30,10 @@ from ..store import Store
 from . import DEFAULT_MAX_CHARS, Problem, read_corpus
 
 _MAX_LISTED = 50
+BATCH = 2000  # documents a transaction
+# A pause after each batch on SQLite, long enough for a writer polling for the lock (every
+# millisecond or so, see annotate.store.engine) to take it before the next batch does.
+PAUSE_S = 0.002
 
 
 @dataclass(slots=True)
@@ -30,6 +45,7 @@ class IngestReport:
     # Each line of a .txt article read as metadata (title, date, source, byline), so a person
     # can check what was not taken as text.
     notices: list[str] = field(default_factory=list)
+    batches: int = 0  # write transactions it took
 
     def summary(self) -> str:
         return (
@@ -49,59 +65,131 @@ def ingest(
     max_chars: int = DEFAULT_MAX_CHARS,
     update: bool = False,
     raw: bool = False,
+    batch_size: int = BATCH,
 ) -> IngestReport:
-    """Add the articles in ``paths`` to the project; see :mod:`annotate.corpus` for formats.
+    """Add the articles in ``paths`` to the project; see :mod:`annotate.corpus` for formats
+    and the module docstring for what a crash half-way leaves.
 
     ``raw=True`` keeps every character of a .txt file as text (no title, date, source or byline
-    lines taken).
+    lines taken). ``batch_size`` documents are written a transaction.
     """
     paths = list(paths)
+    store.check_writable()
+    report = IngestReport()
+    with tempfile.TemporaryFile(prefix="annotate-ingest-") as spool:
+        problems = _check(
+            store, paths, spool, report, update=update, batch_size=batch_size,
+            options={"text_field": text_field, "id_field": id_field, "encoding": encoding,
+                     "max_chars": max_chars, "raw": raw},
+        )
+        if problems:
+            listed = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
+            if len(problems) > _MAX_LISTED:
+                listed += f"\n  ... and {len(problems) - _MAX_LISTED} more"
+            raise CorpusError("E011", count=len(problems), problems=listed)
+        spool.seek(0)
+        _write(store, spool, report, update=update)
+    return report
 
-    def attempt() -> tuple[Iterable[Document], Callable[[DocumentsOutcome], IngestReport]]:
-        # The store runs this once per try of its write (a busy database is retried whole), so
-        # each try reads the corpus afresh with empty lists.
-        report = IngestReport()
-        problems: list[str] = []
-        seen: dict[str, tuple[str, str]] = {}
 
-        def documents() -> Iterator[Document]:
-            for item in read_corpus(
-                paths, text_field=text_field, id_field=id_field, encoding=encoding,
-                max_chars=max_chars, raw=raw,
-            ):
-                if isinstance(item, Problem):
-                    kept = {"error": problems, "warning": report.warnings,
-                            "notice": report.notices}
-                    kept[item.level].append(str(item))
-                    continue
-                if item.doc_id in seen:
-                    first_sha, first_where = seen[item.doc_id]
-                    code = "W002" if first_sha == item.text_sha256 else "E005"
-                    (report.warnings if code == "W002" else problems).append(_coded(
-                        code, path=item.meta.get("path"), line=item.meta.get("line"),
-                        doc_id=item.doc_id, first=first_where,
-                    ))
-                    continue
-                seen[item.doc_id] = (item.text_sha256, item.where)
-                yield item
+def _check(
+    store: Store,
+    paths: list[str | Path],
+    spool: IO[bytes],
+    report: IngestReport,
+    *,
+    update: bool,
+    batch_size: int,
+    options: dict[str, Any],
+) -> list[str]:
+    """The first pass: every problem of the corpus; checked documents go to ``spool``."""
+    problems: list[str] = []
+    # doc_id -> (the text hash's first 16 bytes, where it was first seen): enough to tell a
+    # repeated article (W002) from an id used for two texts (E005) on a corpus of millions.
+    seen: dict[str, tuple[bytes, str]] = {}
+    pending: list[tuple[Document, str]] = []
+    # Into an empty project nothing can conflict now; the second pass still checks each batch
+    # inside its transaction, against whatever others add meanwhile.
+    empty = store.document_count() == 0
 
-        def finish(outcome: DocumentsOutcome) -> IngestReport:
-            problems.extend(
-                _coded("E124", doc_id=doc_id, where=where) for doc_id, where in outcome.conflicts
+    def flush() -> None:
+        ids = [document.doc_id for document, _ in pending]
+        known = {} if empty else store.known_hashes(ids)
+        kept = []
+        for document, sha in pending:
+            found = known.get(document.doc_id)
+            if found == sha:
+                report.unchanged.append(document.doc_id)
+            elif found is not None and not update:
+                problems.append(_coded("E124", doc_id=document.doc_id, where=document.where))
+            else:
+                kept.append((*_fields(document), sha))
+        if kept and not problems:
+            marshal.dump(kept, spool)
+        pending.clear()
+
+    for item in read_corpus(paths, **options):
+        if isinstance(item, Problem):
+            kept = {"error": problems, "warning": report.warnings, "notice": report.notices}
+            kept[item.level].append(str(item))
+            continue
+        sha = item.text_sha256
+        digest = bytes.fromhex(sha[:32])
+        first = seen.get(item.doc_id)
+        if first is not None:
+            code = "W002" if first[0] == digest else "E005"
+            (report.warnings if code == "W002" else problems).append(_coded(
+                code, path=item.meta.get("path"), line=item.meta.get("line"),
+                doc_id=item.doc_id, first=first[1],
+            ))
+            continue
+        seen[item.doc_id] = (digest, item.where)
+        pending.append((item, sha))
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
+    return problems
+
+
+def _write(store: Store, spool: IO[bytes], report: IngestReport, *, update: bool) -> None:
+    """The second pass: the spooled documents, a batch a transaction."""
+    pause = PAUSE_S if store.backend == "sqlite" else 0.0
+    for records in _batches(spool):
+        documents = [Document(*fields) for *fields, _ in records]
+        outcome: DocumentsOutcome = store.add_documents(
+            documents, update=update, hashes=[sha for *_, sha in records]
+        )
+        report.batches += 1
+        report.added += outcome.added
+        report.unchanged += outcome.unchanged
+        report.updated += outcome.updated
+        if outcome.conflicts:
+            # Another process added these ids with other texts since the first pass. The
+            # batches before (and the rest of this one) stay written; running again completes it.
+            listed = "\n".join(
+                f"  - {_coded('E124', doc_id=doc_id, where=where)}"
+                for doc_id, where in outcome.conflicts[:_MAX_LISTED]
             )
-            if problems:
-                listed = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
-                if len(problems) > _MAX_LISTED:
-                    listed += f"\n  ... and {len(problems) - _MAX_LISTED} more"
-                # Raising inside the store's transaction rolls it back: nothing is saved.
-                raise CorpusError("E011", count=len(problems), problems=listed)
-            report.added, report.unchanged = outcome.added, outcome.unchanged
-            report.updated = outcome.updated
-            return report
+            raise CorpusError("E145", count=len(outcome.conflicts), added=len(report.added),
+                              problems=listed)
+        if pause:
+            time.sleep(pause)
 
-        return documents(), finish
 
-    return store.add_documents(attempt, update=update)
+def _batches(spool: IO[bytes]) -> Iterator[list[tuple[Any, ...]]]:
+    while True:
+        try:
+            yield marshal.load(spool)
+        except EOFError:
+            return
+
+
+def _fields(document: Document) -> tuple[Any, ...]:
+    return (
+        document.doc_id, document.text, document.title, document.source, document.byline,
+        document.published, document.meta,
+    )
 
 
 def _coded(code: str, **fields: Any) -> str:

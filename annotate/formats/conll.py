@@ -3,7 +3,9 @@
 One file per annotator (``<annotator>.conll``, the name percent-encoded), documents in the order
 of the documents table, each opened by ``-DOCSTART- -X- -X- O`` and a blank line, sentences
 (spaCy's rule-based ``sentencizer``) separated by blank lines. Tags are IOB2 (``B-``/``I-``),
-which spaCy's ``convert`` and common CoNLL readers take.
+which spaCy's ``convert`` and common CoNLL readers take, made by spaCy's own
+``offsets_to_biluo_tags`` and ``biluo_to_iob``; reading uses ``iob_to_biluo`` and
+``biluo_tags_to_offsets``.
 
 CoNLL holds entities only, one per token: overlapping entities keep the longest (the others
 are reported), spans inside a token widen to the whole token, whitespace tokens are left out.
@@ -33,19 +35,25 @@ from .tokens import blank_nlp, choose_ents, place_spans
 FORMAT = "conll"
 DOCSTART = "-DOCSTART- -X- -X- O"
 _TAG = re.compile(r"^(?:O|[BIESLU]-\S+)$")
+_BILUO = {"S-": "U-", "E-": "L-"}  # BIOES prefixes as spaCy's BILUO names them
 
 
 def _lines(parsed: Any, unit: AnnotatedDoc, report: WriteReport) -> list[str]:
+    from spacy.training import biluo_to_iob, offsets_to_biluo_tags
+
     placed, notes = place_spans(parsed, unit, unit.layer("entity"), fmt=FORMAT)
     ents, ent_notes = choose_ents(
         placed, unit, fmt=FORMAT, fallback="left out (one entity a token)"
     )
     report.notes.extend(notes + ent_notes)
-    tags = ["O"] * len(parsed)
+    entities = []
     for ent in ents:
-        inside = [i for i in range(ent.start, ent.end) if not parsed[i].is_space]
-        for n, i in enumerate(inside):
-            tags[i] = ("B-" if n == 0 else "I-") + ent.label_
+        # Whitespace tokens are not written, so an entity never starts or ends on one.
+        inside = [token for token in ent if not token.is_space]
+        if inside:
+            end = inside[-1].idx + len(inside[-1])
+            entities.append((inside[0].idx, end, ent.label_))
+    tags = biluo_to_iob(offsets_to_biluo_tags(parsed, entities))
     lines = [DOCSTART, ""]
     open_sentence = False
     for token, tag in zip(parsed, tags, strict=True):
@@ -143,7 +151,7 @@ def read_conll(
         key = builder.document(text, doc_id=doc_id, line=first_line)
         if key is None or not builder.claim_unit(key, name, line=first_line):
             continue
-        for label, start, end, line in _entities(sentences, offsets):
+        for label, start, end, line in _entities(sentences, offsets, builder):
             builder.span(key, annotator=name, label=label, start=start, end=end, line=line)
     return builder.build(len(documents))
 
@@ -224,23 +232,40 @@ def _place_tokens(
 
 
 def _entities(
-    sentences: list[list[Token]], offsets: list[list[tuple[int, int]]]
+    sentences: list[list[Token]], offsets: list[list[tuple[int, int]]], builder: BatchBuilder
 ) -> list[tuple[str, int, int, int]]:
-    """``(label, start, end, line)`` for each entity; a sentence end closes an entity."""
+    """``(label, start, end, line)`` for each entity, by spaCy's own tag conversions.
+
+    A sentence in IOB (IOB1 or IOB2) goes through ``iob_to_biluo``; one with BIOES or BILUO
+    tags (S-/E- read as U-/L-) is taken as it is. ``biluo_tags_to_offsets`` then finds the
+    entities; a sentence whose tags make no valid sequence (an E- without its B-, tag schemes
+    mixed) is reported, and none of its entities is guessed.
+    """
+    from spacy.tokens import Doc
+    from spacy.training import biluo_tags_to_offsets, iob_to_biluo
+
+    vocab = blank_nlp().vocab
     found: list[tuple[str, int, int, int]] = []
     for sentence, places in zip(sentences, offsets, strict=True):
-        current: tuple[str, int, int, int] | None = None
-        for (_, tag, number), (start, end) in zip(sentence, places, strict=True):
-            prefix, _, label = tag.partition("-")
-            if current is not None and prefix in ("I", "E", "L") and current[0] == label:
-                current = (label, current[1], end, current[3])
-            else:
-                if current is not None:
-                    found.append(current)
-                current = None if prefix == "O" else (label, start, end, number)
-            if prefix in ("E", "L", "S", "U") and current is not None:
-                found.append(current)
-                current = None
-        if current is not None:
-            found.append(current)
+        tags = [tag for _, tag, _ in sentence]
+        if any(tag[:2] in ("S-", "E-", "U-", "L-") for tag in tags):
+            biluo = [_BILUO.get(tag[:2], tag[:2]) + tag[2:] if tag != "O" else tag for tag in tags]
+        else:
+            biluo = iob_to_biluo(tags)
+        words = Doc(vocab, words=[token for token, _, _ in sentence])
+        try:
+            spans = biluo_tags_to_offsets(words, biluo)
+        except ValueError:
+            builder.problem(
+                "malformed-record",
+                f"the tags {' '.join(tags)} are no valid IOB, BIOES or BILUO sequence; the "
+                "sentence's entities were not read",
+                line=sentence[0][2],
+            )
+            continue
+        for start, end, label in spans:
+            span = words.char_span(start, end)
+            assert span is not None  # the offsets are this Doc's own token edges
+            first, last = span.start, span.end - 1
+            found.append((str(label), places[first][0], places[last][1], sentence[first][2]))
     return found

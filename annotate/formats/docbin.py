@@ -40,6 +40,7 @@ USER_DATA_KEY = "annotate"
 # lemmas and morphology are empty without a trained pipeline; storing their zeros would double
 # the file's token arrays and the memory an export of thousands of documents needs.
 DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
+FRESH_VOCAB_UNITS = 20_000
 
 
 @contextmanager
@@ -143,38 +144,97 @@ def write_units(
     units: Sequence[AnnotatedDoc], out_dir: Path, *, split: float | None = None, seed: int = 0
 ) -> tuple[WriteReport, dict[str, Any] | None]:
     """Write ``units`` as ``annotations.spacy``, or ``train.spacy`` + ``dev.spacy`` with a split."""
-    from spacy.tokens import DocBin
+    files = DocBinFiles(out_dir, split=split, seed=seed)
+    files.add(units)
+    return files.close()
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = WriteReport()
-    split_info: dict[str, Any] | None = None
-    if split is None:
-        parts = {"annotations": {u.doc_id for u in units}}
-    else:
-        train, dev = split_documents([u.doc_id for u in units], split, seed=seed)
-        parts = {"train": set(train), "dev": set(dev)}
-        split_info = {"ratio": split, "seed": seed, "train_docs": len(train), "dev_docs": len(dev)}
-    bins = {name: DocBin(attrs=DOCBIN_ATTRS, store_user_data=True) for name in parts}
-    order: dict[str, list[str]] = {name: [] for name in parts}
-    nlp = blank_nlp()
-    tokenised: Any = None
-    with _msgpack_hooks_once():
-        for unit in units:
-            # Units come grouped by document: tokenise each text once for all its annotators.
-            if tokenised is None or tokenised.text != unit.text:
-                tokenised = nlp.make_doc(unit.text)
-            doc, notes = to_doc(tokenised, unit)
-            report.notes.extend(notes)
-            name = next(n for n, ids in parts.items() if unit.doc_id in ids)
-            bins[name].add(doc)
-            if not order[name] or order[name][-1] != unit.doc_id:
-                order[name].append(unit.doc_id)
-        for name, docbin in bins.items():
-            path = out_dir / f"{name}.spacy"
-            docbin.to_disk(path)
-            report.files.append(path)
-            report.doc_ids[path] = order[name]
-    return report, split_info
+
+class DocBinFiles:
+    """DocBin files written a chunk of units at a time (see :meth:`add`), so an export of any
+    size holds one chunk's Docs in memory.
+
+    One chunk gives the files :func:`write_units` always wrote: ``annotations.spacy``, or
+    ``train.spacy`` + ``dev.spacy``. More chunks give one file per chunk and part, numbered
+    (``annotations-00001.spacy``, ``train-00001.spacy``, ...); ``spacy train`` and
+    ``DocBin``-reading code take the folder or each file. A split is then drawn within each
+    chunk, with the same share and seed, so train and dev still never share a document.
+    """
+
+    def __init__(self, out_dir: Path, *, split: float | None = None, seed: int = 0) -> None:
+        if split is not None:
+            split_documents([], split)  # check the value before anything is written
+        self.out = out_dir
+        self.split = split
+        self.seed = seed
+        self.report = WriteReport()
+        self.written: list[dict[str, Path]] = []  # per chunk: part name -> file
+        self.counts = {"train_docs": 0, "dev_docs": 0}
+        self._nlp: Any = None
+        self._since = 0  # units tokenised with the current pipeline
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        from spacy.tokens import DocBin
+
+        if not units and self.written:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        if self.split is None:
+            parts = {"annotations": {u.doc_id for u in units}}
+        else:
+            train, dev = split_documents([u.doc_id for u in units], self.split, seed=self.seed)
+            parts = {"train": set(train), "dev": set(dev)}
+            self.counts["train_docs"] += len(train)
+            self.counts["dev_docs"] += len(dev)
+        bins = {name: DocBin(attrs=DOCBIN_ATTRS, store_user_data=True) for name in parts}
+        order: dict[str, list[str]] = {name: [] for name in parts}
+        if self._nlp is None or self._since >= FRESH_VOCAB_UNITS:
+            # Every span id and token text goes into the pipeline's string store, which only
+            # grows: a fresh pipeline now and then keeps the memory of a large export flat.
+            import spacy
+
+            self._nlp = spacy.blank("en")
+            self._since = 0
+        self._since += len(units)
+        tokenised: Any = None
+        tokenised_text: str | None = None
+        with _msgpack_hooks_once():
+            for unit in units:
+                # Units come grouped by document: tokenise each text once for all its
+                # annotators (compared with the text kept here, as Doc.text is rebuilt from
+                # the tokens on every call).
+                if tokenised is None or tokenised_text != unit.text:
+                    tokenised = self._nlp.make_doc(unit.text)
+                    tokenised_text = unit.text
+                doc, notes = to_doc(tokenised, unit)
+                self.report.notes.extend(notes)
+                name = next(n for n, ids in parts.items() if unit.doc_id in ids)
+                bins[name].add(doc)
+                if not order[name] or order[name][-1] != unit.doc_id:
+                    order[name].append(unit.doc_id)
+            chunk = len(self.written) + 1
+            paths = {}
+            for name, docbin in bins.items():
+                path = self.out / f"{name}.part{chunk}.spacy"
+                docbin.to_disk(path)
+                paths[name] = path
+                self.report.doc_ids[path] = order[name]
+        self.written.append(paths)
+
+    def close(self) -> tuple[WriteReport, dict[str, Any] | None]:
+        """Name the files as the class docstring says; return the report and split."""
+        if not self.written:
+            self.add([])
+        several = len(self.written) > 1
+        for chunk, paths in enumerate(self.written, start=1):
+            for name, path in paths.items():
+                final = self.out / (f"{name}-{chunk:05d}.spacy" if several else f"{name}.spacy")
+                path.rename(final)
+                self.report.doc_ids[final] = self.report.doc_ids.pop(path)
+                self.report.files.append(final)
+        split_info = None
+        if self.split is not None:
+            split_info = {"ratio": self.split, "seed": self.seed, **self.counts}
+        return self.report, split_info
 
 
 def write_docbin(

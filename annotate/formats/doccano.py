@@ -4,7 +4,8 @@
 - relation projects (doccano 1.6+): ``{"text": ..., "entities": [{"id", "label",
   "start_offset", "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]}``.
 
-doccano exports one file per user, so the annotator is ``annotator`` or the file's stem. A
+doccano exports one file per user, so the annotator is ``annotator`` or the file's stem
+(percent-decoded, as annotate's export names the files). A
 ``label`` list of plain strings is document classification, which the scheme has no place for;
 it is reported.
 """
@@ -19,6 +20,7 @@ from ..core.scheme import Scheme
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .jsonio import iter_jsonl
+from .naming import from_file_name
 
 FORMAT = "doccano"
 _CONTENT = ("label", "labels", "entities", "relations", "Comments", "comments")
@@ -44,7 +46,7 @@ def read_doccano(
     builder = BatchBuilder(
         path, FORMAT, scheme=scheme, layer=layer, label_map=label_map, unknown=unknown
     )
-    name = annotator or path.stem
+    name = annotator or from_file_name(path.stem)
     for line, row in rows:
         text = row.get(text_field)
         if not isinstance(text, str):

@@ -17,7 +17,7 @@ lists them with their sha256), and stops with E325 where anything else is in the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,9 +26,18 @@ import pandas as pd
 from ..core.scheme import Scheme
 from ..errors import FormatError
 from . import docbin, registry
+from .docbin import DocBinFiles
 from .docs import AnnotatedDoc, annotated_docs
-from .files import TableFormat, write_tables
-from .manifest import MANIFEST_NAME, Manifest, WriteReport, build_manifest, write_manifest
+from .files import TableFiles, TableFormat
+from .manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    WriteReport,
+    annotators_of,
+    build_manifest,
+    count_tables,
+    write_manifest,
+)
 from .staging import staged
 from .tables import coerce, empty_table, flatten_claims, flatten_quotes, table_names
 
@@ -46,9 +55,15 @@ def _formats(formats: Sequence[str] | str) -> list[str]:
     return chosen
 
 
-def prepare_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables coerced to the contract, with quotes and claims derived when left out."""
-    prepared = {name: coerce(name, tables[name]) for name in table_names(tables)}
+def prepare_tables(
+    tables: Mapping[str, pd.DataFrame], *, coerced: bool = False
+) -> dict[str, pd.DataFrame]:
+    """The tables coerced to the contract (unless ``coerced`` says they are), with quotes and
+    claims derived when left out."""
+    prepared = {
+        name: tables[name] if coerced else coerce(name, tables[name])
+        for name in table_names(tables)
+    }
     if "spans" in prepared:
         relations = prepared.get("relations", empty_table("relations"))
         if "quotes" not in prepared:
@@ -83,34 +98,96 @@ def export(
     write raises E325 naming it, unless ``force`` (which replaces it). Other files in the
     folder are never touched. ``out_dir`` naming a file raises E326.
     """
+    return export_chunks(
+        [tables], out_dir, formats=formats, filters=filters, split=split, seed=seed,
+        scheme=scheme, force=force,
+    )
+
+
+def export_chunks(
+    chunks: Iterable[Mapping[str, pd.DataFrame]],
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] | str,
+    filters: Mapping[str, Any],
+    split: float | None = None,
+    seed: int = 0,
+    scheme: Scheme | None = None,
+    force: bool = False,
+    coerced: bool = False,
+) -> Manifest:
+    """:func:`export` of tables that come a chunk of documents at a time (as
+    :func:`.dataset.iter_tables` gives them), holding one chunk in memory.
+
+    The tables' files grow by each chunk (Parquet row groups, CSV and JSON lines rows); the
+    DocBin is written a file per chunk when there is more than one (see
+    :class:`.docbin.DocBinFiles`). Prodigy, CoNLL and brat files are written once, at the end,
+    from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
+    chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
+    """
     chosen = _formats(formats)
     if split is not None:
         docbin.split_documents([], split)  # check the value before writing anything
-    prepared = prepare_tables(tables)
-    units: list[AnnotatedDoc] | None = None
     report = WriteReport()
+    counts: dict[str, Any] = {}
+    annotators: set[str] = set()
     split_info: dict[str, Any] | None = None
     with staged(out_dir, last=MANIFEST_NAME, force=force) as stage:
         options = registry.WriteOptions(split=split, seed=seed, scheme=scheme)
-        for fmt in chosen:
-            entry = registry.find(fmt)
-            if entry.writes_tables:
-                report.files += write_tables(prepared, stage, fmt=cast(TableFormat, fmt))
-                continue
-            if units is None:
+        table_files = {
+            fmt: TableFiles(stage, fmt=cast(TableFormat, fmt))
+            for fmt in chosen if registry.find(fmt).writes_tables
+        }
+        per_document = [fmt for fmt in chosen if fmt not in table_files]
+        docbins = None
+        if "spacy" in chosen:
+            docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
+        gathered: list[AnnotatedDoc] = []  # for the formats written at the end
+        for chunk in chunks:
+            prepared = prepare_tables(chunk, coerced=coerced)
+            for files in table_files.values():
+                files.write(prepared, coerced=True)
+            counts = _add_counts(counts, count_tables(prepared))
+            annotators.update(annotators_of(prepared))
+            if per_document:
                 if "documents" not in prepared:
-                    raise FormatError("E315", name="documents", fmt=fmt)
+                    raise FormatError("E315", name="documents", fmt=per_document[0])
                 units, notes = annotated_docs(prepared, fmt="export")
                 report.notes += notes
-            assert entry.writer is not None  # exporter_of admitted only writers
-            part, info = entry.write()(units, stage / fmt, options)
-            split_info = info or split_info
-            report.extend(part)
-        manifest = build_manifest(
-            prepared, stage, report, formats=chosen, filters=filters, split=split_info
-        )
+                if docbins is not None:
+                    docbins.add(units)
+                if any(fmt != "spacy" for fmt in per_document):
+                    gathered += units
+            del prepared
+        for fmt in chosen:
+            if fmt in table_files:
+                report.files += table_files[fmt].close()
+            elif fmt == "spacy" and docbins is not None:
+                part, split_info = docbins.close()
+                report.extend(part)
+            else:
+                entry = registry.find(fmt)
+                assert entry.writer is not None  # exporter_of admitted only writers
+                part, info = entry.write()(gathered, stage / fmt, options)
+                split_info = info or split_info
+                report.extend(part)
+        manifest = build_manifest({}, stage, report, formats=chosen, filters=filters,
+                                  split=split_info)
+        manifest.counts = counts or {"rows": {}}
+        manifest.annotators = sorted(annotators)
         write_manifest(manifest, stage)
     return manifest
+
+
+def _add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:
+    """Counts of two chunks as one: numbers add up, nested counts key by key."""
+    merged = dict(total)
+    for key, value in more.items():
+        if isinstance(value, Mapping):
+            merged[key] = _add_counts(merged.get(key, {}), value)
+        else:
+            merged[key] = merged.get(key, 0) + value
+    return merged
 
 
 FORMATS: tuple[str, ...] = tuple(registry.export_names())

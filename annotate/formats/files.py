@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -32,8 +32,42 @@ def _json_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if not columns:
         return frame
     return frame.assign(
-        **{column: pd.Series([dumps(v) for v in frame[column]], dtype="str") for column in columns}
+        **{column: pd.Series(_json_texts(frame[column].tolist()), dtype="str")
+           for column in columns}
     )
+
+
+_MEMO_MAX = 100_000
+
+
+def _json_texts(values: list[Any]) -> list[str]:
+    """Each value's JSON text. Spans repeat a few attribute sets thousands of times (every
+    suggestion of a rule has the same reason and confidence): a flat dict's text is made
+    once and looked up after, keyed by its items with their types (True is not 1)."""
+    memo: dict[Any, str] = {}
+    by_identity: dict[int, str] = {}  # tables read for an export share one dict per text
+    out: list[str] = []
+    for value in values:
+        key: Any = None
+        shared = by_identity.get(id(value))
+        if shared is not None:
+            out.append(shared)
+            continue
+        if isinstance(value, dict):
+            try:
+                key = tuple((k, type(v), v) for k, v in value.items())
+                text = memo.get(key)
+            except TypeError:  # a nested list or dict: not hashable, dumped each time
+                key = text = None
+            if text is not None:
+                out.append(text)
+                continue
+        text = dumps(value)
+        if key is not None and len(memo) < _MEMO_MAX:
+            memo[key] = text
+            by_identity[id(value)] = text
+        out.append(text)
+    return out
 
 
 def write_tables(
@@ -43,26 +77,69 @@ def write_tables(
 
     Tables are coerced to the contract first, so the files hold exactly its columns and dtypes.
     """
-    _check_format(fmt)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in table_names(tables):
-        frame = coerce(name, tables[name])
-        path = out / f"{name}.{fmt}"
-        if fmt == "parquet":
-            _json_text(frame, name).to_parquet(path, engine="pyarrow", index=False)
-        elif fmt == "csv":
-            _json_text(frame, name).to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
-        else:
-            _write_jsonl(frame, path)
-        written.append(path)
-    return written
+    writer = TableFiles(out_dir, fmt=fmt)
+    writer.write(tables)
+    return writer.close()
 
 
-def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+class TableFiles:
+    """The contract tables as files, written a chunk at a time: each :meth:`write` appends
+    its tables (a Parquet row group, CSV or JSON lines rows) to ``out_dir/<name>.<fmt>``, so
+    memory holds one chunk whatever the export's size. :meth:`close` finishes the files and
+    returns their paths in contract order."""
+
+    def __init__(self, out_dir: str | Path, *, fmt: TableFormat = "parquet") -> None:
+        _check_format(fmt)
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.fmt = fmt
+        self.paths: dict[str, Path] = {}
+        self._parquet: dict[str, Any] = {}  # table name -> pyarrow ParquetWriter
+
+    def write(self, tables: Mapping[str, pd.DataFrame], *, coerced: bool = False) -> None:
+        """Append ``tables``; ``coerced`` says they hold the contract's columns and dtypes
+        already (as :func:`.dataset.iter_tables` gives them), so they are not coerced again."""
+        for name in table_names(tables):
+            frame = tables[name] if coerced else coerce(name, tables[name])
+            first = name not in self.paths
+            path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
+            if self.fmt == "parquet":
+                self._write_parquet(name, _json_text(frame, name), path)
+            elif self.fmt == "csv":
+                if first or len(frame):
+                    _json_text(frame, name).to_csv(
+                        path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ",
+                        mode="w" if first else "a", header=first,
+                    )
+            else:
+                _write_jsonl(frame, path, append=not first)
+
+    def _write_parquet(self, name: str, frame: pd.DataFrame, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer = self._parquet.get(name)
+        if writer is not None and not len(frame):
+            return
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if writer is None:
+            writer = self._parquet[name] = pq.ParquetWriter(path, table.schema)
+        elif not table.schema.equals(writer.schema, check_metadata=False):
+            # A categorical column's codes may be wider in a later chunk, and a column with no
+            # value in the first may have had no type to show: the file keeps the first's.
+            table = table.cast(writer.schema)
+        writer.write_table(table)
+
+    def close(self) -> list[Path]:
+        for writer in self._parquet.values():
+            writer.close()
+        self._parquet.clear()
+        return [self.paths[name] for name in table_names(self.paths)]
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
     columns = list(frame.columns)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
+    with path.open("a" if append else "w", encoding="utf-8", newline="\n") as handle:
         for row in zip(*(frame[c].tolist() for c in columns), strict=True):
             handle.write(dumps(dict(zip(columns, row, strict=True))))
             handle.write("\n")

@@ -8,7 +8,8 @@ control named like a scheme layer (``<Labels name="quote">``) puts its spans in 
 
 Label Studio counts offsets as the browser does (UTF-16); where a region's ``text`` shows that,
 offsets are converted to characters. Cancelled annotations are skipped and reported;
-predictions are read only with ``predictions=True``, as annotator ``model:<model_version>``.
+predictions are read only with ``predictions=True``, as annotator ``model:<model_version>``
+(the version itself where it is a machine annotator's name, as annotate's export writes it).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.names import is_machine_name
 from ..core.scheme import Scheme
 from ..errors import FormatError
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .jsonio import parse_json, read_text
+from .label_studio_writer import annotator_from_email
 
 FORMAT = "label-studio"
 _ATTRIBUTE_TYPES = {"choices": "choices", "textarea": "text", "rating": "rating"}
@@ -41,8 +44,10 @@ def read_label_studio(
 ) -> ImportBatch:
     """Read a Label Studio JSON export (the 'JSON' option, not 'JSON-MIN').
 
-    The annotator of an annotation is ``annotator``, else the ``completed_by`` user's email,
-    else ``user-<id>``. ``data[text_field]`` is the text; ``data["doc_id"]``, where present,
+    The annotator of an annotation is ``annotator``, else the ``completed_by`` user's email
+    (an ``<name>@annotate.invalid`` address that annotate's export made is that name again),
+    else ``user-<id>``; export with the user expanded (``annotations__completed_by``) to get
+    e-mails rather than ids. ``data[text_field]`` is the text; ``data["doc_id"]``, where present,
     the document id; the other ``data`` fields and the task id go to the document's meta.
     """
     path = Path(path)
@@ -89,7 +94,7 @@ def read_label_studio(
                 if doc is None:
                     break
             name = annotator or (
-                f"model:{answer.get('model_version') or 'prediction'}"
+                _model(answer.get("model_version"))
                 if predicted
                 else _user(answer.get("completed_by"))
             )
@@ -121,9 +126,17 @@ def _user(completed_by: Any) -> str:
     if isinstance(completed_by, dict):
         email = completed_by.get("email")
         if isinstance(email, str) and email:
-            return email
+            return annotator_from_email(email)
         completed_by = completed_by.get("id")
     return f"user-{completed_by}" if completed_by is not None else "user-unknown"
+
+
+def _model(version: Any) -> str:
+    # A version that is a machine annotator's name already (what annotate's export writes)
+    # stays that name; any other is marked as a model's.
+    if isinstance(version, str) and is_machine_name(version):
+        return version
+    return f"model:{version or 'prediction'}"
 
 
 def _read_result(

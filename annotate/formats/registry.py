@@ -82,9 +82,12 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat("conll", "CoNLL-2003 entity columns", writer="writers:conll"),
     FileFormat("brat", "brat standoff (.txt + .ann, annotation.conf)", reader="brat:read_brat",
                writer="writers:brat"),
-    FileFormat("label-studio", "Label Studio JSON export",
-               reader="label_studio:read_label_studio"),
-    FileFormat("doccano", "doccano JSONL", reader="doccano:read_doccano"),
+    FileFormat("label-studio", "Label Studio JSON (tasks.json + config.xml for the project)",
+               reader="label_studio:read_label_studio", writer="writers:label_studio"),
+    FileFormat("doccano", "doccano JSONL with relations, one file per annotator",
+               reader="doccano:read_doccano", writer="writers:doccano"),
+    FileFormat("hf", "Hugging Face datasets (tokens, BIO tags per layer, spans; train/dev "
+               "with a split)", writer="writers:hf", aliases=("datasets",)),
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from . import brat as brat_format
 from . import conll as conll_format
 from . import docbin as docbin_format
+from . import doccano_writer, label_studio_writer
 from . import prodigy as prodigy_format
 from .docs import AnnotatedDoc
 from .manifest import WriteReport
@@ -34,3 +35,19 @@ def conll(units: Sequence[AnnotatedDoc], out: Path, options: WriteOptions) -> Wr
 
 def brat(units: Sequence[AnnotatedDoc], out: Path, options: WriteOptions) -> Written:
     return brat_format.write_units(units, out, scheme=options.scheme), None
+
+
+def label_studio(units: Sequence[AnnotatedDoc], out: Path, options: WriteOptions) -> Written:
+    return label_studio_writer.write_units(units, out, scheme=options.scheme), None
+
+
+def doccano(units: Sequence[AnnotatedDoc], out: Path, options: WriteOptions) -> Written:
+    return doccano_writer.write_units(units, out), None
+
+
+def hf(units: Sequence[AnnotatedDoc], out: Path, options: WriteOptions) -> Written:
+    from . import hf as hf_format  # needs the optional `datasets`
+
+    return hf_format.write_units(
+        units, out, split=options.split, seed=options.seed, scheme=options.scheme
+    )

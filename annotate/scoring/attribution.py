@@ -6,10 +6,17 @@ tables; :func:`match_rows` pairs them one-to-one by overlap (their type is an at
 compare, not a condition of the match) and :func:`compare_matched` says how often the matched
 rows agree on each attribute.
 
-Speakers are compared as resolved names (the entity a source refers to, see
-:func:`annotate.formats.tables.flatten_quotes`), normalised by :func:`normalise_name` and
-matched leniently by :func:`same_speaker`, so two annotators who linked "he" to different
-mentions of the same person agree.
+Speakers are compared like with like (:func:`same_attribution`): as resolved names (the entity
+a source refers to, see :func:`annotate.formats.tables.flatten_quotes`) where both sides
+resolved the source, else as the mentions as written, so a side that resolved "he" to
+"Vladimir Putin" and one that left it "he" agree on the mention rather than disagree on a name
+only one of them gave. Names and mentions are normalised by :func:`normalise_name` and matched
+leniently by :func:`same_speaker`, so two annotators who linked "he" to different mentions of
+the same person agree. The source span itself is compared apart (``source``: same offsets).
+
+An attribute that rests on relations neither side has (no ``said_by``, ``cue`` or
+``claimed_by`` relations at all, as in spans imported without them) is not measured: its
+agreement is ``None``, with a note saying why, rather than a perfect score of two empty sides.
 """
 
 from __future__ import annotations
@@ -84,6 +91,44 @@ def same_speaker(a: Any, b: Any) -> bool:
     return long[len(long) - len(short) :] == short
 
 
+def is_resolved(speaker: Any, mention: Any, linked: Any = False) -> bool:
+    """Whether a side named who speaks: its source refers to an entity (``linked``), or it
+    gives a name other than the mention as written ("he" → "Vladimir Putin")."""
+    name = normalise_name(speaker)
+    if name is None:
+        return False
+    return (not is_missing(linked) and bool(linked)) or name != normalise_name(mention)
+
+
+def mark_resolved(quotes: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """``quotes`` with ``speaker_resolved``: whether the speaker is an entity the source
+    refers to (the flattened table names the source's entity in ``speaker_span_id``)."""
+    entities = set(spans.loc[spans["layer"].astype(str) == "entity", "span_id"].tolist())
+    linked = [isinstance(i, str) and i in entities for i in quotes["speaker_span_id"].tolist()]
+    return quotes.assign(speaker_resolved=linked)
+
+
+def same_attribution(
+    gold_speaker: Any,
+    gold_mention: Any,
+    pred_speaker: Any,
+    pred_mention: Any,
+    *,
+    linked: tuple[Any, Any] = (False, False),
+) -> tuple[bool, str]:
+    """Whether two quotes have the same speaker, compared like with like, and on what basis:
+    ``"names"`` where both sides resolved their source (``linked`` says whether each side's
+    source refers to an entity), else ``"mentions"`` (the mentions as written; a side without
+    a mention falls back to its speaker)."""
+    if is_resolved(gold_speaker, gold_mention, linked[0]) and is_resolved(
+        pred_speaker, pred_mention, linked[1]
+    ):
+        return same_speaker(gold_speaker, pred_speaker), "names"
+    gold = gold_speaker if is_missing(gold_mention) else gold_mention
+    pred = pred_speaker if is_missing(pred_mention) else pred_mention
+    return same_speaker(gold, pred), "mentions"
+
+
 def match_rows(
     gold: pd.DataFrame, pred: pd.DataFrame, *, mode: str = "overlap"
 ) -> list[tuple[int, int]]:
@@ -154,6 +199,27 @@ def compare_speaker(column: str) -> Compare:
     return compare
 
 
+def compare_quote_speaker() -> Compare:
+    """Compare quote speakers with :func:`same_attribution` (names where both sides resolved
+    the source, mentions otherwise)."""
+
+    def compare(g: Mapping[str, Any], p: Mapping[str, Any]) -> tuple[bool, Hashable, Hashable]:
+        linked = (g.get("speaker_resolved", False), p.get("speaker_resolved", False))
+        same, basis = same_attribution(
+            g["speaker"], g["source_text"], p["speaker"], p["source_text"], linked=linked
+        )
+        column = "speaker" if basis == "names" else "source_text"
+        gold_value = normalise_name(g[column]) or normalise_name(g["speaker"]) or NONE_LABEL
+        pred_value = (
+            gold_value
+            if same
+            else (normalise_name(p[column]) or normalise_name(p["speaker"]) or NONE_LABEL)
+        )
+        return same, gold_value, pred_value
+
+    return compare
+
+
 def compare_columns(*columns: str) -> Compare:
     """Compare the values of ``columns`` exactly (two missing values agree)."""
 
@@ -166,7 +232,8 @@ def compare_columns(*columns: str) -> Compare:
 
 
 QUOTE_ATTRIBUTES: dict[str, Compare] = {
-    "speaker": compare_speaker("speaker"),
+    "speaker": compare_quote_speaker(),
+    "source": compare_columns("source_start", "source_end"),
     "cue": compare_columns("cue_start", "cue_end"),
     "quote_type": compare_columns("quote_type"),
 }
@@ -178,13 +245,22 @@ CLAIM_ATTRIBUTES: dict[str, Compare] = {
 }
 # The columns each comparison reads, to skip tables that lack them.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "speaker": ("speaker",),
+    "speaker": ("speaker", "source_text", "source_start"),
+    "source": ("source_start", "source_end"),
     "cue": ("cue_start", "cue_end"),
     "quote_type": ("quote_type",),
     "claim_type": ("claim_type",),
     "checkworthy": ("checkworthy",),
     "hedged": ("hedged",),
-    "claimant": ("claimant",),
+    "claimant": ("claimant", "claimant_span_id"),
+}
+# Attributes that exist only through a relation: the column that is set when the relation is,
+# and the relation's name for the note when no side has any.
+RELATION_OF: dict[str, tuple[str, str, str]] = {
+    "speaker": ("source_start", "said_by", "links a quote to a source"),
+    "source": ("source_start", "said_by", "links a quote to a source"),
+    "cue": ("cue_start", "cue", "links a quote to a cue"),
+    "claimant": ("claimant_span_id", "claimed_by", "links a claim to a claimant"),
 }
 
 
@@ -201,14 +277,25 @@ def compare_matched(
     pred: pd.DataFrame,
     pairs: Sequence[tuple[int, int]],
     attributes: Mapping[str, Compare],
+    *,
+    names: tuple[str, str] = ("gold", "the prediction"),
 ) -> dict[str, dict[str, Any]]:
-    """Agreement on each attribute over matched rows: ``n``, ``same``, ``accuracy`` and
-    Cohen's ``kappa``. ``accuracy`` is ``None`` and ``kappa`` NaN when nothing was matched."""
-    needed = sorted({c for name in attributes for c in COLUMNS[name]})
-    gold_rows = _rows(gold, needed, [g for g, _ in pairs])
-    pred_rows = _rows(pred, needed, [p for _, p in pairs])
+    """Agreement on each attribute over matched rows: ``n``, ``same``, ``accuracy``, Cohen's
+    ``kappa``, ``measured`` and a ``note``. ``accuracy`` is ``None`` and ``kappa`` NaN when
+    nothing was matched, and when the attribute was not measured because neither side has
+    the relation it rests on (``names`` name the sides in the note)."""
+    needed = {c for name in attributes for c in COLUMNS[name]}
+    if "speaker" in attributes and {"speaker_resolved"} <= set(gold.columns) & set(pred.columns):
+        needed.add("speaker_resolved")  # from mark_resolved, where the caller had the spans
+    gold_rows = _rows(gold, sorted(needed), [g for g, _ in pairs])
+    pred_rows = _rows(pred, sorted(needed), [p for _, p in pairs])
     result: dict[str, dict[str, Any]] = {}
     for name, compare in attributes.items():
+        measured, note = _measured(name, gold, pred, names)
+        if not measured:
+            result[name] = {"n": len(pairs), "same": 0, "accuracy": None, "kappa": math.nan,
+                            "measured": False, "note": note}  # fmt: skip
+            continue
         outcomes = [compare(g, p) for g, p in zip(gold_rows, pred_rows, strict=True)]
         same = sum(1 for ok, _, _ in outcomes if ok)
         kappa = nominal_kappa([a for _, a, _ in outcomes], [b for _, _, b in outcomes])
@@ -217,8 +304,28 @@ def compare_matched(
             "same": same,
             "accuracy": same / len(outcomes) if outcomes else None,
             "kappa": kappa,
+            "measured": True,
+            "note": note,
         }
     return result
+
+
+def _measured(
+    name: str, gold: pd.DataFrame, pred: pd.DataFrame, names: tuple[str, str]
+) -> tuple[bool, str | None]:
+    """Whether ``name`` can be compared, and a note when a side lacks what it rests on."""
+    if name not in RELATION_OF:
+        return True, None
+    column, relation, what = RELATION_OF[name]
+    has = [bool(frame[column].notna().any()) if len(frame) else False for frame in (gold, pred)]
+    if not any(has):
+        return False, (
+            f"not measured: neither {names[0]} nor {names[1]} {what} (no {relation} relations)"
+        )
+    missing = [side for side, present in zip(names, has, strict=True) if not present]
+    if missing:
+        return True, f"{missing[0]} has no {relation} relations: all its units count as unlinked"
+    return True, None
 
 
 def nominal_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:

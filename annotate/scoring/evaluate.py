@@ -6,12 +6,15 @@ DataFrame, export files, a spaCy DocBin, Prodigy JSONL, a store, or a spaCy pipe
 the gold documents) and returns an :class:`EvaluationReport`:
 
 - per layer, the four SemEval-2013 schemes (strict, exact, partial, type) with their counts,
-  micro and macro and per label (:func:`.matching.semeval_from_alignment`), and the
+  micro and macro and per label (:func:`.semeval.semeval_from_alignment`), and the
   strict scores shaped like spaCy's scorer (``{layer}_p/_r/_f/_per_type``, equal to
   ``Scorer.score_spans`` on the same spans);
-- quotes: content F1 (exact offsets, and token overlap), cue F1, speaker accuracy on matched
-  quotes (resolved speakers, :func:`.attribution.same_speaker`), quote-type accuracy,
-  and a joint quote+speaker F1 where a hit needs both;
+- quotes: content F1 (exact offsets, and token overlap), source and cue F1 (the spans linked
+  to quotes, same offsets), on matched quotes the share with the same source span, the same
+  speaker (compared like with like, :func:`.attribution.same_attribution`: resolved
+  names where both sides resolved the source, else the mentions), the same cue and quote
+  type, and a joint quote+speaker F1 where a hit needs both; a figure that rests on
+  relations neither side has is not measured (``None``, with a note);
 - claims: overlap F1, and claim type, check-worthiness, hedging and claimant on matched claims;
 - ``errors``: every span that is not correct (missed, spurious, wrong label, wrong boundaries)
   with its document, text and ±60 characters of context;
@@ -38,13 +41,10 @@ from ..errors import AnnotateError
 from .attribution import (
     CLAIM_ATTRIBUTES,
     QUOTE_ATTRIBUTES,
-    compare_matched,
     is_missing,
-    match_rows,
-    same_speaker,
+    mark_resolved,
     usable,
 )
-from .chance import token_offsets
 from .documents import annotated_documents, layer_order
 from .evaluate_inputs import (
     PROBLEM_COLUMNS,
@@ -54,7 +54,9 @@ from .evaluate_inputs import (
     place_predictions,
     problem,
 )
-from .matching import Alignment, Span, align, prf, score_spans, semeval_from_alignment
+from .matching import Alignment, Span, align, score_spans
+from .quote_scores import claim_scores, quote_scores
+from .semeval import semeval_from_alignment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,9 +116,10 @@ class EvaluationReport:
 
         SemEval rows (metric ``strict``, ``exact``, ``partial``, ``type``) carry ``p, r, f`` and
         the counts. The F rows of quotes and claims (``content_strict``, ``content_token``,
-        ``cue``, ``joint``, ``joint_strict``, ``overlap``) carry ``p, r, f`` with ``correct``
-        (hits), ``missed``, ``spurious``, ``possible`` and ``actual``; the accuracy rows on
-        matched units (``speaker``, ``quote_type``, ``cue_match``, ``claim_type``,
+        ``source``, ``cue``, ``joint``, ``joint_strict``, ``overlap``) carry ``p, r, f`` with
+        ``correct`` (hits), ``missed``, ``spurious``, ``possible`` and ``actual``; the accuracy
+        rows on matched units (``speaker``, ``source_match``, ``quote_type``, ``cue_match``,
+        ``claim_type``,
         ``checkworthy``, ``hedged``, ``claimant``) carry ``accuracy`` with ``correct`` (same),
         ``incorrect`` (different) and ``possible`` (matched).
         """
@@ -151,6 +154,8 @@ def _section_row(layer: str, metric: str, values: Mapping[str, Any]) -> dict[str
     row: dict[str, Any] = {"layer": layer, "metric": metric, "label": "(micro)"}
     if "accuracy" in values:
         n, same = values["n"], values["same"]
+        if values.get("measured") is False:  # no counts for a figure nobody could measure
+            return {**row, "accuracy": None, "possible": n}
         return {**row, "accuracy": values["accuracy"], "correct": same, "incorrect": n - same,
                 "possible": n}  # fmt: skip
     tp, fp, fn = values["tp"], values["fp"], values["fn"]
@@ -255,6 +260,10 @@ def evaluate(
         quotes = quote_scores(gold_quotes, pred_quotes, texts)
     if "claim" in chosen and usable(gold_claims, CLAIM_ATTRIBUTES):
         claims = claim_scores(gold_claims, pred_claims)
+    for layer, section in (("quote", quotes), ("claim", claims)):
+        for metric, values in (section or {}).items():
+            if values.get("note"):
+                notes.append(f"{layer} {metric}: {values['note']}")
     return EvaluationReport(
         gold_annotator=gold_name,
         pred_annotator=pred_name,
@@ -305,7 +314,8 @@ def _flattened(
         mapped = [rename.get(d, d) for d in relations["doc_id"].tolist()]
         relations = relations.assign(doc_id=mapped)
     contract = coerce("spans", _complete(spans))
-    quotes, claims = flatten_quotes(contract, relations), flatten_claims(contract, relations)
+    quotes = mark_resolved(flatten_quotes(contract, relations), contract)
+    claims = flatten_claims(contract, relations)
     return (
         quotes[quotes["doc_id"].isin(scored)].reset_index(drop=True),
         claims[claims["doc_id"].isin(scored)].reset_index(drop=True),
@@ -359,99 +369,6 @@ def _errors(
     return rows
 
 
-# --- quotes and claims -------------------------------------------------------------------------
-
-
-def _f(tp: int, fp: int, fn: int) -> dict[str, Any]:
-    if tp + fp + fn == 0:
-        return {"p": None, "r": None, "f": None, "tp": 0, "fp": 0, "fn": 0}
-    p, r, f = prf(tp, fp, fn)
-    return {"p": p, "r": r, "f": f, "tp": tp, "fp": fp, "fn": fn}
-
-
-def _hits(n_gold: int, n_pred: int, hits: int) -> dict[str, Any]:
-    return _f(hits, n_pred - hits, n_gold - hits)
-
-
-def quote_scores(
-    gold: pd.DataFrame, pred: pd.DataFrame, texts: Mapping[str, str]
-) -> dict[str, dict[str, Any]]:
-    """Quote figures of pred against gold (``quotes`` tables of one annotator each).
-
-    ``content_strict``: quotes with the same offsets, any type; ``content_token``: tokens inside
-    a quote on both sides; ``cue``: the cues linked to quotes, same offsets; ``speaker``,
-    ``quote_type``, ``cue_match``: accuracy on quotes matched by overlap; ``joint``: a
-    predicted quote is a hit when it overlaps a gold quote (one-to-one) with the same speaker,
-    ``joint_strict`` when it has the gold quote's offsets too.
-    """
-    exact = match_rows(gold, pred, mode="exact")
-    overlapping = match_rows(gold, pred, mode="overlap")
-    matched = compare_matched(gold, pred, overlapping, QUOTE_ATTRIBUTES)
-    gold_speaker, pred_speaker = gold["speaker"].tolist(), pred["speaker"].tolist()
-
-    def hits(pairs: Sequence[tuple[int, int]]) -> int:
-        return sum(1 for g, p in pairs if same_speaker(gold_speaker[g], pred_speaker[p]))
-
-    return {
-        "content_strict": _hits(len(gold), len(pred), len(exact)),
-        "content_token": _token_f(gold, pred, texts),
-        "cue": _cue_f(gold, pred),
-        "speaker": matched["speaker"],
-        "quote_type": matched["quote_type"],
-        "cue_match": matched["cue"],
-        "joint": _hits(len(gold), len(pred), hits(overlapping)),
-        "joint_strict": _hits(len(gold), len(pred), hits(exact)),
-    }
-
-
-def claim_scores(gold: pd.DataFrame, pred: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Claim figures: ``overlap`` F1 (any type) and, on claims matched by overlap, accuracy
-    and Cohen's kappa of claim type, check-worthiness, hedging and claimant."""
-    pairs = match_rows(gold, pred, mode="overlap")
-    return {
-        "overlap": _hits(len(gold), len(pred), len(pairs)),
-        **compare_matched(gold, pred, pairs, CLAIM_ATTRIBUTES),
-    }
-
-
-def _token_f(gold: pd.DataFrame, pred: pd.DataFrame, texts: Mapping[str, str]) -> dict[str, Any]:
-    """Tokens inside a quote on both sides (true positives), in pred only, in gold only."""
-    import numpy as np
-
-    tp = fp = fn = 0
-    sides: list[dict[str, list[tuple[int, int]]]] = [{}, {}]
-    for side, frame in zip(sides, (gold, pred), strict=True):
-        columns = (frame[c].tolist() for c in ("doc_id", "start", "end"))
-        for doc_id, start, end in zip(*columns, strict=True):
-            side.setdefault(str(doc_id), []).append((int(start), int(end)))
-    for doc_id in sorted(set(sides[0]) | set(sides[1])):
-        starts, ends = token_offsets(texts.get(doc_id, ""))
-        inside = []
-        for side in sides:
-            mask = np.zeros(len(starts), dtype=bool)
-            for start, end in side.get(doc_id, ()):
-                first = np.searchsorted(ends, start, side="right")
-                mask[first : np.searchsorted(starts, end, side="left")] = True
-            inside.append(mask)
-        tp += int((inside[0] & inside[1]).sum())
-        fn += int((inside[0] & ~inside[1]).sum())
-        fp += int((~inside[0] & inside[1]).sum())
-    return _f(tp, fp, fn)
-
-
-def _cue_f(gold: pd.DataFrame, pred: pd.DataFrame) -> dict[str, Any]:
-    def cues(frame: pd.DataFrame) -> set[tuple[str, int, int]]:
-        columns = (frame[c].tolist() for c in ("doc_id", "cue_start", "cue_end"))
-        return {
-            (d, int(s), int(e))
-            for d, s, e in zip(*columns, strict=True)
-            if not is_missing(s) and not is_missing(e)
-        }
-
-    g, p = cues(gold), cues(pred)
-    return _f(len(g & p), len(p - g), len(g - p))
-
-
 # --- text for a terminal -----------------------------------------------------------------------
 
 
@@ -493,125 +410,9 @@ def _count(value: Any) -> str:
     return "-" if is_missing(value) else str(int(value))
 
 
-# --- the model's suggestions as a system -------------------------------------------------------
-
-OUTCOMES = ("suggested", "accepted", "edited", "rejected", "undecided", "human", "missed")
 
 
-def suggestion_report(
-    store: Any, *, suggester: str, annotators: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """What became of a suggester's suggestions, per annotator, layer and label.
-
-    Only documents the annotator annotated count, and only suggestions made on the current
-    text. A suggestion is ``accepted`` (taken as is, or drawn identically by hand),
-    ``edited`` (taken and changed, or paired one-to-one with an overlapping span of the same
-    layer the annotator drew instead), ``rejected`` (rejected, or without counterpart on a
-    document marked done; always so for ``gold``, which decides nothing about suggestions) or
-    ``undecided``. ``human`` counts the annotator's spans and ``missed`` those no suggestion
-    led to (not taken from one, not identical to one, not paired with an overlapping one).
-    ``acceptance`` is accepted / decided, ``precision`` (accepted + edited) / decided and
-    ``recall`` (human - missed) / human.
-    """
-    import pandas as pd
-
-    from ..formats.dataset import Filters, load_tables
-
-    store = getattr(store, "store", store)
-    names = list(annotators) if annotators is not None else [
-        a["name"] for a in store.annotators() if a["kind"] in ("human", "gold", "import")
-    ]  # fmt: skip
-    tables = load_tables(store, Filters.of(annotator=names))
-    annotated = annotated_documents(tables["spans"], tables["doc_status"], names)
-    status = tables["doc_status"]
-    done = {
-        (d, a)
-        for d, a, s in zip(
-            *(status[c].tolist() for c in ("doc_id", "annotator", "status")), strict=True
-        )
-        if s == "done"
-    }
-    hashes = store.document_hashes()
-    current = [
-        s
-        for s in store.spans(annotator=[suggester, *names])
-        if hashes.get(s.doc_id) == s.doc_sha256
-    ]
-    suggestions = [s for s in current if s.annotator == suggester]
-    suggested_keys = {(s.doc_id, s.layer, s.label, s.start, s.end) for s in suggestions}
-    decisions = _decisions(store, names)
-    counts: dict[tuple[str, str, str], dict[str, int]] = {}
-
-    def tally(name: str, layer: str, label: str) -> dict[str, int]:
-        return counts.setdefault((name, layer, label), dict.fromkeys(OUTCOMES, 0))
-
-    for name in names:
-        mine = [s for s in current if s.annotator == name and s.doc_id in annotated[name]]
-        by_id = {s.span_id: s for s in mine}
-        drawn = {(s.doc_id, s.layer, s.label, s.start, s.end) for s in mine}
-        theirs = [s for s in suggestions if s.doc_id in annotated[name]]
-        near = _overlapping(theirs, mine)  # suggestion id -> the span it overlaps
-        found = set(near.values())
-        taken: set[str] = set()
-        for s in theirs:
-            row = tally(name, s.layer, s.label)
-            row["suggested"] += 1
-            decision, span_id = decisions.get((name, s.span_id), (None, None))
-            if decision == "accepted" and span_id is not None and span_id in by_id:
-                row["edited" if by_id[span_id].origin == "edited" else "accepted"] += 1
-                taken.add(span_id)
-            elif decision is not None:
-                row["rejected"] += 1
-            elif (s.doc_id, s.layer, s.label, s.start, s.end) in drawn:
-                row["accepted"] += 1
-            elif s.span_id in near:
-                row["edited"] += 1
-            elif name == "gold" or (s.doc_id, name) in done:
-                row["rejected"] += 1
-            else:
-                row["undecided"] += 1
-        for s in mine:
-            row = tally(name, s.layer, s.label)
-            row["human"] += 1
-            key = (s.doc_id, s.layer, s.label, s.start, s.end)
-            if s.span_id not in taken and s.span_id not in found and key not in suggested_keys:
-                row["missed"] += 1
-    records = []
-    for (name, layer, label), row in sorted(counts.items()):
-        decided = row["accepted"] + row["edited"] + row["rejected"]
-        records.append(
-            {
-                "annotator": name,
-                "layer": layer,
-                "label": label,
-                **row,
-                "acceptance": row["accepted"] / decided if decided else None,
-                "precision": (row["accepted"] + row["edited"]) / decided if decided else None,
-                "recall": (row["human"] - row["missed"]) / row["human"] if row["human"] else None,
-            }
-        )
-    columns = ["annotator", "layer", "label", *OUTCOMES, "acceptance", "precision", "recall"]
-    return pd.DataFrame(records, columns=columns)
 
 
-def _overlapping(suggestions: Sequence[Any], spans: Sequence[Any]) -> dict[str, str]:
-    """Suggestion id -> span id, paired one-to-one by overlap within a layer, any label."""
-    from .matching import match_spans
-
-    found: dict[str, str] = {}
-    for layer in {s.layer for s in suggestions}:
-        mine = [Span(s.doc_id, "*", s.start, s.end, s.span_id) for s in spans if s.layer == layer]
-        model = [
-            Span(s.doc_id, "*", s.start, s.end, s.span_id) for s in suggestions if s.layer == layer
-        ]
-        for human, suggested in match_spans(mine, model, mode="overlap").pairs:
-            found[str(suggested.id)] = str(human.id)
-    return found
 
 
-def _decisions(
-    store: Any, annotators: Sequence[str]
-) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(annotator, suggestion id) -> (decision, span id), read in one query."""
-    result: dict[tuple[str, str], tuple[str, str | None]] = store.all_decisions(annotators)
-    return result

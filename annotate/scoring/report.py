@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,30 +34,55 @@ def _fmt(value: Any) -> str:
     return f"{float(value):.3f}"
 
 
+LEGEND = (
+    "strict F / overlap F: F1 of one annotator's spans against the other's, with the same "
+    "label and offsets / one-to-one overlapping with the same label",
+    'alpha tok: Krippendorff\'s alpha on one label per token ("O" outside every span) over '
+    "every token of the documents both annotated",
+    "alpha_u: Krippendorff's unitizing alpha on character offsets",
+    "alpha lab: alpha on the tokens at least one annotator labelled, i.e. agreement on labels "
+    "where someone marked something; '-' for layers with one label, where it measures only "
+    "boundaries against a chance model that drives it negative",
+    "attribution: alpha tok with one label per token across source, cue and quote content, "
+    "the figure attribution corpora publish (PolNeAR: 0.754)",
+)
+
+
 def format_summary(report: AgreementReport, *, top: int = 5) -> str:
-    """The headline figures as text: one line per layer, status agreement, the documents with
-    the most disagreement, and the notes."""
+    """The headline figures as text: one line per layer (F1, alpha over all tokens, unitizing
+    alpha, alpha over labelled tokens where a layer has several labels) with what each figure
+    is, the cross-layer attribution alpha, attribution agreement on matched units (or why a
+    figure was not measured), status agreement, the documents with the most disagreement, and
+    the notes."""
     lines = [
         f"Agreement of {', '.join(report.annotators)} (means over pairs of annotators)",
-        f"{'layer':<10}{'docs':>6}{'spans':>8}{'strict F':>10}{'overlap F':>11}"
-        f"{'kappa':>8}{'alpha':>8}{'alpha_u':>9}",
+        f"{'layer':<12}{'docs':>6}{'spans':>8}{'strict F':>10}{'overlap F':>11}"
+        f"{'alpha tok':>11}{'alpha_u':>9}{'alpha lab':>11}",
     ]
     for row in report.summary.to_dict("records"):
         lines.append(
-            f"{row['layer']:<10}{row['n_docs']:>6}{row['n_spans']:>8}"
+            f"{row['layer']:<12}{row['n_docs']:>6}{row['n_spans']:>8}"
             f"{_fmt(row['strict_f']):>10}{_fmt(row['overlap_f']):>11}"
-            f"{_fmt(row['cohen_kappa']):>8}{_fmt(row['alpha']):>8}{_fmt(row['alpha_u']):>9}"
+            f"{_fmt(row['alpha_tokens']):>11}{_fmt(row['alpha_u']):>9}"
+            f"{_fmt(row['alpha_labelled']):>11}"
         )
-    lines.append(
-        "kappa: Cohen, labelled tokens; alpha: Krippendorff, labelled tokens; alpha_u: "
-        "unitizing, characters"
+    lines.extend(
+        textwrap.fill(line, 100, initial_indent="  ", subsequent_indent="    ") for line in LEGEND
     )
     attribution = report.attribution[report.attribution["pair"] == MEAN]
     if len(attribution):
-        parts = [
-            f"{row['attribute']} {_fmt(row['agreement'])}" for row in attribution.to_dict("records")
-        ]
-        lines.append("attribution agreement on matched units: " + ", ".join(parts))
+        parts, unmeasured = [], []
+        for row in attribution.to_dict("records"):
+            if row.get("measured") is False:
+                unmeasured.append(f"{row['attribute']} {row['note']}")
+            else:
+                parts.append(f"{row['attribute']} {_fmt(row['agreement'])}")
+        if parts:
+            lines.append(
+                "attribution agreement on matched units (speaker: resolved names where both "
+                "resolved, else mentions): " + ", ".join(parts)
+            )
+        lines.extend(f"attribution {text}" for text in unmeasured)
     status = report.documents[report.documents["pair"] == ALL]
     if len(status):
         first = status.iloc[0]

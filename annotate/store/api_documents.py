@@ -5,7 +5,7 @@ annotations (see :mod:`.documents` and :mod:`.imports` for the transactions).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,29 +23,32 @@ from . import imports
 from . import tables as t
 from .base import StoreBase
 
-T = TypeVar("T")
-
 
 class DocumentMethods(StoreBase):
     # --- documents -------------------------------------------------------------------------
     def add_documents(
         self,
-        attempt: Callable[[], tuple[Iterable[Document], Callable[[DocumentsOutcome], T]]],
+        documents: Sequence[Document],
         *,
         update: bool = False,
-    ) -> T:
-        """Add a stream of documents in one transaction (see :mod:`.documents`).
+        hashes: Sequence[str] | None = None,
+    ) -> DocumentsOutcome:
+        """Add one batch of documents in one short transaction (see :mod:`.documents`).
 
-        ``attempt()`` gives the stream and a ``finish`` that sees the outcome before the
-        commit and returns the caller's report; raising in it rolls everything back. It is
-        called again if the database was busy and the transaction is retried.
+        A document already in the project with the same text is left as it is; with
+        ``update``, one whose text changed gets the new text, else it is returned among the
+        outcome's ``conflicts`` (the rest of the batch is written). ``hashes`` are the texts'
+        SHA-256 when the caller has them.
         """
+        return self.write(
+            lambda connection: corpus_rows.add_batch(
+                connection, documents, update=update, hashes=hashes
+            )
+        )
 
-        def work(connection: Connection) -> T:
-            stream, finish = attempt()
-            return finish(corpus_rows.add_documents(connection, stream, update=update))
-
-        return self.write(work)
+    def known_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc_id -> text hash of those of ``doc_ids`` the project holds, in one read."""
+        return self.read(lambda connection: corpus_rows.known_hashes(connection, doc_ids))
 
     def document(self, doc_id: str) -> Document:
         def work(connection: Connection) -> Document:

@@ -175,7 +175,7 @@ class QueueMethods(StoreBase):
         return self.read(work)
 
     # --- one annotator's statuses ----------------------------------------------------------
-    def status_counts(self, annotator: str) -> dict[str, int]:
+    def status_counts_of(self, annotator: str) -> dict[str, int]:
         """status -> how many documents the annotator gave it (statuses cleared not counted)."""
 
         def work(connection: Connection) -> dict[str, int]:
@@ -189,7 +189,7 @@ class QueueMethods(StoreBase):
 
         return self.read(work)
 
-    def statuses_of(self, doc_ids: Iterable[str], *, annotator: str) -> dict[str, StatusRecord]:
+    def status_rows(self, doc_ids: Iterable[str], *, annotator: str) -> dict[str, StatusRecord]:
         """The annotator's status rows for the given documents only."""
         wanted = list(doc_ids)
         if not wanted:

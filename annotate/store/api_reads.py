@@ -4,7 +4,7 @@ data contract's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from ..core.records import (
     StatusRecord,
     from_row,
 )
-from . import contract
+from . import contract, overview
 from . import tables as t
 from .base import StoreBase
 
@@ -84,10 +84,51 @@ class ReadMethods(StoreBase):
 
         return self.read(work)
 
+    # --- the overview ----------------------------------------------------------------------
+    def iter_overview(
+        self,
+        annotators: Sequence[str],
+        *,
+        page: int = 50_000,
+        limit: int | None = None,
+        preview_chars: int = 0,
+    ) -> Iterator[dict[str, list[Any]]]:
+        """Documents in queue order with each of ``annotators``' status, ``page`` documents a
+        read (see :mod:`.overview`); never a whole text."""
+        return overview.iter_overview(
+            self.read, list(annotators), page=page, limit=limit, preview_chars=preview_chars
+        )
+
+    def iter_document_rows(self, *, page: int = 200_000) -> Iterator[list[tuple[Any, ...]]]:
+        """(doc_id, title, published, source, n_chars, position) tuples of every document in
+        queue order, ``page`` a read; never a text."""
+        return overview.iter_document_rows(self.read, page=page)
+
+    def statuses_of(self, annotators: Sequence[str]) -> dict[str, list[Any]]:
+        """doc_id, annotator and status columns of the annotators' status rows, in one read."""
+        wanted = list(annotators)
+        return self.read(lambda connection: overview.statuses_of(connection, wanted))
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """annotator -> {status: documents}, counted by the database."""
+        return self.read(overview.status_counts)
+
+    def document_count(self) -> int:
+        return self.read(overview.document_count)
+
     def contract_rows(self, filters: Filters | None = None) -> dict[str, dict[str, list[Any]]]:
         """The data contract's raw rows as columns (see :mod:`.contract`), in one read."""
         chosen = filters or Filters()
         return self.read(lambda connection: contract.contract_rows(connection, chosen))
+
+    def iter_contract_rows(
+        self, filters: Filters | None = None, *, chunk_docs: int = contract.CHUNK_DOCS
+    ) -> Iterator[dict[str, dict[str, list[Any]]]]:
+        """The contract's raw rows a chunk of ``chunk_docs`` documents at a time, in queue
+        order, each chunk in one read (see :mod:`.contract`)."""
+        return contract.iter_contract_rows(
+            self.read, filters or Filters(), chunk_docs=max(1, chunk_docs)
+        )
 
     def all_decisions(
         self, annotators: Iterable[str]

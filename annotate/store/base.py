@@ -18,7 +18,7 @@ from ..errors import SchemeError
 from . import adjudication, checks
 from . import tables as t
 from .changes import ChangeLog
-from .engine import create_engine, normalise_url, redact, run_read, run_write
+from .engine import create_engine, normalise_url, redact, refuse_read_only, run_read, run_write
 from .migrations import migrate
 
 T = TypeVar("T")
@@ -54,6 +54,10 @@ class StoreBase:
 
     def read(self, work: Callable[[Connection], T]) -> T:
         return run_read(self.engine, work, url=self.url)
+
+    def check_writable(self) -> None:
+        """Raise E129 now if the project cannot be written, before a long job reads anything."""
+        refuse_read_only(self.engine, url=self.url)
 
     def _action(
         self,

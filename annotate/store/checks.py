@@ -5,7 +5,8 @@ user actions, adjudication and imports, so a span is held to the same rules howe
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,13 @@ HUMAN_KINDS = ("human", "gold")
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """A new row id: 32 hex digits, the time in microseconds then 18 random ones.
+
+    Ids made one after another sort together, so the rows of a large batch (a million
+    documents' suggestions) go in at the end of the primary key's index instead of at random
+    places all over it, which on a large table costs a read from disk a row.
+    """
+    return f"{time.time_ns() // 1000:014x}{secrets.token_hex(9)}"
 
 
 def insert_for(connection: Connection) -> Any:

@@ -1,13 +1,20 @@
-"""Reading the data contract's rows: every table of annotations, filtered, column by column.
+"""Reading the data contract's rows: every table of annotations, filtered, column by column,
+a chunk of documents at a time.
+
+A chunk is a page of documents in queue order (keyset on ``(position, doc_id)``, so the next
+page is found through the index whatever the project's size) with everything of theirs: spans,
+relations, statuses and time. Each chunk is read in one transaction, so a document's rows are
+always consistent with each other; memory depends on the chunk, not on the project.
 
 Column-wise lists (not rows) because that is what DataFrames are built from, and handing pandas
-a list of Row objects makes it probe each row's type. Attributes and timestamps come back raw
-(JSON text, ISO strings) and are decoded column-wise by the caller: decoded row by row they were
-most of the time of a large table.
+a list of Row objects makes it probe each row's type. Attributes, document metadata and
+timestamps come back raw (JSON text, ISO strings) and are decoded column-wise by the caller:
+decoded row by row they were most of the time of a large table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,38 +22,100 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Filters
 from . import tables as t
+from .bulk import select_columns as _columns
 
 Columns = dict[str, list[Any]]
+Key = tuple[int, str]  # (position, doc_id): where a chunk ends
+CHUNK_DOCS = 2000
+
+
+def iter_contract_rows(
+    read: Callable[[Callable[[Connection], Any]], Any],
+    filters: Filters,
+    *,
+    chunk_docs: int = CHUNK_DOCS,
+) -> Iterator[dict[str, Columns]]:
+    """Chunks of ``chunk_docs`` documents with their spans, relations, status and time, each
+    read in its own transaction by ``read`` (the Store's); see :func:`chunk_rows`."""
+    after: Key | None = None
+    while True:
+
+        def work(connection: Connection, after: Key | None = after) -> Any:
+            return chunk_rows(connection, filters, after, chunk_docs)
+
+        chunk, last = read(work)
+        if last is None:
+            return
+        yield chunk
+        if len(chunk["documents"]["doc_id"]) < chunk_docs:
+            return
+        after = last
 
 
 def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns]:
-    """spans, relations, status, time and documents as columns, filtered."""
+    """Every table of the contract as columns, in one read (small projects and tests)."""
+    rows, _ = chunk_rows(connection, filters, None, None)
+    return rows
+
+
+def chunk_rows(
+    connection: Connection, filters: Filters, after: Key | None, limit: int | None
+) -> tuple[dict[str, Columns], Key | None]:
+    """The documents after ``after`` in queue order (``limit`` of them, or all), and every
+    row of theirs; and the key of the last one (``None`` when there were none)."""
     s, r, d, st, w = t.spans.c, t.relations.c, t.documents.c, t.doc_status.c, t.work_time.c
-    span_query = sa.select(
+    order = (d.position, d.doc_id)
+    document_query = sa.select(
+        d.doc_id, d.title, d.source, d.byline, d.published, d.text, d.text_sha256,
+        d.n_chars, _raw(d.meta, sa.Text), d.position,
+    ).order_by(*order)
+    if after is not None:
+        document_query = document_query.where(sa.tuple_(*order) > sa.tuple_(*after))
+    if filters.doc_ids is not None:
+        document_query = document_query.where(d.doc_id.in_(filters.doc_ids))
+    if limit is not None:
+        document_query = document_query.limit(limit)
+    documents = _columns(connection, document_query)
+    positions = documents.pop("position")
+    if not positions:
+        return {name: {} for name in ("spans", "relations", "status", "time")} | {
+            "documents": documents
+        }, None
+    last: Key = (positions[-1], documents["doc_id"][-1])
+
+    def chunk(query: Any, table: Any) -> Any:
+        # The chunk's documents found through the documents' queue-order index, and each
+        # one's rows through the table's (doc_id, annotator) index: no IN list, no scan.
+        query = query.join(t.documents, t.documents.c.doc_id == table.c.doc_id)
+        if after is not None:
+            query = query.where(sa.tuple_(*order) > sa.tuple_(*after))
+        query = query.where(sa.tuple_(*order) <= sa.tuple_(*last))
+        if filters.doc_ids is not None:
+            query = query.where(d.doc_id.in_(filters.doc_ids))
+        return query
+
+    span_query = chunk(sa.select(
         s.doc_id, s.annotator, s.span_id, s.layer, s.label, s.start, s.end, s.text,
         s.origin, _raw(s.attrs, sa.Text), _raw(s.created_at, sa.String),
         _raw(s.updated_at, sa.String),
-    ).order_by(s.doc_id, s.annotator, s.start, s.end)
-    relation_query = sa.select(
+    ).select_from(t.spans), t.spans).order_by(*order, s.annotator, s.start, s.end, s.span_id)
+    relation_query = chunk(sa.select(
         r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id
-    ).order_by(r.doc_id, r.annotator, r.created_at)
-    status_query = sa.select(st.doc_id, st.annotator, st.status, st.comment)
-    time_query = sa.select(w.doc_id, w.annotator, w.seconds_spent)
-    document_query = sa.select(
-        d.doc_id, d.title, d.source, d.byline, d.published, d.text, d.text_sha256,
-        d.n_chars, d.meta,
-    ).order_by(d.position)
+    ).select_from(t.relations), t.relations).order_by(
+        *order, r.annotator, r.created_at, r.relation_id
+    )
+    status_query = chunk(
+        sa.select(st.doc_id, st.annotator, st.status, st.comment).select_from(t.doc_status),
+        t.doc_status,
+    ).order_by(*order, st.annotator)
+    time_query = chunk(
+        sa.select(w.doc_id, w.annotator, w.seconds_spent).select_from(t.work_time), t.work_time
+    ).order_by(*order, w.annotator)
     if filters.annotators is not None:
         span_query = span_query.where(s.annotator.in_(filters.annotators))
         relation_query = relation_query.where(r.annotator.in_(filters.annotators))
         status_query = status_query.where(st.annotator.in_(filters.annotators))
         time_query = time_query.where(w.annotator.in_(filters.annotators))
-    if filters.doc_ids is not None:
-        span_query = span_query.where(s.doc_id.in_(filters.doc_ids))
-        relation_query = relation_query.where(r.doc_id.in_(filters.doc_ids))
-        status_query = status_query.where(st.doc_id.in_(filters.doc_ids))
-        time_query = time_query.where(w.doc_id.in_(filters.doc_ids))
-        document_query = document_query.where(d.doc_id.in_(filters.doc_ids))
     if filters.layers is not None:
         span_query = span_query.where(s.layer.in_(filters.layers))
     if filters.labels is not None:
@@ -56,16 +125,9 @@ def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns
         "relations": _columns(connection, relation_query),
         "status": _columns(connection, status_query),
         "time": _columns(connection, time_query),
-        "documents": _columns(connection, document_query),
-    }
+        "documents": documents,
+    }, last
 
 
 def _raw(column: Any, type_: Any) -> Any:
     return sa.type_coerce(column, type_).label(column.name)
-
-
-def _columns(connection: Connection, query: Any) -> Columns:
-    result = connection.execute(query)
-    keys = list(result.keys())
-    columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in keys]
-    return {key: list(values) for key, values in zip(keys, columns, strict=True)}

@@ -39,6 +39,7 @@ __all__ = [
     "describe",
     "normalise_url",
     "redact",
+    "refuse_read_only",
     "run_read",
     "run_write",
 ]
@@ -49,6 +50,10 @@ DEFAULT_BUSY_TIMEOUT_S = 30.0
 ENV_BUSY_TIMEOUT = "ANNOTATE_BUSY_TIMEOUT"
 CONNECT_TIMEOUT_S = 10
 _WRITE = "annotate_write"
+_POLL = "annotate_poll"  # a write transaction whose caller retries while SQLite is busy
+# How often a writer waiting for SQLite's write lock asks for it again (seconds, with jitter):
+# short enough that a gap of a few milliseconds between another writer's transactions is seen.
+SQLITE_POLL_S = 0.001
 _READ_ONLY = "annotate_read_only"  # why the engine was opened read-only
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _KNOWN_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb", "oracle", "mssql")
@@ -212,6 +217,9 @@ def _configure_sqlite(engine: Engine, timeout: float, *, read_only: bool) -> Non
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 32 MiB of pages instead of 2: the indexes of a project of a million documents are
+        # read and written over and over by bulk writes and chunked reads.
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -219,10 +227,32 @@ def _configure_sqlite(engine: Engine, timeout: float, *, read_only: bool) -> Non
         # Writers take the write lock up front: a deferred transaction that later upgrades to a
         # writer can fail with "database is locked" without waiting for the busy timeout. A
         # read-only file has no write lock to take: its first write fails with E129 instead.
-        if connection.get_execution_options().get(_WRITE) and not read_only:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        options = connection.get_execution_options()
+        if not options.get(_WRITE) or read_only:
             connection.exec_driver_sql("BEGIN")
+        elif options.get(_POLL):
+            # run_write asks for the lock itself, every millisecond or so (see there): SQLite's
+            # own busy handler sleeps longer and longer (100 ms a try after a quarter second),
+            # so a writer that commits often, such as an ingest in batches, would take the lock
+            # back before a waiting annotator woke up. Once held, statements wait as usual.
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA busy_timeout=0")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                driver.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def refuse_read_only(engine: Engine, *, url: str) -> None:
+    """E129 if the database was opened read-only."""
+    read_only = engine.get_execution_options().get(_READ_ONLY)
+    if read_only is not None:
+        raise StoreError(
+            "E129", operation=current_operation(), where=describe(url), reason=read_only
+        )
 
 
 def run_write(engine: Engine, work: Callable[[Connection], T], *, url: str) -> T:
@@ -234,14 +264,11 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, url: str) -> T
     Any other database error becomes a coded StoreError naming the operation, without the
     statement's parameters.
     """
-    read_only = engine.get_execution_options().get(_READ_ONLY)
-    if read_only is not None:
-        # Refused before any work, so an action never half-runs against a file it cannot save.
-        raise StoreError(
-            "E129", operation=current_operation(), where=describe(url), reason=read_only
-        )
+    # Refused before any work, so an action never half-runs against a file it cannot save.
+    refuse_read_only(engine, url=url)
     timeout = busy_timeout()
     deadline = time.monotonic() + timeout
+    sqlite = engine.dialect.name == "sqlite"
     delay = 0.005
     unreachable_tries = 0
     token = inside_boundary.set(True)
@@ -249,13 +276,16 @@ def run_write(engine: Engine, work: Callable[[Connection], T], *, url: str) -> T
         while True:
             try:
                 with engine.connect() as connection:
-                    connection.execution_options(**{_WRITE: True})
+                    connection.execution_options(**{_WRITE: True, _POLL: True})
                     with connection.begin():
                         return work(connection)
             except sa.exc.StatementError as exc:
                 if isinstance(exc, sa.exc.DBAPIError) and is_busy(exc):
                     if time.monotonic() > deadline:
                         raise StoreError("E119", seconds=timeout) from exc
+                    if sqlite:
+                        time.sleep(SQLITE_POLL_S * (0.5 + random.random()))
+                        continue
                 elif isinstance(exc, sa.exc.DBAPIError) and is_unreachable(exc):
                     unreachable_tries += 1
                     if unreachable_tries >= 3:

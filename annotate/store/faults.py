@@ -8,8 +8,10 @@ would take and the other refuse: the same input is refused on SQLite and Postgre
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+import weakref
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -227,28 +229,75 @@ def install_value_guard(engine: Engine) -> None:
 
 
 def guard_values(parameters: Any, context: Any) -> None:
+    """Refuse a NUL anywhere in the statement's values, and a text longer than its column.
+
+    Bulk inserts pass thousands of rows, so the work per value is kept to a type check and a
+    substring test; what a column is called and how long it may be is worked out once per
+    compiled statement, and the wording of a refusal only when there is one.
+    """
+    if context is not None and context.execution_options.get(GUARDED):
+        return  # checked a column at a time by the caller (see bulk.py)
     compiled = getattr(context, "compiled", None)
     if compiled is None or not context.compiled_parameters:
         for where, value in _strings(parameters, "a parameter"):
             _check_nul(where, value)
         return
-    writing = bool(context.isinsert or context.isupdate)
-    table = getattr(getattr(compiled.statement, "table", None), "name", None)
+    limits = _limits(compiled) if (context.isinsert or context.isupdate) else _NO_LIMITS
     for row in context.compiled_parameters:
         for key, value in row.items():
-            column = _column(table, key)
-            for where, text in _strings(value, column):
-                _check_nul(where, text)
-            bind = compiled.binds.get(key)
-            limit = getattr(getattr(bind, "type", None), "length", None)
-            if writing and isinstance(value, str) and limit and len(value) > limit:
-                raise StoreError(
-                    "E128",
-                    operation=current_operation(),
-                    column=column,
-                    length=f"{len(value):,}",
-                    limit=limit,
-                )
+            if isinstance(value, str):
+                if "\x00" in value:
+                    _check_nul(_column(compiled, key), value)
+                limit = limits.get(key)
+                if limit is not None and len(value) > limit:
+                    raise StoreError(
+                        "E128",
+                        operation=current_operation(),
+                        column=_column(compiled, key),
+                        length=f"{len(value):,}",
+                        limit=limit,
+                    )
+            elif isinstance(value, dict | list | tuple) and value and has_nul(value):
+                for where, text in _strings(value, _column(compiled, key)):
+                    _check_nul(where, text)
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if has_nul(key) or has_nul(item):
+                return True
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if has_nul(item):
+                return True
+    return False
+
+
+_NO_LIMITS: dict[str, int] = {}
+# An execution option: the statement's values were checked already, a column at a time.
+GUARDED = "annotate_guarded"
+# Compiled statements are cached and reused by SQLAlchemy; their bound columns' lengths are
+# looked up once each. Keyed weakly, so a statement dropped from SQLAlchemy's cache goes too.
+_LIMITS: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _limits(compiled: Any) -> dict[str, int]:
+    try:
+        return _LIMITS[compiled]
+    except KeyError:
+        pass
+    found: dict[str, int] = {}
+    for key, bind in compiled.binds.items():
+        length = getattr(getattr(bind, "type", None), "length", None)
+        if isinstance(length, int) and length > 0:
+            found[key] = length
+    # A compiled form that takes no weak reference is looked up again next time.
+    with contextlib.suppress(TypeError):
+        _LIMITS[compiled] = found
+    return found
 
 
 def _check_nul(where: str, text: str) -> None:
@@ -272,7 +321,8 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{where}[{index}]" if isinstance(value, list) else where)
 
 
-def _column(table: str | None, key: str) -> str:
+def _column(compiled: Any, key: str) -> str:
+    table = getattr(getattr(compiled.statement, "table", None), "name", None)
     name = re.sub(r"_\d+$", "", key)
     return f"{table}.{name}" if table else name
 

@@ -1,7 +1,7 @@
 """Recorded schema migrations.
 
 Every database remembers which migrations it has had in ``schema_migrations``. A new database
-gets each migration in order; an existing one gets only those it lacks; a database written by a
+gets each migration in order; an existing one gets those it lacks, in order; a database written by a
 newer version of the package is refused (E114) rather than misread.
 
 A migration is a function of a connection, run in its own transaction. Migrations never change
@@ -69,10 +69,25 @@ def _adjudication_in_the_store(connection: Connection) -> None:
     )
 
 
+def _indexes_for_large_projects(connection: Connection) -> None:
+    # Reading a project of a million documents in queue order, a page at a time (exports,
+    # tables, the status overview), and counting each annotator's statuses, without sorting
+    # or scanning whole tables. Plain DDL, as in migration 2.
+    connection.execute(
+        sa.text("CREATE INDEX IF NOT EXISTS ix_documents_position ON documents (position, doc_id)")
+    )
+    connection.execute(
+        sa.text(
+            "CREATE INDEX IF NOT EXISTS ix_doc_status_annotator ON doc_status (annotator, status)"
+        )
+    )
+
+
 def _queue_indexes(connection: Connection) -> None:
     # The annotator's widget reads the queue a page at a time (documents around the open one,
-    # in position order) and counts one annotator's statuses: without these, each of those
-    # reads every row of the corpus. IF NOT EXISTS: the same indexes may come from elsewhere.
+    # in position order) and counts one annotator's statuses. Migration 4 makes the same
+    # indexes (for reading large projects in pages) under the same names: IF NOT EXISTS, so
+    # where migration 4 made them this step changes nothing.
     connection.execute(
         sa.text("CREATE INDEX IF NOT EXISTS ix_documents_position ON documents (position)")
     )
@@ -83,11 +98,19 @@ def _queue_indexes(connection: Connection) -> None:
     )
 
 
+def _suggestion_uncertainty(connection: Connection) -> None:
+    # Kept per document text beside the suggestion runs, not in a settings blob: a million
+    # documents' values are rows written with their suggestions, read by one indexed query.
+    t.metadata.create_all(connection, tables=[t.suggestion_uncertainty])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "index events by document and time", _events_by_document_index),
     Migration(3, "adjudication decisions in their own tables", _adjudication_in_the_store),
-    Migration(4, "index the queue order and each annotator's statuses", _queue_indexes),
+    Migration(4, "indexes for reading large projects in pages", _indexes_for_large_projects),
+    Migration(5, "index the queue order and each annotator's statuses", _queue_indexes),
+    Migration(7, "how unsure a trained suggester was about each document", _suggestion_uncertainty),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -99,6 +122,12 @@ def current_version(connection: Connection) -> int:
     return int(found or 0)
 
 
+def applied_versions(connection: Connection) -> set[int]:
+    if not sa.inspect(connection).has_table("schema_migrations"):
+        return set()
+    return {int(v) for v in connection.execute(sa.select(t.schema_migrations.c.version)).scalars()}
+
+
 def migrate(engine: Engine, *, url: str, target: int = LATEST) -> list[int]:
     """Bring the database up to ``target``; return the versions applied."""
     applied: list[int] = []
@@ -107,11 +136,14 @@ def migrate(engine: Engine, *, url: str, target: int = LATEST) -> list[int]:
         with connection.begin():
             _lock(connection)
             t.schema_migrations.create(connection, checkfirst=True)
-            found = current_version(connection)
+            done = applied_versions(connection)
+            found = max(done, default=0)
             if found > LATEST:
                 raise StoreError("E114", url=redact(url), found=found, known=LATEST)
             for migration in MIGRATIONS:
-                if found < migration.version <= target:
+                # Each migration the database lacks, not only those above its newest: versions
+                # are numbered when work starts, so one may land after a higher one.
+                if migration.version not in done and migration.version <= target:
                     migration.apply(connection)
                     connection.execute(
                         t.schema_migrations.insert().values(

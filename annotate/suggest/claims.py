@@ -23,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .finding import QuoteFinding
 from .lexicon import Lexicon, Phrase
-from .quotes import Layout, QuoteFinding, Tokens
+from .parse_view import Layout, ParseView
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -55,7 +56,7 @@ class ClaimFinding:
     confidence: float
 
 
-def _match(tab: Tokens, i: int, index: dict[str, list[Phrase]]) -> Phrase | None:
+def _match(tab: ParseView, i: int, index: dict[str, list[Phrase]]) -> Phrase | None:
     """The longest phrase of ``index`` matching the tokens from ``i`` by text or lemma."""
     options = index.get(tab.lower[i], [])
     if tab.lemma[i] != tab.lower[i]:
@@ -110,6 +111,8 @@ def find_claims(
         if q.cue_head is not None:
             cues.add(q.cue_head)
     for s0, s1 in lay.segments:
+        if lay.is_boilerplate(s0):
+            continue  # a correction or credit line states nothing the article claims
         for a, b in _clauses(tab, s0, s1):
             if any(quoted[a:b]) or any(a <= c < b for c in cues):
                 continue
@@ -127,7 +130,7 @@ def find_claims(
     return claims
 
 
-def _clauses(tab: Tokens, s0: int, s1: int) -> list[tuple[int, int]]:
+def _clauses(tab: ParseView, s0: int, s1: int) -> list[tuple[int, int]]:
     """Token ranges of the segment's main clauses; coordinated clauses with their own subject
     ("..., and Moscow currently controls about 20%") come apart."""
     roots = [
@@ -162,7 +165,7 @@ def _clauses(tab: Tokens, s0: int, s1: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _edges(tab: Tokens, h: int) -> tuple[int, int]:
+def _edges(tab: ParseView, h: int) -> tuple[int, int]:
     lo = hi = h
     stack = [h]
     while stack:
@@ -173,7 +176,7 @@ def _edges(tab: Tokens, h: int) -> tuple[int, int]:
 
 
 def _trim(
-    tab: Tokens, a: int, b: int, *, keep_final: bool, marks: frozenset[str]
+    tab: ParseView, a: int, b: int, *, keep_final: bool, marks: frozenset[str]
 ) -> tuple[int, int]:
     """Drop punctuation and conjunctions at the edges, but not a quotation mark whose partner
     stays inside ('the talks were “reasonably good”')."""
@@ -193,7 +196,7 @@ def _trim(
 
 
 def _classify(
-    tab: Tokens,
+    tab: ParseView,
     a: int,
     b: int,
     q: QuoteFinding | None,
@@ -323,7 +326,7 @@ def _classify(
     )
 
 
-def _than(tab: Tokens, i: int, b: int) -> bool:
+def _than(tab: ParseView, i: int, b: int) -> bool:
     """A comparative with "than" after it, unless "than" only bounds a figure ("more than 40")."""
     for j in range(i + 1, min(b, i + 12)):
         if tab.lower[j] == "than":
@@ -333,7 +336,7 @@ def _than(tab: Tokens, i: int, b: int) -> bool:
     return False
 
 
-def _main_verb(tab: Tokens, v: int, a: int, b: int) -> bool:
+def _main_verb(tab: ParseView, v: int, a: int, b: int) -> bool:
     """``v`` is the content's own predicate (or one joined to it), not a verb deep inside."""
     for _ in range(3):
         h = tab.head[v]

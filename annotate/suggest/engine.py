@@ -15,15 +15,20 @@ from ..core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from ..errors import ModelError
 from .claims import find_claims
 from .entities import find_entities
+from .finding import QuoteFinding
 from .lexicon import Lexicon, load_lexicon
-from .quotes import QuoteFinding, find_quotes, layout, lemma
-from .speakers import Resolution, SpeakerResolver, addressee, source_mention
+from .mentions import addressee, source_mention
+from .parse_view import Layout, layout, lemma
+from .quotes import find_quotes
+from .speakers import Resolution, SpeakerResolver
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 _PREFIX = {"entity": "e", "quote": "q", "source": "s", "cue": "c", "claim": "l"}
+#: The quote labels of the default scheme: speech only, no thought attributions.
+DEFAULT_QUOTE_LABELS = ("DIRECT", "INDIRECT", "MIXED")
 
 
 class _Builder:
@@ -51,19 +56,25 @@ class _Builder:
 
 
 def suggest_doc(
-    doc: Doc, *, entity_labels: Collection[str], lexicon: Lexicon | None = None
+    doc: Doc,
+    *,
+    entity_labels: Collection[str],
+    quote_labels: Collection[str] = DEFAULT_QUOTE_LABELS,
+    lexicon: Lexicon | None = None,
 ) -> DocSuggestions:
     """Entity, quote, source, cue and claim suggestions for one parsed document.
 
     ``doc`` must come from a pipeline with a parser and NER (``ModelError`` ``E205``
     otherwise). ``entity_labels`` are the project's entity labels; spaCy labels outside them
-    (after the lexicon's label map) are dropped. ``lexicon`` defaults to the shipped one.
+    (after the lexicon's label map) are dropped. ``quote_labels`` are the project's quote
+    labels: thought and stance attributions are suggested only when they hold the lexicon's
+    thought label (``THOUGHT``). ``lexicon`` defaults to the shipped one.
     """
     lexicon = lexicon or load_lexicon()
     if all(t.is_space for t in doc):
         return DocSuggestions()
     _require(doc)
-    lay = layout(doc)
+    lay = layout(doc, lexicon)
     build = _Builder()
 
     entity_keys: dict[tuple[int, int], str] = {}
@@ -72,13 +83,14 @@ def suggest_doc(
         key = build.span("entity", ent.label, ent.start, ent.end, attrs)
         entity_keys[(ent.start_token, ent.end_token)] = key
 
-    quotes = find_quotes(doc, lexicon=lexicon, lay=lay)
+    thought = lexicon.thought_label in quote_labels
+    quotes = find_quotes(doc, lexicon=lexicon, lay=lay, thought=thought)
     resolver = SpeakerResolver(
         doc, lexicon=lexicon, lay=lay, quoted=[q.content for q in quotes if q.label == "DIRECT"]
     )
     sources: dict[int, tuple[str, Resolution]] = {}  # source head token -> key, resolution
     for head in sorted({q.source_head for q in quotes if q.source_head is not None}):
-        sources[head] = _source(doc, head, quotes, resolver, build, entity_keys)
+        sources[head] = _source(doc, head, quotes, resolver, build, entity_keys, lay)
 
     speaker_of: dict[int, tuple[str, str] | None] = {}  # id(quote) -> source key, speaker name
     for q in quotes:
@@ -115,14 +127,19 @@ def _source(
     resolver: SpeakerResolver,
     build: _Builder,
     entity_keys: dict[tuple[int, int], str],
+    lay: Layout,
 ) -> tuple[str, Resolution]:
-    lo, hi = source_mention(doc, head)
+    lo, hi = source_mention(doc, head, within=lay.segments[lay.seg_of[head]])
     resolution = resolver.resolve((lo, hi), head)
     cue = next((q for q in quotes if q.source_head == head and q.cue is not None), None)
     if cue is not None and cue.cue is not None:
         cue_text = doc[cue.cue[0] : cue.cue[1]].text
-        role = "object" if cue.prepositional else "subject"
-        how = f"{role} of cue '{cue_text}'"
+        if cue.prepositional:
+            how = f"object of cue '{cue_text}'"
+        elif cue.cue_head is not None and doc[cue.cue_head].pos_ not in ("VERB", "AUX"):
+            how = f"what cue '{cue_text}' belongs to"
+        else:
+            how = f"subject of cue '{cue_text}'"
     else:
         how = "next to the quote"
     attrs = {
@@ -176,6 +193,8 @@ def _cue_attrs(doc: Doc, q: QuoteFinding, lexicon: Lexicon) -> dict[str, Any]:
     head = doc[q.cue_head]
     if q.prepositional:
         reason = f"cue: prepositional cue '{words.text}' (lexicon)"
+    elif head.pos_ not in ("VERB", "AUX"):
+        reason = f"cue: speech-event phrase '{words.text}' (lexicon)"
     else:
         reason = f"cue: reporting verb '{lemma(head)}' (lexicon)"
         if any(c.dep_ in ("aux", "auxpass") for c in head.children):
@@ -190,11 +209,13 @@ def suggest_texts(
     texts: Iterable[str],
     *,
     entity_labels: Collection[str],
+    quote_labels: Collection[str] = DEFAULT_QUOTE_LABELS,
     batch_size: int = 32,
     n_process: int = 1,
     lexicon: Lexicon | None = None,
 ) -> Iterator[DocSuggestions]:
-    """Parse ``texts`` with ``nlp.pipe`` and yield each one's suggestions, in order.
+    """Parse ``texts`` with ``nlp.pipe`` and yield each one's suggestions, in order
+    (``entity_labels`` and ``quote_labels`` as for :func:`suggest_doc`).
 
     Streams: only the batch being parsed is held in memory, so a corpus of any size goes
     through in constant memory. The pipeline is checked before the first text is read
@@ -206,7 +227,7 @@ def suggest_texts(
         if component not in present and f"beam_{component}" not in present:
             name = f"{nlp.meta.get('lang', nlp.lang)}_{nlp.meta.get('name', 'pipeline')}"
             raise ModelError("E204", model=name, component=component, layer=layer)
-    labels = frozenset(entity_labels)
+    labels = (frozenset(entity_labels), frozenset(quote_labels))
     lex = lexicon or load_lexicon()
     return _stream(nlp, texts, labels, lex, batch_size, n_process)
 
@@ -214,10 +235,13 @@ def suggest_texts(
 def _stream(
     nlp: Language,
     texts: Iterable[str],
-    labels: frozenset[str],
+    labels: tuple[frozenset[str], frozenset[str]],
     lexicon: Lexicon,
     batch_size: int,
     n_process: int,
 ) -> Iterator[DocSuggestions]:
+    entity_labels, quote_labels = labels
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield suggest_doc(doc, entity_labels=labels, lexicon=lexicon)
+        yield suggest_doc(
+            doc, entity_labels=entity_labels, quote_labels=quote_labels, lexicon=lexicon
+        )

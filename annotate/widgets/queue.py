@@ -4,8 +4,8 @@ The widget never holds the corpus. It knows where the annotator is and asks the 
 documents around that place, for the next one without a status and for titles matching a
 search; each answer is a bounded read through an index, so opening the widget and moving on
 cost the same on a thousand documents as on a million. A project with an assignment (see
-annotate.workflow.assign) gives each annotator a list of their own, which is computed once
-when the widget opens.
+annotate.workflow.assign), or whose queues put the least sure documents first, gives each
+annotator a list of their own, which is computed once when the widget opens.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import AnnotateError
 from ..store import Store
-from ..workflow.assign import get_assignment, queue
+from ..workflow.assign import get_assignment, get_queue_order, order_documents, queue
 
 WINDOW = 50  # documents the page lists around the open one
 SEARCH_LIMIT = 50
@@ -34,11 +34,16 @@ class Queue:
 
     def __init__(self, store: Store, annotator: str | None) -> None:
         self.store = store
+        # A list of the annotator's own, computed once: an assignment's, or every document
+        # when the project orders queues by how unsure a suggester was (see
+        # annotate.workflow.assign.set_queue_order); else the corpus, read a window at a time.
         self.assigned: list[str] | None = None
         if annotator and get_assignment(store) is not None:
             self.assigned = queue(store, annotator)
             if not self.assigned:
                 raise AnnotateError("E621", annotator=annotator)
+        elif get_queue_order(store).get("order") == "uncertainty":
+            self.assigned = order_documents(store, store.doc_ids())
         self._places: dict[str, int] = {}
         self._extra: list[str] = []
 
@@ -167,7 +172,7 @@ class Queue:
         order = everything[here + 1 :] + everything[: here + 1]
         for start in range(0, len(order), _CHUNK):
             chunk = order[start : start + _CHUNK]
-            statuses = self.store.statuses_of(chunk, annotator=annotator)
+            statuses = self.store.status_rows(chunk, annotator=annotator)
             for candidate in chunk:
                 record = statuses.get(candidate)
                 if record is None or record.status is None:

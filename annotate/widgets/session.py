@@ -74,6 +74,7 @@ class Session(SpanActions, VersionViews):
         self._groups: dict[str, VersionGroup] | None = None
         self._diffs: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
         self._models: set[str] = set()
+        self._choices: list[str] | None = None  # suggesters the page may switch to
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
             self.queue.add(doc_id)  # asked for by id: reachable even if not assigned
@@ -85,6 +86,7 @@ class Session(SpanActions, VersionViews):
         return self.document.doc_id
 
     def _open(self, doc_id: str) -> None:
+        self._choices = None  # a suggest run may have added one since
         self.document: Document = self.store.document(doc_id)
         self.tokens = Tokens.of(self.document.text)
         self.sha256 = self.document.text_sha256
@@ -220,7 +222,7 @@ class Session(SpanActions, VersionViews):
     def state_view(self) -> dict[str, Any]:
         """The open document's status, time and undo state: cheap, re-read after every action."""
         record = (
-            self.store.statuses_of([self.doc_id], annotator=self.annotator).get(self.doc_id)
+            self.store.status_rows([self.doc_id], annotator=self.annotator).get(self.doc_id)
             if self.annotator
             else None
         )
@@ -237,6 +239,7 @@ class Session(SpanActions, VersionViews):
         return {
             "annotator": self.annotator or "",
             "suggester": self.suggester or "",
+            "suggesters": self.suggester_choices(),
             "status": record.status if record else None,
             "comment": record.comment if record else None,
             "seconds_doc": round(here, 1),
@@ -253,10 +256,9 @@ class Session(SpanActions, VersionViews):
         counts = {name: 0 for name in STATUSES}
         statuses: dict[str, str | None] = {}
         if self.annotator:
-            counts.update(
-                {k: v for k, v in self.store.status_counts(self.annotator).items() if k in counts}
-            )
-            records = self.store.statuses_of([e.doc_id for e in entries], annotator=self.annotator)
+            mine = self.store.status_counts_of(self.annotator)
+            counts.update({k: v for k, v in mine.items() if k in counts})
+            records = self.store.status_rows([e.doc_id for e in entries], annotator=self.annotator)
             statuses = {d: r.status for d, r in records.items()}
         total = self.queue.size()
         return {
@@ -272,7 +274,7 @@ class Session(SpanActions, VersionViews):
         found by the store, with the annotator's status of each."""
         entries = self.queue.search(text)
         records = (
-            self.store.statuses_of([e.doc_id for e in entries], annotator=self.annotator)
+            self.store.status_rows([e.doc_id for e in entries], annotator=self.annotator)
             if self.annotator
             else {}
         )
@@ -283,6 +285,25 @@ class Session(SpanActions, VersionViews):
                 for e in entries
             ],
         }
+
+    def suggester_choices(self) -> list[str]:
+        """The model annotators with suggestions that the page can show instead of the
+        current one (most recently run first); work carried from other versions is not one."""
+        if self._choices is None:
+            names = [n for n in self.store.suggesters() if not n.startswith("projected:")]
+            if self.suggester and self.suggester not in names:
+                names.insert(0, self.suggester)
+            self._choices = names
+        return list(self._choices)
+
+    def set_suggester(self, name: str) -> dict[str, Any]:
+        """Show ``name``'s suggestions from now on (E609 unless it is one of
+        :meth:`suggester_choices`); the annotator's own work is untouched."""
+        choices = self.suggester_choices()
+        if name not in choices:
+            raise WidgetError("E609", name=name, known=", ".join(choices) or "(none yet)")
+        self.suggester = name
+        return {"suggester": name}
 
     def suggesters(self) -> list[str]:
         """Whose open suggestions the page shows: the suggester's, then the annotator's own work

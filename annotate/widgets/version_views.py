@@ -45,7 +45,7 @@ class VersionViews:
         group = self._groups.get(self.doc_id)
         members = [d for d in group.doc_ids if d != self.doc_id] if group else []
         records = (
-            self.store.statuses_of(members, annotator=self.annotator) if self.annotator else {}
+            self.store.status_rows(members, annotator=self.annotator) if self.annotator else {}
         )
         statuses = {d: r.status for d, r in records.items()}
         titles = self.store.queue_titles(members)

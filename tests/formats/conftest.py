@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 from annotate.formats.batch import ImportBatch
 from annotate.formats.tables import coerce
 from tests.support.paths import ROOT
+from tests.support.toolservers import Doccano, LabelStudio
 
 PEER = ROOT.parent / "shared" / "peer-data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -295,3 +296,24 @@ def batch_relations(batch: ImportBatch) -> set[RelationKey]:
     return {
         (ids[r.doc], r.annotator, r.type, spans[r.head], spans[r.tail]) for r in batch.relations
     }
+
+
+# --- the real tools, started once for the session when a test asks for them -------------------
+
+
+@pytest.fixture(scope="session")
+def label_studio() -> Iterator[LabelStudio]:
+    server = LabelStudio()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def doccano() -> Iterator[Doccano]:
+    server = Doccano()
+    try:
+        yield server.start()
+    finally:
+        server.stop()

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import spacy
+from spacy.training import biluo_tags_to_offsets, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
 
 from annotate.errors import FormatError
 from annotate.formats import read_conll, write_conll
 
-from .conftest import MODEL, TEXTS
+from .conftest import MODEL, OVERLAPPING, TEXTS
 
 
 def test_layout(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
@@ -67,19 +69,65 @@ def test_without_texts_rebuilds_from_tokens(tmp_path: Path) -> None:
 def test_other_tag_schemes(tmp_path: Path) -> None:
     path = tmp_path / "tags.conll"
     path.write_text(
-        "A O\nNew I-LOC\nYork I-LOC\nB-LOC-less O\nParis S-GPE\nLos B-GPE\nAngeles E-GPE\n"
-        "big U-ORG\nI-only I-PERSON\n",
+        "A O\nNew I-LOC\nYork I-LOC\nB-LOC-less O\nI-only I-PERSON\n\n"  # IOB1
+        "Paris S-GPE\nLos B-GPE\nAngeles E-GPE\nbig U-ORG\n",  # BIOES, BILUO
         encoding="utf-8",
     )
     batch = read_conll(path, label_map={"LOC": "GPE"})
     text = batch.documents[0].text
     assert [(s.label, text[s.start : s.end]) for s in batch.spans] == [
         ("GPE", "New York"),
+        ("PERSON", "I-only"),
         ("GPE", "Paris"),
         ("GPE", "Los Angeles"),
         ("ORG", "big"),
-        ("PERSON", "I-only"),
     ]
+    assert batch.problems == []
+
+
+def test_an_invalid_sequence_is_an_invalid_record_not_a_guess(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.conll"
+    path.write_text(
+        "Fine B-ORG\n\nNew I-LOC\nYork E-LOC\nParis S-GPE\n\nLast B-PERSON\n",
+        encoding="utf-8",
+    )
+    batch = read_conll(path)
+    text = batch.documents[0].text
+    assert [(s.label, text[s.start : s.end]) for s in batch.spans] == [
+        ("ORG", "Fine"),
+        ("PERSON", "Last"),
+    ]
+    [problem] = batch.problems
+    assert problem.kind == "malformed-record" and problem.invalid and problem.line == 3
+    assert "I-LOC E-LOC S-GPE" in problem.detail
+
+
+def test_tags_are_spacys_own(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    """The tag column is what spaCy's offsets_to_biluo_tags and biluo_to_iob give for the
+    entities that fit (e9 lies inside e2), and reading gives biluo_tags_to_offsets' entities."""
+    write_conll(tables, tmp_path)
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc(TEXTS["bbc-1"])
+    spans = tables["spans"]
+    alice = spans[(spans["annotator"] == "alice") & (spans["layer"] == "entity")]
+    entities = [
+        (int(row.start), int(row.end), str(row.label))
+        for row in alice.itertuples()
+        if row.span_id not in OVERLAPPING
+    ]
+    expected = [
+        tag
+        for token, tag in zip(doc, biluo_to_iob(offsets_to_biluo_tags(doc, entities)), strict=True)
+        if not token.is_space
+    ]
+    lines = (tmp_path / "alice.conll").read_text(encoding="utf-8").split("-DOCSTART-")[1]
+    written = [line.split(" ")[-1] for line in lines.split("\n")[1:] if line.strip()]
+    assert written == expected
+    batch = read_conll(tmp_path / "alice.conll", doc_ids=["bbc-1", "empty-done"], texts=TEXTS)
+    got = {(s.start, s.end, s.label) for s in batch.spans}
+    assert got == set(biluo_tags_to_offsets(doc, iob_to_biluo(
+        biluo_to_iob(offsets_to_biluo_tags(doc, entities))
+    )))
 
 
 def test_doc_ids_that_do_not_fit_are_reported(

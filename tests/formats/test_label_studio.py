@@ -1,14 +1,27 @@
 from __future__ import annotations
 
+import json
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from annotate.core.scheme import Scheme
 from annotate.errors import FormatError
-from annotate.formats import read_label_studio
+from annotate.formats import export, read_label_studio
+from annotate.formats.label_studio_writer import annotator_email, annotator_from_email
 
-from .conftest import FIXTURES
+from .conftest import (
+    FIXTURES,
+    MODEL,
+    TEXTS,
+    batch_relations,
+    batch_spans,
+    table_relations,
+    table_spans,
+)
 
 EXPORT = FIXTURES / "label_studio.json"
 
@@ -78,3 +91,65 @@ def test_not_an_export(tmp_path: Path) -> None:
         read_label_studio(path)
     assert info.value.code == "E308" and "task 1" in str(info.value)
     assert read_label_studio(path, text_field="body").records == 1
+
+
+# --- the writer ----------------------------------------------------------------------------
+
+
+def test_export_reads_back_whole(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    manifest = export(tables, tmp_path, formats=["label-studio"], filters={})
+    batch = read_label_studio(tmp_path / "label-studio" / "tasks.json", predictions=True)
+    assert batch.problems == []
+    assert batch_relations(batch) == table_relations(tables)
+    # Attributes the scheme names come back; machine metadata and the rest are reported.
+    scheme = Scheme.default()
+    kept = {
+        (d, a, lay, lab, s, e, json.dumps({k: v for k, v in json.loads(at).items()
+                                           if k in scheme.attributes_for(lay)}, sort_keys=True))
+        for d, a, lay, lab, s, e, at in table_spans(tables)
+    }
+    assert batch_spans(batch) == kept
+    left_out = {(n.item_id, n.detail.split(" ")[1].split("=")[0]) for n in manifest.notes
+                if n.kind == "attribute-left-out"}
+    assert left_out == {("s3", "speaker"), ("b3", "confidence"), ("m1", "confidence"),
+                        ("m8", "reason")}
+    ids = {d.key: d.doc_id for d in batch.documents}
+    assert {(ids[k], a) for k, a in batch.units} == {
+        ("bbc-1", "alice"), ("bbc-1", "bob"), ("empty-done", "alice"), ("bbc-2/rewrite", MODEL),
+    }
+
+
+def test_tasks_and_config(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    export(tables, tmp_path, formats=["label-studio"], filters={})
+    tasks = json.loads((tmp_path / "label-studio" / "tasks.json").read_text("utf-8"))
+    by_doc = {task["data"]["doc_id"]: task for task in tasks}
+    assert by_doc["bbc-1"]["data"]["title"] == "Putin in Delhi"
+    assert [a["completed_by"] for a in by_doc["bbc-1"]["annotations"]] == [
+        {"email": "alice@annotate.invalid"}, {"email": "bob@annotate.invalid"},
+    ]
+    [prediction] = by_doc["bbc-2/rewrite"]["predictions"]  # a model's work is a prediction
+    assert prediction["model_version"] == MODEL
+    money = next(r for r in prediction["result"] if r["value"].get("text") == "$65bn")
+    start = TEXTS["bbc-2/rewrite"].index("$65bn")
+    assert money["value"]["start"] == start + 1  # after the emoji: UTF-16, as browsers count
+    config = ET.fromstring((tmp_path / "label-studio" / "config.xml").read_text("utf-8"))
+    controls = {element.get("name"): element.tag for element in config}
+    assert controls == {
+        "text": "Text", "entity": "Labels", "quote": "Labels", "source": "Labels",
+        "cue": "Labels", "claim": "Labels", "checkworthy": "Choices", "hedged": "Choices",
+        "addressee": "TextArea", "note": "TextArea", None: "Relations",
+    }
+    relations = [r.get("value") for r in config.find("Relations") or []]
+    assert relations == ["said_by", "cue", "refers_to", "claimed_by"]
+    assert config.find("Choices[@name='checkworthy']").get("whenTagName") == "claim"
+
+
+@pytest.mark.parametrize(("name", "email"), [
+    ("alice", "alice@annotate.invalid"),
+    ("ana@newsroom.example", "ana@newsroom.example"),
+    ("Anna-Lena O'Neill", "Anna-Lena%20O'Neill@annotate.invalid"),
+    ("Zoë", "Zo%C3%AB@annotate.invalid"),
+])
+def test_annotator_emails_go_both_ways(name: str, email: str) -> None:
+    assert annotator_email(name) == email
+    assert annotator_from_email(email) == name

@@ -6,6 +6,12 @@
 | prodigy | all, exact offsets    | yes       | yes        | yes  |
 | brat    | all, exact offsets    | yes       | yes        | no   |
 | conll   | entities, one a token | no        | no         | no   |
+| label-studio | all, exact offsets | yes       | the scheme's | yes |
+| doccano | all, exact offsets    | yes       | no         | yes  |
+| hf      | all (tags: one a token a layer) | yes | as JSON | yes |
+
+Label Studio, doccano and hf are tested in their own modules, the first two through the real
+tools (test_label_studio_tool.py, test_doccano_tool.py).
 """
 
 from __future__ import annotations

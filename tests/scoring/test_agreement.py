@@ -559,3 +559,122 @@ def test_notebook_runs_against_a_project(tmp_path: Path, monkeypatch: pytest.Mon
     assert widget_views
     last = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
     assert "review widget shown: 1 on " in last
+
+
+# --- headline figures that mean what they say -----------------------------------------------
+
+ATTRIBUTED = (
+    "Talks stalled again on Monday. “We are not leaving,” the union leader said. The company "
+    "said it would not raise its offer, according to a memo."
+)
+
+
+def _attributed(annotator: str, *, shift_cue: bool = False) -> list[SpanRow]:
+    """One annotator's quotes, sources and cues of ATTRIBUTED (no relations)."""
+    text = ATTRIBUTED
+    rows: list[SpanRow] = [
+        (annotator, "d1", "quote", "DIRECT", *find(text, "“We are not leaving,”")),
+        (annotator, "d1", "source", "SOURCE", *find(text, "the union leader")),
+        (annotator, "d1", "cue", "CUE", *find(text, "said")),
+        (annotator, "d1", "quote", "INDIRECT", *find(text, "it would not raise its offer")),
+        (annotator, "d1", "source", "SOURCE", *find(text, "The company")),
+    ]
+    cue = find(text, "according to") if shift_cue else find(text, "said", 1)
+    rows.append((annotator, "d1", "cue", "CUE", *cue))
+    return rows
+
+
+def test_summary_leads_with_figures_that_mean_something_per_layer() -> None:
+    spans = _attributed("a") + _attributed("b", shift_cue=True)
+    report = agreement(make_tables({"d1": ATTRIBUTED}, spans))
+    summary = report.summary.set_index("layer")
+    chance = report.chance[report.chance["label"].isna()].set_index(
+        ["layer", "coefficient", "scope", "pair"]
+    )
+    cue = summary.loc["cue"]
+    # the cue layer has one label: no labelled-token figures, which would only mislead
+    assert math.isnan(cue["alpha_labelled"]) and math.isnan(cue["kappa_labelled"])
+    assert chance.loc[("cue", "krippendorff_alpha", "labelled tokens", "all"), "value"] < 0
+    assert cue["alpha_tokens"] == chance.loc[("cue", "krippendorff_alpha", "all tokens", "all"),
+                                             "value"]  # fmt: skip
+    assert cue["alpha_tokens"] > 0 and cue["overlap_f"] == pytest.approx(0.5)
+    # the quote layer has two labels: the labelled-token figure is kept
+    quote = summary.loc["quote"]
+    assert (
+        quote["alpha_labelled"]
+        == chance.loc[("quote", "krippendorff_alpha", "labelled tokens", "all"), "value"]
+    )
+    assert list(report.summary.columns[3:7]) == ["strict_f", "overlap_f", "alpha_tokens", "alpha_u"]
+    text = format_summary(report)
+    header = text.splitlines()[1]
+    assert header.index("alpha tok") < header.index("alpha_u") < header.index("alpha lab")
+    assert "alpha lab: alpha on the tokens at least one annotator labelled" in text
+    assert "kappa" not in header
+
+
+def test_cross_layer_token_alpha_over_source_cue_and_content() -> None:
+    from annotate.scoring.chance import token_offsets
+
+    spans = _attributed("a") + _attributed("b", shift_cue=True)
+    report = agreement(make_tables({"d1": ATTRIBUTED}, spans))
+    row = report.summary.set_index("layer").loc["attribution"]
+    starts, ends = token_offsets(ATTRIBUTED)
+    names = {"quote": "content", "source": "source", "cue": "cue"}
+    units = [
+        [(s[4], s[5], names[s[2]]) for s in spans if s[0] == annotator] for annotator in ("a", "b")
+    ]
+    labels = token_labels(starts, ends, units)
+    codes = np.unique(labels, return_inverse=True)[1].reshape(2, -1)
+    expected = krippendorff_alpha(codes, level="nominal")
+    assert row["alpha_tokens"] == pytest.approx(expected, abs=1e-12)
+    assert 0 < expected < 1
+    assert row["n_spans"] == len(spans)
+    assert "attribution" in format_summary(report).split("\n  strict F")[0]
+
+
+def test_no_cross_layer_alpha_without_all_three_layers() -> None:
+    spans = [s for s in _attributed("a") + _attributed("b") if s[2] != "cue"]
+    report = agreement(make_tables({"d1": ATTRIBUTED}, spans))
+    assert "attribution" not in report.summary["layer"].tolist()
+    assert not (report.chance["layer"] == "attribution").any()
+
+
+def test_attribution_without_relations_is_not_measured() -> None:
+    spans = _attributed("a") + _attributed("b")
+    report = agreement(make_tables({"d1": ATTRIBUTED}, spans))  # no relations at all
+    rows = report.attribution.set_index(["pair", "attribute"])
+    for attribute, relation in (("speaker", "said_by"), ("source", "said_by"), ("cue", "cue")):
+        row = rows.loc[("a / b", attribute)]
+        assert pd.isna(row["agreement"]) and not row["measured"]
+        assert f"no {relation} relations" in row["note"]
+        assert pd.isna(rows.loc[("mean", attribute), "agreement"])
+        assert not rows.loc[("mean", attribute), "measured"]
+    assert rows.loc[("a / b", "quote_type"), "agreement"] == 1.0  # labels need no relation
+    text = format_summary(report)
+    assert "speaker not measured: neither a nor b links a quote to a source" in text
+    assert "speaker 1.000" not in text and "cue 1.000" not in text
+
+
+def test_speakers_are_compared_like_with_like() -> None:
+    text = "Vladimir Putin spoke on Friday. “We will not stop,” he said."
+    quote, he, said = find(text, "“We will not stop,”"), find(text, "he"), find(text, "said", 0)
+    putin = find(text, "Vladimir Putin")
+    spans: list[SpanRow] = []
+    relations: list[tuple[str, str, str, str]] = []
+    for name in ("a", "b"):
+        spans += [
+            (name, "d1", "quote", "DIRECT", *quote),
+            (name, "d1", "source", "SOURCE", *he),
+            (name, "d1", "cue", "CUE", *said),
+        ]
+        q, s, c = (f"{name}:d1:{quote[0]}:{quote[1]}:DIRECT", f"{name}:d1:{he[0]}:{he[1]}:SOURCE",
+                   f"{name}:d1:{said[0]}:{said[1]}:CUE")  # fmt: skip
+        relations += [(name, "said_by", q, s), (name, "cue", q, c)]
+    # only b resolves "he" to the entity: both marked the same mention, so they agree
+    spans.append(("b", "d1", "entity", "PERSON", *putin))
+    relations.append(("b", "refers_to", f"b:d1:{he[0]}:{he[1]}:SOURCE",
+                      f"b:d1:{putin[0]}:{putin[1]}:PERSON"))  # fmt: skip
+    report = agreement(make_tables({"d1": text}, spans, relations=relations))
+    rows = report.attribution.set_index(["pair", "attribute"])
+    assert rows.loc[("a / b", "speaker"), "agreement"] == 1.0
+    assert rows.loc[("a / b", "source"), "agreement"] == 1.0

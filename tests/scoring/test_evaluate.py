@@ -13,8 +13,9 @@ import pytest
 from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from annotate.errors import AnnotateError
 from annotate.formats import read_prodigy, write_docbin, write_prodigy, write_tables
-from annotate.scoring.evaluate import evaluate, format_table, suggestion_report
+from annotate.scoring.evaluate import evaluate, format_table
 from annotate.scoring.evaluate_inputs import load_tables_from
+from annotate.scoring.suggestion_report import suggestion_report
 from annotate.store import Store
 from tests.support.agreement_tables import PRODIGY, QUOTE, find, make_tables
 
@@ -369,3 +370,110 @@ def test_every_input_format_gives_the_same_scores(fmt: str, tmp_path: Path) -> N
     report = evaluate(gold, source)
     assert report.layers["entity"]["semeval"] == expected, fmt
     assert report.problems.empty
+
+
+# --- speakers like with like, sources apart, and what was not measured -------------------------
+
+SAID = "Vladimir Putin arrived on Friday. “We will not stop,” he said."
+
+
+def _quote_tables(
+    annotator: str,
+    source: str,
+    *,
+    resolve: bool,
+    relations: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """One quote of SAID with the given source mention, resolved to Putin or not."""
+    quote, cue, mention = find(SAID, "“We will not stop,”"), find(SAID, "said"), find(SAID, source)
+    putin = find(SAID, "Vladimir Putin")
+    ids = {name: f"{annotator}:d1:{a}:{b}:{label}" for name, (a, b, label) in {
+        "quote": (*quote, "DIRECT"), "source": (*mention, "SOURCE"), "cue": (*cue, "CUE"),
+        "entity": (*putin, "PERSON"),
+    }.items()}  # fmt: skip
+    spans = [
+        (annotator, "d1", "quote", "DIRECT", *quote),
+        (annotator, "d1", "source", "SOURCE", *mention),
+        (annotator, "d1", "cue", "CUE", *cue),
+        (annotator, "d1", "entity", "PERSON", *putin),
+    ]
+    links = [
+        (annotator, "said_by", ids["quote"], ids["source"]),
+        (annotator, "cue", ids["quote"], ids["cue"]),
+    ]
+    if resolve:
+        links.append((annotator, "refers_to", ids["source"], ids["entity"]))
+    return make_tables(
+        {"d1": SAID},
+        spans,
+        status=[("d1", annotator, "done")],
+        relations=links if relations else [],
+    )
+
+
+def test_an_unresolved_gold_speaker_is_compared_as_a_mention() -> None:
+    # Gold marked "he" without linking it to an entity; the system resolved the same "he" to
+    # Vladimir Putin. Same mention, so the same speaker (a name against a mention was a miss).
+    gold = _quote_tables("gold", "he", resolve=False)
+    pred = _quote_tables("system", "he", resolve=True)
+    report = evaluate(gold, pred)
+    assert report.quotes is not None
+    speaker = report.quotes["speaker"]
+    assert speaker["accuracy"] == 1.0
+    assert (speaker["by_name"], speaker["by_mention"]) == (0, 1)
+    assert report.quotes["joint"]["f"] == 1.0
+    # both resolved: compared as names
+    resolved = evaluate(_quote_tables("gold", "he", resolve=True), pred)
+    assert resolved.quotes is not None
+    assert (resolved.quotes["speaker"]["by_name"], resolved.quotes["speaker"]["by_mention"]) == (
+        1,
+        0,
+    )
+
+
+def test_a_different_mention_of_an_unresolved_speaker_is_a_different_speaker() -> None:
+    gold = _quote_tables("gold", "he", resolve=False)
+    pred = _quote_tables("system", "Vladimir Putin", resolve=False)
+    report = evaluate(gold, pred)
+    assert report.quotes is not None and report.quotes["speaker"]["accuracy"] == 0.0
+
+
+def test_source_spans_are_scored_apart_from_resolved_speakers() -> None:
+    # Both resolve to Vladimir Putin, but the system links the name, gold the pronoun.
+    gold = _quote_tables("gold", "he", resolve=True)
+    pred = _quote_tables("system", "Vladimir Putin", resolve=True)
+    report = evaluate(gold, pred)
+    quotes = report.quotes
+    assert quotes is not None
+    assert quotes["speaker"]["accuracy"] == 1.0
+    assert quotes["source"]["f"] == 0.0 and quotes["source_match"]["accuracy"] == 0.0
+    assert quotes["cue"]["f"] == 1.0
+    table = report.table().set_index(["layer", "metric", "label"])
+    assert table.loc[("quote", "source", "(micro)"), "f"] == 0.0
+    assert table.loc[("quote", "source_match", "(micro)"), "incorrect"] == 1
+
+
+def test_figures_resting_on_missing_relations_are_not_measured() -> None:
+    gold = _quote_tables("gold", "he", resolve=False, relations=False)
+    pred = _quote_tables("system", "he", resolve=False, relations=False)
+    report = evaluate(gold, pred)
+    quotes = report.quotes
+    assert quotes is not None
+    for metric in ("speaker", "source_match", "cue_match"):
+        assert quotes[metric]["accuracy"] is None and quotes[metric]["measured"] is False
+    assert quotes["quote_type"]["accuracy"] == 1.0
+    assert any("speaker: not measured" in note and "said_by" in note for note in report.notes)
+    row = (
+        report.table().set_index(["layer", "metric", "label"]).loc[("quote", "speaker", "(micro)")]
+    )
+    assert pd.isna(row["accuracy"]) and pd.isna(row["correct"]) and row["possible"] == 1
+    assert "not measured" in format_table(report)
+    assert json.loads(json.dumps(report.to_json()))["quotes"]["speaker"]["accuracy"] is None
+
+
+def test_a_prediction_without_speakers_is_measured_and_says_so() -> None:
+    gold = _quote_tables("gold", "he", resolve=True)
+    pred = _quote_tables("system", "he", resolve=False, relations=False)
+    report = evaluate(gold, pred)
+    assert report.quotes is not None and report.quotes["speaker"]["accuracy"] == 0.0
+    assert any("the prediction has no said_by relations" in note for note in report.notes)

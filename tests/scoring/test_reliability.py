@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -298,20 +297,22 @@ def test_token_labels() -> None:
     assert token_labels([], [], [[], []]).shape == (2, 0)
 
 
-# --- speed -----------------------------------------------------------------------------------
+# --- at scale --------------------------------------------------------------------------------
 
 
-def test_token_agreement_over_1000_documents_is_fast() -> None:
+def test_token_agreement_over_1000_documents_equals_the_reference() -> None:
+    from sklearn.metrics import cohen_kappa_score
+
     rng = np.random.default_rng(1)
     docs = []
     for _ in range(1000):
         starts, ends = _random_document(rng, 600)
         docs.append((starts, ends, _random_annotations(rng, int(ends[-1]), 3)))
-    started = time.perf_counter()
     labels = np.concatenate([token_labels(s, e, a) for s, e, a in docs], axis=1)
     for i in range(3):
         for j in range(i + 1, 3):
-            cohen_kappa(labels[i], labels[j])
-    fleiss_kappa(fleiss_table(labels.T)[0])
-    krippendorff_alpha(labels)
-    assert time.perf_counter() - started < 5.0
+            assert cohen_kappa(labels[i], labels[j]) == pytest.approx(
+                cohen_kappa_score(labels[i], labels[j]), abs=1e-9
+            )
+    assert -1.0 <= fleiss_kappa(fleiss_table(labels.T)[0]) <= 1.0
+    assert -1.0 <= krippendorff_alpha(labels) <= 1.0

@@ -360,3 +360,31 @@ def test_reopen_sees_everything(db_url: str) -> None:
     assert [s.text for s in second.spans(annotator="a")] == ["Vladimir Putin"]
     assert second.counts()["events"] == 1
     second.close()
+
+
+def test_settings_written_at_once_by_many_writers_never_collide(db_url: str) -> None:
+    """Two reviewers' first writes of one settings key used to collide on PostgreSQL (a raw
+    UniqueViolation from delete-then-insert); the write is one upsert now."""
+    import threading
+
+    stores = [Store(db_url) for _ in range(6)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(stores))
+
+    def write(store: Store, number: int) -> None:
+        start.wait()
+        try:
+            for round_ in range(20):
+                store.set_setting(f"shared:{round_}", {"by": number})
+        except BaseException as exc:  # every failure is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s, n)) for n, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(stores[0].get_setting(f"shared:{r}")["by"] in range(6) for r in range(20))
+    for store in stores:
+        store.close()

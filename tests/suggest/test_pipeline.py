@@ -104,3 +104,51 @@ def test_documents_stream_in_pages(
     assert report.parsed == 452
     assert max(pages) == 100 and sum(pages) == 452
     store.close()
+
+
+def _suggested(store: Store, suggester: str) -> dict[str, tuple[list[Any], list[Any]]]:
+    """Per document, the suggester's spans and relations by what they are (ids differ)."""
+    import json
+
+    spans = store.spans(annotator=suggester)
+    what = {s.span_id: (s.layer, s.label, s.start, s.end) for s in spans}
+    found: dict[str, tuple[list[Any], list[Any]]] = {}
+    for span in spans:
+        found.setdefault(span.doc_id, ([], []))[0].append(
+            (*what[span.span_id], json.dumps(span.attrs, sort_keys=True)))
+    for relation in store.relations(annotator=suggester):
+        found.setdefault(relation.doc_id, ([], []))[1].append(
+            (relation.type, what[relation.head_span_id], what[relation.tail_span_id]))
+    return {doc: (sorted(s), sorted(r)) for doc, (s, r) in found.items()}
+
+
+@pytest.mark.slow
+def test_a_local_cluster_suggests_what_one_process_does(tmp_path: Path, nlp: Any) -> None:
+    path = tmp_path / "more.jsonl"
+    path.write_text("\n".join(
+        f'{{"id": "d{i}", "text": "\\u201cWe will rebuild,\\u201d Mayor Ann Lee told '
+        f'reporters in Kyiv on day {i}. Prices rose by {i} percent, officials said."}}'
+        for i in range(7)
+    ))
+    alone, spread = Store(tmp_path / "alone.db"), Store(tmp_path / "spread.db")
+    for store in (alone, spread):
+        ingest(store, [CORPUS, path])
+    one = pipeline.suggest_project(alone, nlp=nlp, progress=False)
+    # Tasks of two documents over two worker processes: results come back in any order.
+    two = pipeline.suggest_project(spread, cluster="local:2", task_docs=2, progress=False)
+    assert (two.suggester, two.parsed, two.spans) == (one.suggester, 9, one.spans)
+    assert _suggested(spread, two.suggester) == _suggested(alone, one.suggester)
+    # The text-hash cache is the client's: a second run sends nothing to the cluster.
+    again = pipeline.suggest_project(spread, cluster="local:1", progress=False)
+    assert (again.parsed, again.cached, again.spans) == (0, 9, 0)
+    alone.close()
+    spread.close()
+
+
+def test_a_cluster_address_that_is_none_is_refused(seeded: Store) -> None:
+    from annotate.errors import ModelError
+
+    for address in ("nonsense", "local:0", "http//host"):
+        with pytest.raises(ModelError) as caught:
+            pipeline.suggest_project(seeded, cluster=address, progress=False)
+        assert caught.value.code == "E240", address

@@ -69,3 +69,34 @@ def test_label_map_renames_before_filtering(nlp: Any) -> None:
     # FAC is mapped to LOC by the default lexicon; TIME is neither mapped nor wanted.
     assert entities == [("old palace", "LOC")]
     assert "mapped to LOC" in out.spans[0].attrs["reason"]
+
+
+def test_a_lexicon_from_before_the_optional_sections_still_loads() -> None:
+    text = DEFAULT.read_text("utf-8")
+    for section in ("[thought]", "[layout]", "[boilerplate]"):
+        start = text.index(section)
+        text = text[:start] + text[text.index("\n[", start + 1) + 1 :]
+    lexicon = parse_lexicon(text)
+    assert lexicon.thought_verbs == frozenset() and lexicon.thought_label == "THOUGHT"
+    assert lexicon.dateline is None and lexicon.boilerplate_openers == ()
+
+
+def test_a_broken_pattern_gives_e203() -> None:
+    text = DEFAULT.read_text("utf-8").replace('credits = [\n  "', 'credits = [\n  "(unclosed", "')
+    with pytest.raises(AnnotateError) as info:
+        parse_lexicon(text, origin="my.toml")
+    assert info.value.code == "E203" and "(unclosed" in str(info.value)
+
+
+def test_boilerplate_rules_are_lexicon_data(nlp: Any) -> None:
+    text = "The mayor said the pool would open.\n\nStaff notice: the clerk said it was sunny."
+    doc = nlp(text)
+    quotes = [s for s in suggest_doc(doc, entity_labels=()).spans if s.layer == "quote"]
+    assert len(quotes) == 2
+    custom = DEFAULT.read_text("utf-8").replace(
+        "openers = [\n", 'openers = [\n  "staff notice:",\n'
+    )
+    out = suggest_doc(doc, entity_labels=(), lexicon=parse_lexicon(custom))
+    assert [text[s.start : s.end] for s in out.spans if s.layer == "quote"] == [
+        "the pool would open"
+    ]

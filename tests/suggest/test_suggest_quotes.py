@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from annotate.suggest.lexicon import load_lexicon
-from annotate.suggest.quotes import pair_quote_marks, paragraphs
+from annotate.suggest.marks import pair_quote_marks
+from annotate.suggest.parse_view import paragraphs
 
 PAIRS = load_lexicon().quote_pairs
 

@@ -9,6 +9,7 @@ folds the first N of them into the state the store must then hold.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
@@ -70,19 +71,27 @@ def documents_of(store: Store) -> list[tuple[str, int]]:
 
 
 def run_annotator(
-    url: str, name: str, *, actions: int, seed: int, ack_path: str | None = None
+    url: str,
+    name: str,
+    *,
+    actions: int,
+    seed: int,
+    ack_path: str | None = None,
+    documents: list[tuple[str, int]] | None = None,
 ) -> list[float]:
     """Apply the plan as annotator ``name``; return each action's latency in seconds.
 
     With ``ack_path``, each action's number is appended to that file right after its commit,
-    so a test that kills the process knows which actions were acknowledged.
+    so a test that kills the process knows which actions were acknowledged. ``documents``
+    ((doc_id, n_chars) pairs) are those to work on, by default every document of the project.
     """
     store = Store(url)
     ids: dict[int, str] = {}
     latencies: list[float] = []
     ack = open(ack_path, "a", buffering=1) if ack_path else None  # noqa: SIM115
     try:
-        for number, op in enumerate(plan(seed, documents_of(store), actions)):
+        chosen = documents if documents is not None else documents_of(store)
+        for number, op in enumerate(plan(seed, chosen, actions)):
             began = time.perf_counter()
             if op[0] == "add":
                 span = store.add_span(annotator=name, doc_id=op[2], layer="quote", label=op[3],
@@ -116,8 +125,12 @@ def actual_state(store: Store, name: str) -> dict[str, Any]:
 
 if __name__ == "__main__":
     # python -m tests.support.workload URL NAME ACTIONS SEED OUT [ACK]
+    # $WORKLOAD_DOCUMENTS: a JSON file of [doc_id, n_chars] pairs to work on.
     url, name, count, seed, out = sys.argv[1:6]
     began = time.time()
+    listed = os.environ.get("WORKLOAD_DOCUMENTS")
+    chosen = [tuple(pair) for pair in json.loads(Path(listed).read_text())] if listed else None
     timings = run_annotator(url, name, actions=int(count), seed=int(seed),
-                            ack_path=sys.argv[6] if len(sys.argv) > 6 else None)
+                            ack_path=sys.argv[6] if len(sys.argv) > 6 else None,
+                            documents=chosen)  # type: ignore[arg-type]
     Path(out).write_text(json.dumps({"latencies": timings, "began": began, "ended": time.time()}))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from annotate.errors import AnnotateError, PermissionDenied
-from annotate.scoring.agreement import Mark
+from annotate.scoring.agreement_data import Mark
 from annotate.store import Store
 from annotate.workflow.adjudicate import (
     GOLD,

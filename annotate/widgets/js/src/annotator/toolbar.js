@@ -77,6 +77,7 @@ export function renderBar(view) {
     ]),
     h("div", { cls: "an-facts" }, [
       h("span", { cls: "an-progress", text: progress, attrs: { "data-testid": "progress" } }),
+      suggesterChoice(view),
       view.timeEl,
       who,
       view.saveIndicator(),
@@ -85,6 +86,47 @@ export function renderBar(view) {
     ]),
   );
   renderTime(view);
+}
+
+/**
+ * Whose suggestions are shown: a select when the project has several suggesters (the rules,
+ * a trained pipeline, …); Python checks the choice and redraws the spans.
+ * @param {AnnotatorView} view
+ */
+function suggesterChoice(view) {
+  const names = view.state.suggesters ?? [];
+  if (names.length < 2) {
+    const only = view.state.suggester;
+    return only ? h("span", { cls: "an-suggester", text: shortName(only), title: `suggestions: ${only}` }) : null;
+  }
+  const select = /** @type {HTMLSelectElement} */ (
+    h("select", {
+      cls: "an-suggester",
+      attrs: { "aria-label": "Show suggestions of", title: "whose suggestions are shown", "data-testid": "suggester" },
+    })
+  );
+  for (const name of names) {
+    const option = /** @type {HTMLOptionElement} */ (h("option", { text: shortName(name), attrs: { value: name } }));
+    option.title = name;
+    option.selected = name === view.state.suggester;
+    select.append(option);
+  }
+  select.addEventListener("change", () =>
+    view.run(async () => {
+      await view.request("suggester", { name: select.value });
+      view.root.focus();
+    }),
+  );
+  return select;
+}
+
+/**
+ * A suggester's name without its version tail: `spacy:en_core_web_sm@3.8.0/suggest@1` reads
+ * `spacy:en_core_web_sm`, `trained:spring@3f2a…` reads `trained:spring`.
+ * @param {string} name
+ */
+export function shortName(name) {
+  return name.split("@")[0];
 }
 
 // --- the flag form ---------------------------------------------------------------------------

@@ -8,9 +8,9 @@
  */
 /** @typedef {{id: string, type: string, head: string, tail: string, status: string}} Relation */
 /**
- * @typedef {{annotator: string, suggester: string, status: string | null, comment: string | null,
- *   seconds_doc: number, seconds_total: number, can_undo: boolean, can_redo: boolean,
- *   undecided_default: "accept" | "reject"}} State
+ * @typedef {{annotator: string, suggester: string, suggesters: string[], status: string | null,
+ *   comment: string | null, seconds_doc: number, seconds_total: number, can_undo: boolean,
+ *   can_redo: boolean, undecided_default: "accept" | "reject"}} State
  */
 /** A document in a list: its index in the queue is -1 where not known. */
 /** @typedef {{doc_id: string, title: string, index: number, status: string | null}} DocEntry */

@@ -1,0 +1,132 @@
+"""The project at a glance, counted by the database: documents in queue order with each
+annotator's status, a page at a time, and each annotator's status counts. No text is read but
+the few characters a list shows where a document has no title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import tables as t
+from .bulk import select_columns, select_rows
+
+Columns = dict[str, list[Any]]
+
+
+def overview_page(
+    connection: Connection,
+    annotators: Sequence[str],
+    *,
+    after: tuple[int, str] | None,
+    limit: int,
+    preview_chars: int = 0,
+) -> Columns:
+    """Up to ``limit`` documents after ``after`` (position, doc_id) in queue order: doc_id,
+    title, published, source, byline, n_chars, position, ``preview`` (the text's first
+    characters, with ``preview_chars``) and one status column per annotator (``s0``, ``s1``,
+    ... in the order given)."""
+    d, st = t.documents.c, t.doc_status.c
+    selected: list[Any] = [d.doc_id, d.title, d.published, d.source, d.byline, d.n_chars,
+                           d.position]
+    if preview_chars:
+        selected.append(sa.func.substr(d.text, 1, preview_chars).label("preview"))
+    for number, name in enumerate(annotators):
+        # One lookup in doc_status's primary key per document and annotator: no join to group.
+        status = (
+            sa.select(st.status)
+            .where(st.doc_id == d.doc_id, st.annotator == name)
+            .scalar_subquery()
+            .label(f"s{number}")
+        )
+        selected.append(status)
+    query = sa.select(*selected).order_by(d.position, d.doc_id).limit(limit)
+    if after is not None:
+        query = query.where(sa.tuple_(d.position, d.doc_id) > sa.tuple_(*after))
+    return select_columns(connection, query)
+
+
+def document_rows(
+    connection: Connection, *, after: tuple[int, str] | None, limit: int
+) -> list[tuple[Any, ...]]:
+    """(doc_id, title, published, source, n_chars, position) of up to ``limit`` documents after
+    ``after`` in queue order, as the driver gives them: rows, for callers that turn them into
+    columns in one step (Arrow does it from tuples many times faster than Python)."""
+    d = t.documents.c
+    query = sa.select(d.doc_id, d.title, d.published, d.source, d.n_chars, d.position)
+    query = query.order_by(d.position, d.doc_id).limit(limit)
+    if after is not None:
+        query = query.where(sa.tuple_(d.position, d.doc_id) > sa.tuple_(*after))
+    return select_rows(connection, query)[1]
+
+
+def iter_document_rows(read: Any, *, page: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Pages of :func:`document_rows`, each in its own read (``read`` is the Store's)."""
+    after: tuple[int, str] | None = None
+    while True:
+        rows = read(
+            lambda connection, after=after: document_rows(connection, after=after, limit=page)
+        )
+        if not rows:
+            return
+        yield rows
+        if len(rows) < page:
+            return
+        after = (rows[-1][5], rows[-1][0])
+
+
+def statuses_of(connection: Connection, annotators: Sequence[str]) -> Columns:
+    """doc_id, annotator and status of every status row of ``annotators``: for a whole
+    project's overview, joined to the documents by the caller (a lookup per document and
+    annotator in SQL costs several times as much as reading the documents)."""
+    st = t.doc_status.c
+    query = sa.select(st.doc_id, st.annotator, st.status).where(
+        st.annotator.in_(list(annotators))
+    )
+    return select_columns(connection, query)
+
+
+def iter_overview(
+    read: Any, annotators: Sequence[str], *, page: int, limit: int | None, preview_chars: int
+) -> Iterator[Columns]:
+    """Pages of :func:`overview_page`, each in its own read (``read`` is the Store's)."""
+    after: tuple[int, str] | None = None
+    left = limit
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        columns = read(
+            lambda connection, after=after, size=size: overview_page(
+                connection, annotators, after=after, limit=size, preview_chars=preview_chars
+            )
+        )
+        n = len(columns["doc_id"])
+        if n == 0:
+            return
+        yield columns
+        if n < size:
+            return
+        after = (columns["position"][-1], columns["doc_id"][-1])
+        if left is not None:
+            left -= n
+
+
+def status_counts(connection: Connection) -> dict[str, dict[str, int]]:
+    """annotator -> {status: number of documents}, for every annotator with a status."""
+    st = t.doc_status.c
+    query = (
+        sa.select(st.annotator, st.status, sa.func.count())
+        .where(st.status.is_not(None))
+        .group_by(st.annotator, st.status)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for annotator, status, n in connection.execute(query):
+        counts.setdefault(annotator, {})[status] = int(n)
+    return counts
+
+
+def document_count(connection: Connection) -> int:
+    query = sa.select(sa.func.count()).select_from(t.documents)
+    return int(connection.execute(query).scalar_one())

@@ -1,0 +1,158 @@
+"""Tables and exports a chunk of documents at a time give what one read of everything gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from annotate.core.records import DocSuggestions, Document, RelationSuggestion, SpanSuggestion
+from annotate.corpus.ingest import ingest
+from annotate.formats.dataset import Filters, iter_tables, load_tables
+from annotate.formats.files import read_tables
+from annotate.formats.manifest import read_manifest
+from annotate.formats.tables import COLUMNS, ORIGINS
+from annotate.project import Project
+from annotate.store import Store
+from tests.support.tables import annotate_sample
+
+MODEL = "spacy:test@1/suggest@1"
+LABELS = ["PERSON", "ORG", "GPE", "DATE", "MONEY"]
+
+
+def _fill(store: Store, tmp_path: Path, n: int = 9) -> None:
+    """The seed articles plus ``n`` short ones: a model's spans and relations on each (with
+    labels that differ from document to document), a person's work and statuses on some."""
+    corpus = tmp_path / "more.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": f"x{i}", "text": f"Alice Smith said Acme paid {i} dollars in Paris."})
+        + "\n" for i in range(n)
+    ))
+    ingest(store, [corpus])
+    annotate_sample(store, "alice")
+    annotate_sample(store, "bob")
+    items: list[tuple[Document, DocSuggestions]] = []
+    for i in range(n):
+        document = store.document(f"x{i}")
+        spans = [
+            SpanSuggestion("e0", "entity", LABELS[i % len(LABELS)], 0, 11, {"reason": "r"}),
+            SpanSuggestion("s0", "source", "SOURCE", 0, 11, {"speaker": "Alice Smith"}),
+            SpanSuggestion("q0", "quote", "INDIRECT", 17, 36 + len(str(i)), {}),
+            SpanSuggestion("l0", "claim", "QUANTITY", 22, 36 + len(str(i)),
+                           {"checkworthy": "yes", "hedged": i % 2 == 0}),
+        ]
+        relations = [RelationSuggestion("said_by", "q0", "s0"),
+                     RelationSuggestion("refers_to", "s0", "e0"),
+                     RelationSuggestion("claimed_by", "l0", "s0")]
+        items.append((document, DocSuggestions(spans, relations)))
+    store.store_suggestions(MODEL, items)
+    store.set_status("x1", "done", annotator="alice")
+    store.set_status("x2", "skipped", annotator="bob")
+    store.add_time("x3", 12.5, annotator="alice")
+
+
+def _same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
+    for name, columns in COLUMNS.items():
+        assert tuple(left[name].columns) == columns
+        pd.testing.assert_frame_equal(left[name], right[name], check_categorical=False)
+        for column in columns:
+            a, b = left[name][column], right[name][column]
+            assert a.dtype == b.dtype or isinstance(a.dtype, pd.CategoricalDtype), (name, column)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4])
+def test_tables_in_chunks_equal_the_tables_in_one(
+    seeded: Store, tmp_path: Path, chunk: int
+) -> None:
+    _fill(seeded, tmp_path)
+    for filters in (Filters(), Filters.of(annotator=["alice", MODEL]),
+                    Filters.of(status="done"), Filters.of(layer=["quote", "source", "entity"])):
+        whole = load_tables(seeded, filters, chunk_docs=100_000)
+        _same(load_tables(seeded, filters, chunk_docs=chunk), whole)
+    chunks = list(iter_tables(seeded, chunk_docs=chunk))
+    assert len(chunks) == -(-11 // chunk)
+    seen: list[str] = []
+    for part in chunks:
+        ids = part["documents"]["doc_id"].tolist()
+        assert len(ids) <= chunk
+        # Each chunk holds its own documents' rows and nobody else's.
+        for name in ("spans", "relations", "quotes", "claims", "doc_status"):
+            assert set(part[name]["doc_id"]) <= set(ids), name
+        seen += ids
+    assert seen == seeded.doc_ids()  # queue order, each document once
+
+
+def test_categories_unite_across_chunks(seeded: Store, tmp_path: Path) -> None:
+    _fill(seeded, tmp_path)
+    spans = load_tables(seeded, chunk_docs=1)["spans"]
+    assert isinstance(spans["label"].dtype, pd.CategoricalDtype)
+    assert list(spans["label"].cat.categories) == sorted(set(spans["label"].astype(str)))
+    assert tuple(spans["origin"].cat.categories) == ORIGINS  # the contract's fixed order
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_in_chunks_writes_the_same_tables(
+    seeded: Store, tmp_path: Path, fmt: str
+) -> None:
+    _fill(seeded, tmp_path)
+    project = Project(seeded)
+    one = project.export(tmp_path / "one", formats=fmt, chunk_docs=100_000)
+    many = project.export(tmp_path / "many", formats=fmt, chunk_docs=3)
+    _same(read_tables(tmp_path / "many", fmt=fmt), read_tables(tmp_path / "one", fmt=fmt))
+    assert many.counts == one.counts and many.annotators == one.annotators
+    assert one.counts["rows"]["spans"] == len(project.tables()["spans"])
+    assert [f.path for f in many.files] == [f.path for f in one.files]
+
+
+@pytest.mark.parametrize("split", [None, 0.5])
+def test_docbin_in_chunks_holds_every_unit_once(
+    seeded: Store, tmp_path: Path, split: float | None
+) -> None:
+    from spacy.tokens import DocBin
+
+    from annotate.formats.tokens import blank_nlp
+
+    _fill(seeded, tmp_path)
+    project = Project(seeded)
+    one = project.export(tmp_path / "one", formats="spacy", split=split, chunk_docs=100_000)
+    many = project.export(tmp_path / "many", formats="spacy", split=split, chunk_docs=4)
+
+    def units(folder: Path, manifest_files: list[str]) -> dict[tuple[str, str], object]:
+        found: dict[tuple[str, str], object] = {}
+        for name in manifest_files:
+            docs = DocBin(store_user_data=True).from_disk(folder / name).get_docs(
+                blank_nlp().vocab)
+            for doc in docs:
+                info = doc.user_data["annotate"]
+                key = (info["doc_id"], info["annotator"])
+                assert key not in found
+                found[key] = (doc.text, info["spans"], [e.text for e in doc.ents])
+        return found
+
+    one_files = [f.path for f in one.files if f.path.endswith(".spacy")]
+    many_files = [f.path for f in many.files if f.path.endswith(".spacy")]
+    assert len(one_files) == (1 if split is None else 2)
+    assert len(many_files) == 3 * len(one_files)  # 11 documents, 4 a chunk
+    assert units(tmp_path / "many", many_files) == units(tmp_path / "one", one_files)
+    if split is not None:
+        assert many.split is not None and one.split is not None
+        assert many.split["train_docs"] + many.split["dev_docs"] == (
+            one.split["train_docs"] + one.split["dev_docs"])
+        train = {d for f in many.files if f.path.startswith("spacy/train") for d in f.doc_ids or []}
+        dev = {d for f in many.files if f.path.startswith("spacy/dev") for d in f.doc_ids or []}
+        assert train and dev and not train & dev
+    assert read_manifest(tmp_path / "many").files == many.files
+
+
+def test_flattened_tables_equal_those_made_from_every_span(seeded: Store, tmp_path: Path) -> None:
+    from annotate.formats.tables import flatten_claims, flatten_quotes
+
+    _fill(seeded, tmp_path)
+    tables = load_tables(seeded)
+    assert len(tables["quotes"]) == 11 and len(tables["claims"]) == 11
+    pd.testing.assert_frame_equal(
+        tables["quotes"], flatten_quotes(tables["spans"], tables["relations"]))
+    pd.testing.assert_frame_equal(
+        tables["claims"], flatten_claims(tables["spans"], tables["relations"]))
