@@ -137,7 +137,7 @@ export function drawArcs(view) {
       // The curve's top, where both control points sit at the peak: 3/4 peak, 1/8 each end.
       labelY = 0.75 * peak + 0.125 * (y1 + y2) + 3;
       const mid = (x1 + x2) / 2;
-      box = { left: mid - half, right: mid + half, top: labelY - 9, bottom: labelY + 2 };
+      box = { left: mid - half, right: mid + half, top: labelY - 10, bottom: labelY + 3 };
       const b = box;
       const clash = labels.some(
         (o) => o.left < b.right && b.left < o.right && o.top < b.bottom && b.top < o.bottom,
