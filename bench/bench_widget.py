@@ -9,7 +9,8 @@ printed, with the ratio of p50 to the baseline measured in the same run:
 - baseline: a round trip page -> kernel -> page that does nothing;
 - add: a label key on a text selection -> the new span drawn (and, separately, committed in
   the SQLite file, polled from this process as any other program would see it);
-- accept, reject, relabel, boundary (Shift+->, Shift+<-), link (t, then Enter), undo, redo:
+- accept (an entity; a quote, which takes its suggested links to the accepted source and cue
+  along), reject, relabel, boundary (Shift+->, Shift+<-), link (t, then Enter), undo, redo:
   the single-span actions, target p95 < 100 ms;
 - accept-all of 150 entity suggestions, and the next document (n / p between two such
   articles): target p95 < 300 ms;
@@ -41,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the lab launcher lives with the browser tests
 
-from annotate.core.records import DocSuggestions, SpanSuggestion
+from annotate.core.records import DocSuggestions, RelationSuggestion, SpanSuggestion
 from annotate.corpus.ingest import ingest
 from annotate.store import Store
 from tests.support.labserver import Lab, NotebookPage, launch_chromium
@@ -89,13 +90,22 @@ def suggestions(text: str, *, entities_only: bool = False) -> DocSuggestions:
         for m in re.finditer(r"[^.\n]*\d[^.\n]*\.", text):
             lead = len(m.group()) - len(m.group().lstrip())
             add("claim", "QUANTITY", m.start() + lead, m.end(), "a number")
+    # Each quote is said by the nearest source after it, with that source's cue.
+    relations = []
+    for quote in (x for x in spans if x.layer == "quote"):
+        after = [x for x in spans if x.layer == "source" and x.start >= quote.end]
+        if after:
+            source = min(after, key=lambda x: x.start)
+            cue = next(x for x in spans if x.layer == "cue" and x.start > source.start)
+            relations += [RelationSuggestion("said_by", quote.key, source.key),
+                          RelationSuggestion("cue", quote.key, cue.key)]
     labels = ("PERSON", "ORG", "GPE", "NORP")
     for i, m in enumerate(re.finditer(r"\b[A-Z][a-z]+\b|\b[a-z]{7,}\b", text)):
         if len(spans) >= N_SUGGESTIONS:
             break
         add("entity", labels[i % len(labels)], m.start(), m.end(), "capitalised or long word")
     assert len(spans) == N_SUGGESTIONS, f"only {len(spans)} suggestions"
-    return DocSuggestions(spans=spans)
+    return DocSuggestions(spans=spans, relations=relations)
 
 
 def build_project(folder: Path) -> tuple[Path, int]:
@@ -293,9 +303,14 @@ def measure(nb: NotebookPage, db: Path, repeat: int) -> dict[str, list[float]]:
             meter.key("z", "extent", span, record="undo")
         for _ in range(per_doc):
             meter.key("y", "extent", span, record="redo")
-        # Links: accept every source, cue and quote, then link quotes to their nearest.
-        for layer in ("s", "c", "q"):
+        # Quotes: with every source and cue accepted, a quote accepted takes its suggested
+        # links to them along (drawn as arcs). Then the rest, and quotes linked to the nearest.
+        for layer in ("s", "c"):
             meter.press("Escape", layer, "A")
+        meter.press("Escape", "q", "Tab")
+        for _ in range(per_doc):
+            meter.key("Enter", "suggested", record="accept_quote")
+        meter.press("Escape", "q", "A")
         meter.press("Escape", "q", "Tab")
         for _ in range(per_doc):
             meter.press("t")
@@ -471,6 +486,7 @@ def main() -> None:
         ("add a span (label key on a selection)", "add", SINGLE_SPAN_MS),
         ("  ... committed in SQLite (second reader)", "commit", None),
         ("accept a suggestion (Enter)", "accept", SINGLE_SPAN_MS),
+        ("accept a quote, its links carried (Enter)", "accept_quote", SINGLE_SPAN_MS),
         ("reject a suggestion (x)", "reject", SINGLE_SPAN_MS),
         ("relabel (label key on a span)", "relabel", SINGLE_SPAN_MS),
         ("move a boundary (Shift+arrow)", "boundary", SINGLE_SPAN_MS),
