@@ -5,7 +5,7 @@ documents around that place, for the next one without a status and for titles ma
 search; each answer is a bounded read through an index, so opening the widget and moving on
 cost the same on a thousand documents as on a million. A project with an assignment (see
 annotate.workflow.assign), or whose queues put the least sure documents first, gives each
-annotator a list of their own, which is computed once when the widget opens.
+annotator a list of their own, computed when the widget opens and again when the corpus grows.
 """
 
 from __future__ import annotations
@@ -34,18 +34,39 @@ class Queue:
 
     def __init__(self, store: Store, annotator: str | None) -> None:
         self.store = store
-        # A list of the annotator's own, computed once: an assignment's, or every document
-        # when the project orders queues by how unsure a suggester was (see
+        self.annotator = annotator
+        # A list of the annotator's own: an assignment's, or every document when the project
+        # orders queues by how unsure a suggester was (see
         # annotate.workflow.assign.set_queue_order); else the corpus, read a window at a time.
+        # The list is computed when the widget opens and again when the corpus grows.
         self.assigned: list[str] | None = None
-        if annotator and get_assignment(store) is not None:
-            self.assigned = queue(store, annotator)
-            if not self.assigned:
-                raise AnnotateError("E621", annotator=annotator)
-        elif get_queue_order(store).get("order") == "uncertainty":
-            self.assigned = order_documents(store, store.doc_ids())
+        self._corpus_size = store.queue_count()
         self._places: dict[str, int] = {}
         self._extra: list[str] = []
+        self._list()
+        if self.assigned is not None and not self.assigned and annotator:
+            raise AnnotateError("E621", annotator=annotator)
+
+    def _list(self) -> None:
+        if self.annotator and get_assignment(self.store) is not None:
+            self.assigned = queue(self.store, self.annotator)
+        elif get_queue_order(self.store).get("order") == "uncertainty":
+            self.assigned = order_documents(self.store, self.store.doc_ids())
+        else:
+            self.assigned = None
+
+    def refresh(self) -> None:
+        """Take in documents ingested since the list was made (an assigned or ordered list;
+        the corpus queue reads them anyway). One count unless the corpus grew."""
+        if self.assigned is None:
+            return
+        size = self.store.queue_count()
+        if size == self._corpus_size:
+            return
+        self._corpus_size = size
+        self._list()
+        self._places = {}
+        self._extra = [d for d in self._extra if not self.contains(d)]
 
     # --- size and places -----------------------------------------------------------------------
     def size(self) -> int:

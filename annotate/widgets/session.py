@@ -252,6 +252,7 @@ class Session(SpanActions, VersionViews):
     def queue_view(self) -> dict[str, Any]:
         """The documents around the open one (never the whole corpus), with the annotator's
         status of each, and the progress: re-read when a status changes or the page moves."""
+        self.queue.refresh()
         entries = self.queue.window(self.doc_id)
         counts = {name: 0 for name in STATUSES}
         statuses: dict[str, str | None] = {}

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from annotate.core.records import DocSuggestions
 from annotate.corpus.ingest import ingest
 from annotate.store import Store
 from annotate.widgets import Annotator
+from annotate.workflow.assign import set_assignment, set_queue_order
 from tests.support.pages import Browser
 
 
@@ -84,3 +86,37 @@ def test_switching_person_is_offered_as_a_line_for_the_notebook(alice: Browser) 
     assert alice.widget.annotator == "alice"
     alice.widget.switch_annotator("bob")
     assert alice.widget.annotator == "bob" and alice.widget._state["annotator"] == "bob"
+
+
+def test_an_assigned_queue_takes_in_documents_added_meanwhile(
+    project: Store, tmp_path: Path
+) -> None:
+    set_assignment(project, annotators=["alice", "bob"], overlap_fraction=1.0, per_doc=2)
+    page = Browser(Annotator(project, annotator="alice"))
+    assert page.widget._queue["total"] == 3
+    add_documents(project, tmp_path, ["late1", "late2"])
+    page.ok("time", doc_id=page.widget.doc_id, seconds=3)
+    assert page.widget._queue["total"] == 5
+    assert page.ok("search", text="late2")["results"][0]["doc_id"] == "late2"
+    page.ok("goto", to="late1")
+    assert page.widget._doc["index"] == 3
+
+
+def test_a_queue_ordered_by_uncertainty_takes_in_documents_added_meanwhile(
+    project: Store, tmp_path: Path
+) -> None:
+    documents = project.documents()
+    project.store_suggestions("trained:demo@0123456789ab", [
+        (d, DocSuggestions(uncertainty=v)) for d, v in zip(documents, (0.1, 0.5, 0.9), strict=True)
+    ])  # fmt: skip
+    set_queue_order(project, "uncertainty")
+    page = Browser(Annotator(project, annotator="alice"))
+    assert [i["doc_id"] for i in page.widget._queue["items"]] == [
+        d.doc_id for d in documents[::-1]
+    ]
+    add_documents(project, tmp_path, ["late1"])
+    page.ok("time", doc_id=page.widget.doc_id, seconds=3)
+    # Not measured yet: after the measured ones, in corpus order.
+    assert [i["doc_id"] for i in page.widget._queue["items"]] == [
+        *(d.doc_id for d in documents[::-1]), "late1",
+    ]
