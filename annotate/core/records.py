@@ -213,6 +213,8 @@ class RelationSuggestion:
 class DocSuggestions:
     spans: list[SpanSuggestion] = field(default_factory=list)
     relations: list[RelationSuggestion] = field(default_factory=list)
+    # How unsure a trained model was about the document (0..1); None from the rules.
+    uncertainty: float | None = None
 
     def by_key(self) -> dict[str, SpanSuggestion]:
         return {span.key: span for span in self.spans}

@@ -71,6 +71,7 @@ class SuggestionMethods(StoreBase):
             span_rows: list[dict[str, Any]] = []
             relation_rows: list[dict[str, Any]] = []
             run_rows: list[dict[str, Any]] = []
+            unsure_rows: list[dict[str, Any]] = []
             for document, suggestions in items:
                 sha = document.text_sha256  # computed from the text on each use: once here
                 ids = {span.key: checks.new_id() for span in suggestions.spans}
@@ -115,20 +116,39 @@ class SuggestionMethods(StoreBase):
                         "created_at": now,
                     }
                 )
+                if suggestions.uncertainty is not None:
+                    unsure_rows.append({"doc_id": document.doc_id, "annotator": suggester,
+                                        "text_sha256": sha,
+                                        "uncertainty": float(suggestions.uncertainty)})
             insert_rows(connection, t.spans, span_rows)
             insert_rows(connection, t.relations, relation_rows)
             # A document suggested again on the same text (projections add to earlier ones)
-            # keeps one run row, the latest: one statement for the batch, not one a document.
-            r = t.suggestion_runs.c
-            pairs = [(row["doc_id"], row["text_sha256"]) for row in run_rows]
-            for at in range(0, len(pairs), IN_LIST):
-                connection.execute(t.suggestion_runs.delete().where(
-                    r.annotator == suggester,
-                    sa.tuple_(r.doc_id, r.text_sha256).in_(pairs[at : at + IN_LIST])))
-            insert_rows(connection, t.suggestion_runs, run_rows)
+            # keeps one run row, the latest, and one uncertainty.
+            _replace_rows(connection, t.suggestion_runs, suggester, run_rows)
+            _replace_rows(connection, t.suggestion_uncertainty, suggester, unsure_rows)
             return len(span_rows)
 
         return self.write(work)
+
+    def uncertainties(self, suggester: str) -> dict[str, float]:
+        """doc_id -> how unsure ``suggester`` was, for documents whose current text it parsed."""
+
+        def work(connection: Connection) -> dict[str, float]:
+            u, d = t.suggestion_uncertainty.c, t.documents.c
+            query = (
+                sa.select(u.doc_id, u.uncertainty)
+                .join(t.documents, sa.and_(d.doc_id == u.doc_id, d.text_sha256 == u.text_sha256))
+                .where(u.annotator == suggester)
+            )
+            return {row.doc_id: float(row.uncertainty) for row in connection.execute(query)}
+
+        return self.read(work)
+
+    def unsure_suggesters(self) -> list[str]:
+        """Suggesters that measured their uncertainty, the most recently run first."""
+        measured = set(self.read(lambda connection: connection.execute(
+            sa.select(t.suggestion_uncertainty.c.annotator).distinct()).scalars().all()))
+        return [name for name in self.suggesters() if name in measured]
 
     def open_suggestions(
         self, doc_id: str, *, annotator: str, suggester: str, layer: str | None = None
@@ -146,3 +166,18 @@ class SuggestionMethods(StoreBase):
             return [by_id[i] for i in ids]
 
         return self.read(work)
+
+
+def _replace_rows(
+    connection: Connection, table: sa.Table, suggester: str, rows: list[dict[str, Any]]
+) -> None:
+    """Write ``rows`` of a table keyed by (doc_id, annotator, text_sha256) over any already
+    there: one delete statement per chunk of the batch, not one a document."""
+    c = table.c
+    keys = [(row["doc_id"], row["text_sha256"]) for row in rows]
+    for at in range(0, len(keys), IN_LIST):
+        chunk = keys[at : at + IN_LIST]
+        connection.execute(table.delete().where(
+            c.annotator == suggester, sa.tuple_(c.doc_id, c.text_sha256).in_(chunk)
+        ))  # fmt: skip
+    insert_rows(connection, table, rows)

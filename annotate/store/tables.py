@@ -182,6 +182,17 @@ suggestion_runs = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+# How unsure a trained suggester was about one document text (0..1), measured when it parsed
+# it: the queue can put the least sure first. Keyed like suggestion_runs, written with them.
+suggestion_uncertainty = sa.Table(
+    "suggestion_uncertainty",
+    metadata,
+    sa.Column("doc_id", ID, sa.ForeignKey("documents.doc_id"), primary_key=True),
+    sa.Column("annotator", NAME, sa.ForeignKey("annotators.name"), primary_key=True),
+    sa.Column("text_sha256", sa.String(64), primary_key=True),
+    sa.Column("uncertainty", sa.Float, nullable=False),
+)
+
 # A reviewer's decision on one unit of adjudication (a span every annotator marked alike, or a
 # group of overlapping spans they marked differently): the unit's id is its key within the
 # document, so two reviewers can never both decide it, and deciding it again replaces the row

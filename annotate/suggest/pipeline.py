@@ -67,13 +67,13 @@ def suggest_project(
 
         with connect(cluster) as client:
             suggester = cluster_suggester(client, model, kinds=kinds)
-            todo, cached = _todo(store, suggester)
+            todo, cached = documents_to_suggest(store, suggester)
             found = suggest_on_cluster(
                 client, store.iter_documents(todo), model=model, suggester=suggester,
                 entity_labels=entity_labels, quote_labels=quote_labels, kinds=kinds,
                 batch_size=batch_size, task_docs=task_docs,
             )
-            stored = _store(store, suggester, found, total=len(todo), progress=progress)
+            stored = store_as_they_come(store, suggester, found, total=len(todo), progress=progress)
         return SuggestReport(suggester=suggester, parsed=len(todo), cached=cached, spans=stored)
 
     from .engine import suggest_texts
@@ -82,7 +82,7 @@ def suggest_project(
     if nlp is None:
         nlp = load_model(model)
     suggester = model_annotator_name(nlp, kinds=kinds)
-    todo, cached = _todo(store, suggester)
+    todo, cached = documents_to_suggest(store, suggester)
 
     documents, texts = itertools.tee(store.iter_documents(todo), 2)
     results = suggest_texts(
@@ -94,11 +94,11 @@ def suggest_project(
         n_process=n_process,
     )
     pairs: Iterator[tuple[Document, DocSuggestions]] = zip(documents, results, strict=True)
-    stored = _store(store, suggester, pairs, total=len(todo), progress=progress)
+    stored = store_as_they_come(store, suggester, pairs, total=len(todo), progress=progress)
     return SuggestReport(suggester=suggester, parsed=len(todo), cached=cached, spans=stored)
 
 
-def _todo(store: Store, suggester: str) -> tuple[list[str], int]:
+def documents_to_suggest(store: Store, suggester: str) -> tuple[list[str], int]:
     """The documents whose current text ``suggester`` has not parsed, and how many it has."""
     done = store.suggested_docs(suggester)
     hashes = store.document_hashes()
@@ -106,7 +106,7 @@ def _todo(store: Store, suggester: str) -> tuple[list[str], int]:
     return todo, len(hashes) - len(todo)
 
 
-def _store(
+def store_as_they_come(
     store: Store,
     suggester: str,
     pairs: Iterable[tuple[Document, DocSuggestions]],

@@ -165,7 +165,8 @@ def clear_assignment(store: Store) -> None:
 
 
 def queue(store: Store, annotator: str) -> list[str]:
-    """The documents ``annotator`` should annotate, in corpus order.
+    """The documents ``annotator`` should annotate, in the project's queue order (corpus
+    order, or least sure first: :func:`set_queue_order`).
 
     Every document when the project has no assignment; an annotator not named in the assignment
     is refused (E414) rather than silently given everything, which would break the design.
@@ -173,15 +174,63 @@ def queue(store: Store, annotator: str) -> list[str]:
     design = get_assignment(store)
     doc_ids = store.doc_ids()
     if design is None:
-        return doc_ids
+        return order_documents(store, doc_ids)
     if annotator not in design.annotators:
         raise AnnotateError(
             "E414", annotator=annotator, known=", ".join(design.annotators) or "(none)"
         )
-    return [doc_id for doc_id in doc_ids if annotator in design.annotators_for(doc_id)]
+    mine = [doc_id for doc_id in doc_ids if annotator in design.annotators_for(doc_id)]
+    return order_documents(store, mine)
 
 
 def queues(store: Store) -> dict[str, list[str]]:
     """Every assigned annotator's queue; ``{}`` when the project has no assignment."""
     design = get_assignment(store)
     return {} if design is None else design.queues(store.doc_ids())
+
+
+# --- queue order -------------------------------------------------------------------------------
+
+ORDER_SETTING = "queue_order"
+ORDERS = ("corpus", "uncertainty")
+
+
+def set_queue_order(store: Store, order: str = "uncertainty", *, suggester: str | None = None
+                    ) -> dict[str, Any]:
+    """Order every annotator's queue: ``"uncertainty"`` puts the documents a trained
+    suggester was least sure about first (``suggester``: its model annotator, default the one
+    most recently run that measured uncertainty: ``annotate suggest --model runs/NAME``);
+    ``"corpus"`` is the order documents were added. Which documents each annotator gets does
+    not change, only their order."""
+    if order not in ORDERS:
+        raise AnnotateError("E228", order=order)
+    if order == "corpus":
+        store.set_setting(ORDER_SETTING, {})
+        return {}
+    if suggester is None:
+        suggester = next(iter(store.unsure_suggesters()), None)
+    if suggester is None or not store.uncertainties(suggester):
+        raise AnnotateError("E227", suggester=suggester or "(no trained suggester)")
+    setting = {"order": order, "suggester": suggester}
+    store.set_setting(ORDER_SETTING, setting)
+    return setting
+
+
+def get_queue_order(store: Store) -> dict[str, Any]:
+    """The project's queue order setting (``{}``: corpus order)."""
+    value = store.get_setting(ORDER_SETTING)
+    return dict(value) if value else {}
+
+
+def order_documents(store: Store, doc_ids: list[str]) -> list[str]:
+    """``doc_ids`` in the project's queue order: by uncertainty, highest first, then the
+    documents without one (added or changed since the suggester ran) in corpus order."""
+    setting = get_queue_order(store)
+    if setting.get("order") != "uncertainty":
+        return doc_ids
+    scores = store.uncertainties(str(setting.get("suggester")))
+    position = {doc_id: n for n, doc_id in enumerate(doc_ids)}
+    return sorted(
+        doc_ids,
+        key=lambda d: (d not in scores, -scores.get(d, 0.0), position[d]),
+    )

@@ -88,10 +88,10 @@ def test_gold_taken_from_agreeing_annotators_keeps_the_pieces(store: Store) -> N
     assert (gold.start, gold.end, gold.fragments) == (0, 53, QUOTE)
 
 
-def test_version_4_database_gains_the_columns_and_keeps_its_rows(db_url: str) -> None:
+def test_version_5_database_gains_the_columns_and_keeps_its_rows(db_url: str) -> None:
     url = normalise_url(db_url)
     engine = create_engine(url)
-    assert migrate(engine, url=url, target=4) == [1, 2, 3, 4]
+    assert migrate(engine, url=url, target=5) == [1, 2, 3, 4, 5]
     now = t.utcnow()
     with engine.begin() as connection:
         connection.execute(t.documents.insert().values(
