@@ -133,3 +133,12 @@ def test_a_prodigy_file_with_its_own_labels_extends_the_scheme(tmp_path: Path) -
     out = _ok("import", str(source), "--format", "prodigy", "--db", db, "--extend-scheme")
     assert "added to the scheme: label entity:FASHION_BRAND" in out
     assert "238 span(s)" in out and "1 addition(s) to the scheme" in out
+
+
+def test_labels_for_a_layer_the_scheme_lacks_and_an_unknown_format_are_refused(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "p.db")
+    _ok("init", "--db", db)
+    assert "[E741]" in _fails("scheme", "add-label", "brand", "ACME", "--db", db)
+    assert "[E357]" in _fails("scheme", "propose", str(tmp_path), "--format", "conll")
