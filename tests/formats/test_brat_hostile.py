@@ -153,3 +153,12 @@ def test_a_bad_annotation_conf_line_is_named(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as info:
         propose_scheme(conf, fmt="brat")
     assert info.value.code == "E355" and f"{conf}, line 4" in str(info.value)
+
+
+def test_an_ann_file_that_is_not_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus" / "alice"
+    path = _write(folder, "doc", GOOD[:2])
+    path.write_bytes(path.read_bytes() + b"T3\tContent 11 26\tTrump \xff\n")
+    with pytest.raises(FormatError) as info:
+        read_brat(tmp_path / "corpus")
+    assert info.value.code == "E308" and f"{path}, line 3" in str(info.value)
