@@ -34,10 +34,14 @@ def saved_spans(nb: NotebookPage, **where: Any) -> list[Any]:
 
 
 def wait_saved(nb: NotebookPage, count: int = 1, **where: Any) -> list[Any]:
-    return wait_for(
+    found: list[Any] = wait_for(
         lambda: (found := saved_spans(nb, **where)) and len(found) == count and found,
         what=f"{count} span(s) {where} in the database",
     )
+    # The database has it before the page has drawn the reply: let the page catch up, so the
+    # next drag lands on the text as it is drawn now.
+    nb.settle()
+    return found
 
 
 def test_mouse_select_and_label_a_span(nb: NotebookPage) -> None:
