@@ -224,6 +224,8 @@ def status(
 
     Example: annotate status --db team.db --limit 50
     """
+    from .core.names import GOLD
+
     project = _open(db)
     overview = project.overview()
     total = overview["documents"]
@@ -231,9 +233,13 @@ def status(
         typer.echo("No documents yet. Add some with: annotate ingest PATH")
         return
     progress = overview["progress"]
-    people = [name for name in progress if name != "gold"]
-    gold = " and gold" if "gold" in progress else ""
-    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){gold}\n")
+    # Counted as listed below: the people (annotators and reviewers), then gold.
+    roles = {a["name"]: a["role"] for a in project.store.annotators()}
+    people = [name for name in progress if name != GOLD]
+    reviewers = sum(1 for name in people if roles.get(name) == "reviewer")
+    also = f" ({reviewers} reviewer(s))" if reviewers else ""
+    gold = " and gold" if GOLD in progress else ""
+    typer.echo(f"{total:,} document(s), {len(people)} annotator(s){also}{gold}\n")
     shown = 0
     pages = project.store.iter_overview([], limit=limit or None, preview_chars=50)
     for page in pages:
@@ -251,10 +257,57 @@ def status(
     if progress:
         typer.echo("")
         for name, counts in progress.items():
+            role = " (reviewer)" if name != GOLD and roles.get(name) == "reviewer" else ""
             typer.echo(
                 f"  {name}: {counts['done']:,} done, {counts['skipped']:,} skipped, "
-                f"{counts['flagged']:,} flagged of {counts['total']:,}"
+                f"{counts['flagged']:,} flagged of {counts['total']:,}{role}"
             )
+
+
+reviewer_app = typer.Typer(
+    help=(
+        "Grant or take back the reviewer role: reviewers adjudicate and write gold.\n\n"
+        "Example: annotate reviewer add rita"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(reviewer_app, name="reviewer")
+
+
+@reviewer_app.command("add")
+def reviewer_add(
+    name: Annotated[str, typer.Argument(help="The person's name, as they annotate.")],
+    db: DbOption = None,
+) -> None:
+    """Make NAME a reviewer (registering them if they are new).
+
+    Example: annotate reviewer add rita
+    """
+    project = _open(db)
+    project.store.add_annotator(name.strip(), role="reviewer")
+    typer.echo(f"{name.strip()} is a reviewer: they may adjudicate and write gold.")
+
+
+@reviewer_app.command("remove")
+def reviewer_remove(
+    name: Annotated[str, typer.Argument(help="The reviewer's name.")],
+    db: DbOption = None,
+) -> None:
+    """Take the reviewer role back from NAME; their work and decisions stay.
+
+    Example: annotate reviewer remove rita
+    """
+    project = _open(db)
+    name = name.strip()
+    known = {a["name"]: a for a in project.store.annotators() if a["kind"] == "human"}
+    if name not in known:
+        people = ", ".join(sorted(known)) or "(none yet)"
+        raise AnnotateError("E630", name=name, people=people)
+    if known[name]["role"] != "reviewer":
+        typer.echo(f"{name} was not a reviewer; nothing changed.")
+        return
+    project.store.add_annotator(name, role="annotator")
+    typer.echo(f"{name} is no longer a reviewer (their work and decisions stay).")
 
 
 def _split_list(values: list[str] | None) -> list[str] | None:

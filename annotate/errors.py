@@ -674,6 +674,24 @@ class Errors:
         "is working. To work as someone else, run `{call}` in the notebook (on JupyterHub, each "
         "person logs in as themselves)."
     )
+    E626 = (
+        "Document {doc_id!r} still shows {count} undecided suggestion(s) ({detail}). Marking it "
+        "done needs a choice: accept them (what is shown is taken as it is) or reject them; "
+        "the widget asks, and the project's default is the setting "
+        "'widgets.annotator.undecided_on_done'. Nothing was changed."
+    )
+    E627 = (
+        "The guidelines are {length} characters long; the widget shows at most {limit}. Keep "
+        "the part annotators need while working and link to the rest."
+    )
+    E628 = "Cannot read the guidelines file {path}: {detail}."
+    E629 = (
+        "{name!r} already annotates in this widget. To work as someone else, type their name."
+    )
+    E630 = (
+        "{name!r} is not a person of this project, so there is no reviewer role to take back. "
+        "People: {people}."
+    )
 
     # --- project and CLI (E7xx) --------------------------------------------------------------
     E701 = "Scheme file {path}: {detail}."

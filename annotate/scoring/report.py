@@ -115,9 +115,21 @@ def _axes(ax: Any, size: tuple[float, float]) -> Any:
     return ax
 
 
+# Annotator names on a heatmap's axes are cut to this many characters (the tables keep them
+# whole): one 44-character name must not squeeze the cells into a sliver.
+NAME_CHARS = 20
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
+
+
 def _pairwise_size(report: AgreementReport, layer: str) -> tuple[float, float]:
+    """Cells of at least 0.8 in, plus room for the names (about 0.075 in a character) and the
+    colour bar; never smaller than a legible 4.2 x 3.4 in."""
     n = len(report.annotators)
-    return 1.8 + 0.8 * n, 1.4 + 0.7 * n
+    label = 0.075 * max((len(_short(a)) for a in report.annotators), default=4)
+    return max(4.2, 1.6 + 0.8 * n + label), max(3.4, 1.2 + 0.7 * n + 0.7 * label)
 
 
 def _per_label_size(report: AgreementReport, layer: str) -> tuple[float, float]:
@@ -146,8 +158,9 @@ def plot_pairwise(
         grid[i, j] = grid[j, i] = np.nan if value is None else float(value)
     ax = _axes(ax, _pairwise_size(report, layer))
     image = ax.imshow(grid, vmin=0.0, vmax=1.0, cmap="viridis")
-    ax.set_xticks(range(n), names, rotation=45, ha="right")
-    ax.set_yticks(range(n), names)
+    shown = [_short(name) for name in names]
+    ax.set_xticks(range(n), shown, rotation=45, ha="right")
+    ax.set_yticks(range(n), shown)
     for i in range(n):
         for j in range(n):
             if not np.isnan(grid[i, j]):

@@ -36,10 +36,12 @@ DECISIONS = ("agreed", "picked", "edited", "rejected")
 CARRY = (None, "chosen", "agreed")
 
 
-def lock_document(connection: Connection, doc_id: str) -> None:
-    """Serialise gold writes on one document across processes."""
+def lock_document(connection: Connection, doc_id: str, *, annotator: str = GOLD) -> None:
+    """Serialise one annotator's writes on one document across processes (gold's: those of
+    every reviewer). Each action reads what it checks before it writes (a suggestion's
+    decision, the spans a new one may overlap), so two at once could both pass the check."""
     if connection.dialect.name == "postgresql":
-        digest = hashlib.blake2b(f"gold:{doc_id}".encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(f"{annotator}:{doc_id}".encode(), digest_size=8).digest()
         key = int.from_bytes(digest, "big", signed=True)
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     # SQLite: the transaction already holds the database's write lock (BEGIN IMMEDIATE).

@@ -6,6 +6,7 @@ functions of :mod:`.actions`) and records the event in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,9 +21,9 @@ from ..core.records import (
     from_row,
 )
 from ..errors import StoreError
-from . import actions, adjudication, checks
+from . import actions, adjudication, batch, checks
 from . import tables as t
-from .base import StoreBase, record_event
+from .base import StoreBase, document_of, record_event
 from .changes import ChangeLog
 
 UNDOABLE = frozenset(
@@ -113,7 +114,7 @@ class ActionMethods(StoreBase):
                 doc_sha256=doc_sha256,
             ),
             doc_of=lambda row: row["doc_id"],
-            lock=self._gold_document(annotator, span_id=span_id),
+            lock=document_of(span_id=span_id),
         )
         return SpanRecord(**row)
 
@@ -127,7 +128,7 @@ class ActionMethods(StoreBase):
                 log, annotator=annotator, actor=actor or annotator, span_id=span_id
             ),
             doc_of=lambda row: row["doc_id"],
-            lock=self._gold_document(annotator, span_id=span_id),
+            lock=document_of(span_id=span_id),
         )
 
     def add_relation(
@@ -155,7 +156,7 @@ class ActionMethods(StoreBase):
                 tail_span_id=tail_span_id,
             ),
             doc_of=lambda row: row["doc_id"],
-            lock=self._gold_document(annotator, span_id=head_span_id),
+            lock=document_of(span_id=head_span_id),
         )
         return RelationRecord(**row)
 
@@ -171,7 +172,7 @@ class ActionMethods(StoreBase):
                 log, annotator=annotator, actor=actor or annotator, relation_id=relation_id
             ),
             doc_of=lambda row: row["doc_id"],
-            lock=self._gold_document(annotator, relation_id=relation_id),
+            lock=document_of(relation_id=relation_id),
         )
 
     def accept_suggestion(
@@ -204,6 +205,7 @@ class ActionMethods(StoreBase):
                 doc_sha256=doc_sha256,
             ),
             doc_of=lambda row: row["doc_id"],
+            lock=document_of(span_id=suggestion_id),
         )
         return SpanRecord(**row)
 
@@ -221,6 +223,7 @@ class ActionMethods(StoreBase):
             doc_id=None,
             body=body,
             doc_of=lambda doc_id: doc_id,
+            lock=document_of(span_id=suggestion_id),
         )
 
     def accept_all(
@@ -230,30 +233,26 @@ class ActionMethods(StoreBase):
         annotator: str,
         suggester: str,
         layer: str,
+        only: Collection[str] | None = None,
         doc_sha256: str | None = None,
         actor: str | None = None,
     ) -> list[SpanRecord]:
-        """Accept every undecided suggestion of one layer in a document: one action, one undo."""
+        """Accept every undecided suggestion of one layer in a document (of those in ``only``,
+        when given: what the annotator is shown): one action, one undo. The suggestions are
+        checked one by one as :meth:`accept_suggestion` checks them, and written in a batch
+        (see :mod:`.batch`)."""
 
         def body(log: ChangeLog) -> list[dict[str, Any]]:
-            accepted = []
-            for proposed in actions.open_suggestion_ids(
-                log.connection,
-                doc_id=doc_id,
-                annotator=annotator,
-                suggester=suggester,
+            ids = actions.open_suggestion_ids(
+                log.connection, doc_id=doc_id, annotator=annotator, suggester=suggester,
                 layer=layer,
-            ):
-                accepted.append(
-                    actions.accept_suggestion(
-                        log,
-                        self.scheme,
-                        annotator=annotator,
-                        suggestion_id=proposed,
-                        doc_sha256=doc_sha256,
-                    )
-                )
-            return accepted
+            )
+            if only is not None:
+                ids = [i for i in ids if i in only]
+            return batch.accept_suggestions(
+                log, self.scheme, annotator=annotator, doc_id=doc_id, suggestion_ids=ids,
+                doc_sha256=doc_sha256,
+            )
 
         rows = self._action(
             "accept_all", annotator=annotator, actor=actor, doc_id=doc_id, body=body
@@ -328,8 +327,7 @@ class ActionMethods(StoreBase):
 
         def work(connection: Connection) -> EventRecord:
             checks.check_may_write(connection, annotator=annotator, actor=who)
-            if annotator == GOLD:
-                adjudication.lock_document(connection, doc_id)
+            adjudication.lock_document(connection, doc_id, annotator=annotator)
             done, undone = _undo_stacks(connection, annotator=annotator, doc_id=doc_id, actor=by)
             stack = undone if redo else done
             if not stack:

@@ -123,21 +123,9 @@ class SuggestionMethods(StoreBase):
             insert_rows(connection, t.spans, span_rows)
             insert_rows(connection, t.relations, relation_rows)
             # A document suggested again on the same text (projections add to earlier ones)
-            # keeps one run row, the latest: one statement for the batch, not one a document.
-            r = t.suggestion_runs.c
-            pairs = [(row["doc_id"], row["text_sha256"]) for row in run_rows]
-            for at in range(0, len(pairs), IN_LIST):
-                connection.execute(t.suggestion_runs.delete().where(
-                    r.annotator == suggester,
-                    sa.tuple_(r.doc_id, r.text_sha256).in_(pairs[at : at + IN_LIST])))
-            insert_rows(connection, t.suggestion_runs, run_rows)
-            u = t.suggestion_uncertainty.c
-            measured = [(row["doc_id"], row["text_sha256"]) for row in unsure_rows]
-            for at in range(0, len(measured), IN_LIST):
-                connection.execute(t.suggestion_uncertainty.delete().where(
-                    u.annotator == suggester,
-                    sa.tuple_(u.doc_id, u.text_sha256).in_(measured[at : at + IN_LIST])))
-            insert_rows(connection, t.suggestion_uncertainty, unsure_rows)
+            # keeps one run row, the latest, and one uncertainty.
+            _replace_rows(connection, t.suggestion_runs, suggester, run_rows)
+            _replace_rows(connection, t.suggestion_uncertainty, suggester, unsure_rows)
             return len(span_rows)
 
         return self.write(work)
@@ -178,3 +166,18 @@ class SuggestionMethods(StoreBase):
             return [by_id[i] for i in ids]
 
         return self.read(work)
+
+
+def _replace_rows(
+    connection: Connection, table: sa.Table, suggester: str, rows: list[dict[str, Any]]
+) -> None:
+    """Write ``rows`` of a table keyed by (doc_id, annotator, text_sha256) over any already
+    there: one delete statement per chunk of the batch, not one a document."""
+    c = table.c
+    keys = [(row["doc_id"], row["text_sha256"]) for row in rows]
+    for at in range(0, len(keys), IN_LIST):
+        chunk = keys[at : at + IN_LIST]
+        connection.execute(table.delete().where(
+            c.annotator == suggester, sa.tuple_(c.doc_id, c.text_sha256).in_(chunk)
+        ))  # fmt: skip
+    insert_rows(connection, table, rows)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..core.names import GOLD, check_person_name
+from ..core.names import check_person_name
 from ..core.scheme import Scheme
 from ..errors import SchemeError
 from . import adjudication, checks
@@ -68,20 +68,26 @@ class StoreBase:
         doc_id: str | None,
         body: Callable[[ChangeLog], T],
         doc_of: Callable[[T], str | None] | None = None,
-        lock: str | None = None,
+        lock: str | Callable[[Connection], str | None] | None = None,
     ) -> T:
         """One user action: permission check, the change, and its event, in one transaction.
 
-        Writes to gold first take the document's gold lock (``lock`` names the document when
-        ``doc_id`` does not), so reviewers working at once see each other's changes.
+        Writes first take the lock of the annotator's work on the document (``lock`` names
+        the document when ``doc_id`` does not), so two writers at once, such as reviewers on
+        gold or one person's two widgets, see each other's changes before they check theirs.
         """
         who = actor or annotator
-        locked = doc_id if doc_id is not None else lock
 
         def work(connection: Connection) -> T:
             checks.check_may_write(connection, annotator=annotator, actor=who)
-            if annotator == GOLD and locked is not None:
-                adjudication.lock_document(connection, locked)
+            locked = doc_id if doc_id is not None else lock
+            if callable(locked):
+                # Only PostgreSQL takes a lock (SQLite's writer holds the database's): only
+                # there is the document looked up.
+                postgres = connection.dialect.name == "postgresql"
+                locked = locked(connection) if postgres else None
+            if locked is not None:
+                adjudication.lock_document(connection, locked, annotator=annotator)
             log = ChangeLog(connection)
             result = body(log)
             if log.items:
@@ -213,25 +219,23 @@ class StoreBase:
 
         return self.read(work)
 
-    def _gold_document(
-        self, annotator: str, *, span_id: str | None = None, relation_id: str | None = None
-    ) -> str | None:
-        """The document a gold change touches, for its gold lock (``None`` for others' work,
-        and for ids that do not exist: the action then refuses them itself)."""
-        if annotator != GOLD:
-            return None
 
-        def work(connection: Connection) -> str | None:
-            if span_id is not None:
-                query = sa.select(t.spans.c.doc_id).where(t.spans.c.span_id == span_id)
-            else:
-                query = sa.select(t.relations.c.doc_id).where(
-                    t.relations.c.relation_id == relation_id
-                )
-            found = connection.execute(query).scalar()
-            return None if found is None else str(found)
+def document_of(
+    *, span_id: str | None = None, relation_id: str | None = None
+) -> Callable[[Connection], str | None]:
+    """Finds, inside an action's transaction, the document of the span or relation it changes,
+    for the lock of the annotator's work there (``None`` for an id that does not exist: the
+    action then refuses it itself)."""
 
-        return self.read(work)
+    def find(connection: Connection) -> str | None:
+        if span_id is not None:
+            query = sa.select(t.spans.c.doc_id).where(t.spans.c.span_id == span_id)
+        else:
+            query = sa.select(t.relations.c.doc_id).where(t.relations.c.relation_id == relation_id)
+        found = connection.execute(query).scalar()
+        return None if found is None else str(found)
+
+    return find
 
 
 def record_event(

@@ -9,7 +9,7 @@ store. Typical use::
     result = project_spans(text_000, text_001, spans, relations, source_doc_id="000")
 """
 
-from .align import Alignment, SentencePair, align_texts
+from .align import SentencePair, TextAlignment, align_texts
 from .consistency import consistency
 from .diff import diff_segments
 from .grouping import VersionGroup, find_versions, versions_frame
@@ -17,10 +17,10 @@ from .minhash import MinHasher
 from .project import Projection, project_spans
 
 __all__ = [
-    "Alignment",
     "MinHasher",
     "Projection",
     "SentencePair",
+    "TextAlignment",
     "VersionGroup",
     "align_texts",
     "consistency",

@@ -61,7 +61,7 @@ class SentencePair:
 
 
 @dataclass(frozen=True, slots=True)
-class Alignment:
+class TextAlignment:
     """How the text of one version maps onto another.
 
     ``token_map[i]`` is the target token aligned with source token ``i`` (equal text), or -1.
@@ -92,7 +92,7 @@ class Alignment:
 
 def align_texts(
     source_text: str, target_text: str, *, min_similarity: float = DEFAULT_MIN_SIMILARITY
-) -> Alignment:
+) -> TextAlignment:
     """Align ``source_text`` onto ``target_text`` (see the module docstring)."""
     for name, value in (("source_text", source_text), ("target_text", target_text)):
         if not isinstance(value, str):
@@ -143,7 +143,7 @@ def align_texts(
         [target_text[x:y] for x, y in target_tokens],
         token_map,
     )
-    return Alignment(
+    return TextAlignment(
         source_text=source_text,
         target_text=target_text,
         source_sentences=tuple(src_sents),

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, Alignment, align_texts
+from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, TextAlignment, align_texts
 from .records import GivenSpan, read_spans
 from .text import Span
 
@@ -24,7 +24,7 @@ def consistency(
     text_b: str,
     spans_b: Iterable[object],
     *,
-    alignment: Alignment | None = None,
+    alignment: TextAlignment | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
 ) -> list[dict[str, Any]]:
     """Records of disagreements inside sentences identical in ``text_a`` and ``text_b``.

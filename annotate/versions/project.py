@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, Alignment, align_texts
+from .align import DEFAULT_MIN_SIMILARITY, IDENTICAL, TextAlignment, align_texts
 from .records import GivenSpan, read_relations, read_spans
 from .text import Span, words
 
@@ -86,7 +86,7 @@ def project_spans(
     *,
     source_doc_id: str | None = None,
     target_doc_id: str | None = None,
-    alignment: Alignment | None = None,
+    alignment: TextAlignment | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
 ) -> Projection:
     """Carry ``spans`` (and ``relations`` between them) from ``source_text`` to ``target_text``.
@@ -211,9 +211,9 @@ class _Dropped:
 
 
 class _Mapper:
-    """Maps source character ranges to target ranges through an :class:`Alignment`."""
+    """Maps source character ranges to target ranges through an :class:`TextAlignment`."""
 
-    def __init__(self, alignment: Alignment) -> None:
+    def __init__(self, alignment: TextAlignment) -> None:
         al = self.al = alignment
         self.src_starts = [t[0] for t in al.source_tokens]
         self.src_ends = [t[1] for t in al.source_tokens]
@@ -411,5 +411,5 @@ def _ranges(sentence_of: Sequence[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def _region(al: Alignment, start: int, end: int) -> dict[str, Any]:
+def _region(al: TextAlignment, start: int, end: int) -> dict[str, Any]:
     return {"start": start, "end": end, "text": al.target_text[start:end]}

@@ -17,12 +17,14 @@ from typing import Any
 
 import traitlets
 
+from ..core.names import check_person_name
 from ..project import Project, open_project
 from ..store import Store
 from .base import SessionWidget, browser_files
+from .guidelines import guidelines_view
 from .identity import remember_annotator, resolve_annotator
-from .messages import DOC, Outcome, dispatch
-from .session import Session
+from .messages import DOC, NOTHING, Outcome, dispatch, require, run_message
+from .session import Session, WidgetError
 
 
 class Annotator(SessionWidget):
@@ -47,8 +49,11 @@ class Annotator(SessionWidget):
     _spans: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _relations: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _state = traitlets.Dict().tag(sync=True)
-    # Apart from _state so that it is sent only when a status changes, not with every action.
-    _docs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    # The documents around the open one and the progress; apart from _state so that it is sent
+    # only when a status changes or the page moves, not with every action. Never the corpus.
+    _queue = traitlets.Dict().tag(sync=True)
+    # The project's guidelines cut into parts per layer and label (see guidelines.py).
+    _guidelines = traitlets.Dict().tag(sync=True)
     # The open document's other versions; empty (not "ready") until the page asks for them.
     _versions = traitlets.Dict().tag(sync=True)
 
@@ -65,7 +70,12 @@ class Annotator(SessionWidget):
             store, annotator=resolve_annotator(annotator), suggester=suggester, doc_id=doc_id
         )
         scheme = store.scheme.to_dict()
-        super().__init__(_scheme=scheme, layer=scheme["layers"][0]["name"], **self._views(DOC))
+        super().__init__(
+            _scheme=scheme,
+            layer=scheme["layers"][0]["name"],
+            _guidelines=guidelines_view(store, store.scheme),
+            **self._views(DOC),
+        )
         self._listen()
 
     @property
@@ -78,7 +88,27 @@ class Annotator(SessionWidget):
 
     # --- messages from the browser: see SessionWidget.handle ---------------------------------
     def _dispatch(self, message: Any) -> Outcome:
+        if isinstance(message, dict) and message.get("kind") == "switch_hint":
+            return run_message(self, message, _OWN, refused=NOTHING)
         return dispatch(self._session, message)
+
+    def switch_hint(self, name: str) -> dict[str, Any]:
+        """The line that switches who annotates, for the page to show (it never switches).
+
+        Who annotates is decided by code run in the notebook, never by a message from the page:
+        on JupyterHub the page is a person's own browser, and letting a click or a stray key
+        put work under another name would split one person's work in two, or let anyone write
+        as anyone (a reviewer's gold included). So the page offers the switch as this line,
+        with the widget's own variable name, to run in a cell.
+        """
+        name = name.strip()
+        if not name:
+            raise WidgetError("E601")
+        check_person_name(name)
+        if name == self._session.annotator:
+            raise WidgetError("E629", name=name)
+        variable = _variable_name(self) or "widget"
+        return {"name": name, "call": f"{variable}.switch_annotator({name!r})"}
 
     def _views(self, parts: frozenset[str]) -> dict[str, Any]:
         session = self._session
@@ -94,7 +124,7 @@ class Annotator(SessionWidget):
         if "state" in parts:
             values["_state"] = session.state_view()
         if "docs" in parts:
-            values["_docs"] = session.docs_view()
+            values["_queue"] = session.queue_view()
         if "versions" in parts:
             values["_versions"] = session.versions_view()
         return values
@@ -136,6 +166,29 @@ class Annotator(SessionWidget):
             with self.hold_sync():
                 for name, value in self._views(DOC).items():
                     setattr(self, name, value)
+
+
+_OWN = {
+    "switch_hint": (
+        lambda w, m: w.switch_hint(require(m, "name", str, "a name")),
+        NOTHING,
+    ),
+}
+
+
+def _variable_name(widget: Annotator) -> str | None:
+    """The notebook's name for the widget, if the kernel is IPython and it has one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - anywidget needs IPython
+        return None
+    shell = get_ipython()
+    if shell is None:
+        return None
+    for name, value in shell.user_ns.items():
+        if value is widget and name.isidentifier() and not name.startswith("_"):
+            return str(name)
+    return None
 
 
 def store_of(source: Project | Store | str | os.PathLike[str] | None) -> Store:

@@ -32,6 +32,9 @@ SPANS = frozenset({"spans", "relations", "state"})
 VERSIONS = frozenset({"versions"})
 UNDO = SPANS | {"docs"}  # undoing may take a document's status back
 STATE = frozenset({"state"})
+# Time worked is reported every few seconds while the annotator works: the list of documents
+# and the progress are re-read with it, so documents added meanwhile appear.
+TIME = frozenset({"state", "docs"})
 NOTHING: frozenset[str] = frozenset()
 
 
@@ -96,7 +99,9 @@ def _status(s: Session, m: Message) -> dict[str, Any]:
     status = m.get("status")
     if status is not None and not isinstance(status, str):
         raise WidgetError("E602", kind="status", field="status", detail=f"got {status!r}")
-    result = s.set_status(status, comment=optional_text(m, "comment"))
+    result = s.set_status(
+        status, comment=optional_text(m, "comment"), undecided=optional_text(m, "undecided")
+    )
     if m.get("advance") is True:
         result.update(s.goto("open"))
     return result
@@ -134,7 +139,8 @@ HANDLERS: dict[str, tuple[Callable[[Session, Message], dict[str, Any]], frozense
     "redo": (lambda s, m: s.redo(), UNDO),
     "status": (_status, DOC),
     "goto": (lambda s, m: s.goto(require_text(m, "to")), DOC),
-    "time": (_time, STATE),
+    "time": (_time, TIME),
+    "search": (lambda s, m: s.search(require(m, "text", str, "text")), NOTHING),
     "hello": (_hello, DOC),
     "ping": (lambda s, m: {}, NOTHING),
     "suggester": (lambda s, m: s.set_suggester(require_text(m, "name")), SPANS),

@@ -15,6 +15,8 @@ def document_json(document: Document, *, index: int, count: int, tokens: Tokens)
         "index": index,
         "count": count,
         "title": document.title,
+        # What an untitled article is shown as: its first words, never "(no title)".
+        "lede": None if document.title else short_title(document.text),
         "published": document.published,
         "source": document.source,
         "byline": document.byline,

@@ -1,54 +1,36 @@
 """One annotator working through a project's documents: the Python half of the annotator widget.
 
-Every action method checks what the browser asked for and makes exactly one Store call, so each
-action is one transaction and one event in the log (and one step of undo). The ``*_view``
-methods build the plain JSON the browser draws; they are re-read after every action, so the page
-always shows what the store holds, never an optimistic guess.
+A :class:`Session` knows where the annotator is (who, which document, the queue around it) and
+builds the plain JSON the browser draws: the ``*_view`` methods, re-read after every action, so
+the page always shows what the store holds, never an optimistic guess. What the annotator does
+there is in :mod:`.actions` (one Store call, so one transaction and one step of undo, each) and
+the article's other versions in :mod:`.version_views`; the session is both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.names import check_person_name
-from ..core.records import Document, RelationRecord, SpanRecord
-from ..core.scheme import RelationType, Scheme
+from ..core.records import Document, RelationRecord
+from ..core.scheme import Scheme
 from ..errors import AnnotateError
 from ..store import Store
-from ..workflow.assign import order_documents, queue
-from ..workflow.carry import PROJECTED, carry_version
-from .page import clip, document_json, short_title
+from ..workflow.carry import PROJECTED
+from .actions import SpanActions
+from .page import document_json, short_title
+from .queue import Entry, Queue
+from .shown import Shown, WidgetError, span_json
 from .tokens import Tokens
+from .version_views import VersionViews
 
 if TYPE_CHECKING:
     from ..versions import VersionGroup
 
+__all__ = ["Session", "WidgetError", "find_suggester"]
+
 POSITION_KEY = "widgets.annotator.position:{annotator}"
 STATUSES = ("done", "skipped", "flagged")
-MAX_TIME_STEP_S = 3600.0  # the browser reports time every few seconds; more is a bug
-MAX_VERSIONS = 12  # listed in the versions strip
-
-
-class WidgetError(AnnotateError):
-    """The widget refused a request; nothing was written."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """A span as the page shows it: the annotator's own (``accepted``) or a suggestion."""
-
-    span_id: str
-    layer: str
-    label: str
-    start: int
-    end: int
-    text: str
-    status: str  # accepted | suggested
-
-    @property
-    def suggested(self) -> bool:
-        return self.status == "suggested"
 
 
 def find_suggester(store: Store, name: str | None) -> str | None:
@@ -63,12 +45,12 @@ def find_suggester(store: Store, name: str | None) -> str | None:
         # Work carried from another version is shown beside the suggester, never instead of it.
         if str(model["name"]).startswith("projected:"):
             continue
-        if store.suggested_docs(model["name"]):
+        if store.has_suggestions(model["name"]):
             return str(model["name"])
     return None
 
 
-class Session:
+class Session(SpanActions, VersionViews):
     """An annotator's place in a project and the actions they can take there."""
 
     def __init__(
@@ -81,13 +63,11 @@ class Session:
     ) -> None:
         self.store = store
         self.scheme: Scheme = store.scheme
-        titles = store.document_titles()
-        if not titles:
+        if store.queue_count() == 0:
             raise WidgetError("E607", url=repr(store))
-        self._titles = {doc_id: short_title(title) for doc_id, title in titles}
         self.suggester = find_suggester(store, suggester)
         self.annotator = check_person_name(annotator) if annotator else None
-        self.doc_ids = self._queue()
+        self.queue = Queue(store, self.annotator)
         self._shown: dict[str, Shown] = {}
         # doc id -> its group of versions; None until first needed, then kept for the session
         # (finding versions reads the whole corpus once).
@@ -97,20 +77,8 @@ class Session:
         self._choices: list[str] | None = None  # suggesters the page may switch to
         if doc_id is not None:
             store.document(doc_id)  # E101 for an unknown id, before anything else happens
-            if doc_id not in self.doc_ids:  # asked for by id: reachable even if not assigned
-                self.doc_ids.append(doc_id)
+            self.queue.add(doc_id)  # asked for by id: reachable even if not assigned
         self._open(doc_id or self._start_doc())
-
-    def _queue(self) -> list[str]:
-        """The annotator's documents in the project's queue order (corpus order, or the
-        least sure first): the project's assignment if it has one (see
-        annotate.workflow.assign), else every document."""
-        if not self.annotator:
-            return order_documents(self.store, list(self._titles))
-        mine = [doc_id for doc_id in queue(self.store, self.annotator) if doc_id in self._titles]
-        if not mine:
-            raise WidgetError("E621", annotator=self.annotator)
-        return mine
 
     # --- where the annotator is --------------------------------------------------------------
     @property
@@ -130,13 +98,15 @@ class Session:
         """Where the annotator left off; else their first document without a status."""
         if self.annotator:
             last = self.store.get_setting(POSITION_KEY.format(annotator=self.annotator))
-            if last in self.doc_ids:
-                return str(last)
-            decided = {s.doc_id for s in self.store.statuses(annotator=self.annotator) if s.status}
-            for doc_id in self.doc_ids:
-                if doc_id not in decided:
-                    return doc_id
-        return self.doc_ids[0]
+            if isinstance(last, str) and self.queue.contains(last) and self._exists(last):
+                return last
+            found = self.queue.next_open(None, self.annotator)
+            if found is not None:
+                return found
+        return self.queue.first()
+
+    def _exists(self, doc_id: str) -> bool:
+        return bool(self.store.queue_titles([doc_id]))
 
     def set_annotator(self, name: str) -> None:
         """The name typed into the page, once: a session that has its annotator keeps it, so a
@@ -154,17 +124,18 @@ class Session:
         if not name:
             raise WidgetError("E601")
         check_person_name(name)
+        queue = Queue(self.store, name)  # E414 / E621 before anything changes
         self.store.add_annotator(name)
         self.annotator = name
-        self.doc_ids = self._queue()
+        self.queue = queue
         self._open(self._start_doc())
 
     # --- views: plain JSON for the browser ---------------------------------------------------
     def document_view(self) -> dict[str, Any]:
         return document_json(
             self.document,
-            index=self.doc_ids.index(self.doc_id),
-            count=len(self.doc_ids),
+            index=self.queue.index_of(self.doc_id),
+            count=self.queue.size(),
             tokens=self.tokens,
         )
 
@@ -177,16 +148,29 @@ class Session:
             for s in self.store.spans(doc_id=self.doc_id, annotator=self.annotator)
             if s.doc_sha256 == self.sha256
         ]
-        views = [_span_json(s, "accepted") for s in own]
+        views = [span_json(s, "accepted") for s in own]
         seen = {(v["layer"], v["label"], v["start"], v["end"]) for v in views}
+        # In a layer whose spans may not overlap, a suggestion that overlaps one of yours can
+        # no longer be accepted: your span replaced it ("India Today" ORG over the suggested
+        # "Today" DATE), so it is not shown (it stays undecided in the store, and shows again
+        # if your span goes).
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for v in views:
+            if not self._nests(v["layer"]):
+                taken.setdefault(v["layer"], []).append((v["start"], v["end"]))
         for suggester in self.suggesters():
             for record in self.store.open_suggestions(
                 self.doc_id, annotator=self.annotator, suggester=suggester
             ):
-                view = _span_json(record, "suggested")
+                view = span_json(record, "suggested")
                 where = (view["layer"], view["label"], view["start"], view["end"])
                 if where in seen:
                     continue  # the same span already shown (yours, or another suggester's)
+                if any(
+                    start < record.end and record.start < end
+                    for start, end in taken.get(record.layer, ())
+                ):
+                    continue
                 seen.add(where)
                 if record.origin == "projected":
                     why = view["reason"] or "carried"
@@ -236,14 +220,17 @@ class Session:
         return views
 
     def state_view(self) -> dict[str, Any]:
-        records = self.store.statuses(annotator=self.annotator) if self.annotator else []
-        statuses = {r.doc_id: r.status for r in records}
-        comment = next((r.comment for r in records if r.doc_id == self.doc_id), None)
-        counts = {name: 0 for name in STATUSES}
-        for status in statuses.values():
-            if status in counts:
-                counts[status] += 1
-        seconds = self.store.seconds_spent(annotator=self.annotator) if self.annotator else {}
+        """The open document's status, time and undo state: cheap, re-read after every action."""
+        record = (
+            self.store.status_rows([self.doc_id], annotator=self.annotator).get(self.doc_id)
+            if self.annotator
+            else None
+        )
+        here, total = (
+            self.store.seconds_on(self.doc_id, annotator=self.annotator)
+            if self.annotator
+            else (0.0, 0.0)
+        )
         can_undo, can_redo = (
             self.store.can_undo(self.doc_id, annotator=self.annotator)
             if self.annotator
@@ -253,22 +240,52 @@ class Session:
             "annotator": self.annotator or "",
             "suggester": self.suggester or "",
             "suggesters": self.suggester_choices(),
-            "status": statuses.get(self.doc_id),
-            "comment": comment,
-            "progress": {**counts, "total": len(self.doc_ids)},
-            "seconds_doc": round(seconds.get((self.doc_id, self.annotator or ""), 0.0), 1),
-            "seconds_total": round(sum(seconds.values()), 1),
+            "status": record.status if record else None,
+            "comment": record.comment if record else None,
+            "seconds_doc": round(here, 1),
+            "seconds_total": round(total, 1),
             "can_undo": can_undo,
             "can_redo": can_redo,
+            "undecided_default": self.undecided_default(),
         }
 
-    def docs_view(self) -> list[dict[str, Any]]:
-        """Every document with its title and the annotator's status, for jumping around."""
-        records = self.store.statuses(annotator=self.annotator) if self.annotator else []
-        statuses = {r.doc_id: r.status for r in records}
-        return [
-            {"doc_id": d, "title": self._titles[d], "status": statuses.get(d)} for d in self.doc_ids
-        ]
+    def queue_view(self) -> dict[str, Any]:
+        """The documents around the open one (never the whole corpus), with the annotator's
+        status of each, and the progress: re-read when a status changes or the page moves."""
+        self.queue.refresh()
+        entries = self.queue.window(self.doc_id)
+        counts = {name: 0 for name in STATUSES}
+        statuses: dict[str, str | None] = {}
+        if self.annotator:
+            mine = self.store.status_counts_of(self.annotator)
+            counts.update({k: v for k, v in mine.items() if k in counts})
+            records = self.store.status_rows([e.doc_id for e in entries], annotator=self.annotator)
+            statuses = {d: r.status for d, r in records.items()}
+        total = self.queue.size()
+        return {
+            "doc_id": self.doc_id,
+            "index": self.queue.index_of(self.doc_id),
+            "total": total,
+            "items": [_entry_json(e, statuses.get(e.doc_id)) for e in entries],
+            "progress": {**counts, "total": total},
+        }
+
+    def search(self, text: str) -> dict[str, Any]:
+        """Documents of the queue matching ``text`` (an id's start, words of a title, or #N),
+        found by the store, with the annotator's status of each."""
+        entries = self.queue.search(text)
+        records = (
+            self.store.status_rows([e.doc_id for e in entries], annotator=self.annotator)
+            if self.annotator
+            else {}
+        )
+        return {
+            "query": text,
+            "results": [
+                _entry_json(e, records[e.doc_id].status if e.doc_id in records else None)
+                for e in entries
+            ],
+        }
 
     def suggester_choices(self) -> list[str]:
         """The model annotators with suggestions that the page can show instead of the
@@ -301,314 +318,30 @@ class Session:
                 names.append(projected)
         return names
 
-    # --- versions of the article -------------------------------------------------------------
-    def versions_view(self) -> dict[str, Any]:
-        """The open document's other versions, once they were looked for (``ready``).
-
-        ``default`` is the version the annotator's work is carried from and compared with when
-        they pick none: the one with most of their spans, then the most similar.
-        """
-        if self._groups is None:
-            return {"doc_id": self.doc_id, "ready": False, "items": [], "default": None}
-        group = self._groups.get(self.doc_id)
-        statuses = (
-            {r.doc_id: r.status for r in self.store.statuses(annotator=self.annotator)}
-            if self.annotator
-            else {}
-        )
-        others = sorted(
-            (
-                (group.similarity(self.doc_id, d) or 0.0, d)
-                for d in group.doc_ids
-                if d != self.doc_id
-            )
-            if group
-            else (),
-            key=lambda pair: (-pair[0], pair[1]),
-        )[:MAX_VERSIONS]  # a group that large is boilerplate, not versions: the closest will do
-        rows: list[tuple[int, float, str]] = []
-        for similarity, other in others:
-            mine = (
-                self.store.spans(doc_id=other, annotator=self.annotator) if self.annotator else []
-            )
-            rows.append((len(mine), similarity, other))
-        rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
-        items = [
-            {
-                "doc_id": other,
-                "title": self._titles.get(other, other),
-                "similarity": round(similarity, 3),
-                "percent": round(similarity * 100),
-                "spans": spans,
-                "status": statuses.get(other),
-            }
-            for spans, similarity, other in rows
-        ]
-        return {
-            "doc_id": self.doc_id,
-            "ready": True,
-            "items": items,
-            "default": items[0]["doc_id"] if items else None,
-        }
-
-    def load_versions(self) -> dict[str, Any]:
-        """Find the project's versions (once per session) and list the open document's."""
-        groups = self._version_groups()
-        group = groups.get(self.doc_id)
-        return {"doc_id": self.doc_id, "count": len(group.doc_ids) - 1 if group else 0}
-
-    def diff(self, other: str | None) -> dict[str, Any]:
-        """What differs between a version (``other``) and the open document: segments with
-        offsets in both; ``insert`` and ``replace`` ranges of this document are not there."""
-        from ..versions import diff_segments
-
-        source = self.store.document(self._version(other))
-        key = (source.doc_id, source.text_sha256, self.doc_id, self.sha256)
-        if key not in self._diffs:
-            self._diffs = {key: diff_segments(source.text, self.document.text)}
-        return {"other": source.doc_id, "doc_id": self.doc_id, "segments": self._diffs[key]}
-
-    def project_version(self, source: str | None) -> dict[str, Any]:
-        """Carry the annotator's spans (and links) on a version here, as suggestions of
-        ``projected:<annotator>``; one store write, so one transaction."""
-        who = self._who()
-        other = self._version(source)
-        if not self.store.spans(doc_id=other, annotator=who):
-            raise WidgetError("E624", other=other, doc_id=self.doc_id)
-        result = carry_version(self.store, other, self.doc_id, annotator=who)
-        self._models.add(str(result["suggester"]))
-        left_out = [
-            {
-                "layer": d.get("layer"),
-                "label": d.get("label"),
-                "text": clip(str(d.get("text", "")), 80),
-                "reason": d.get("reason"),
-            }
-            for d in result["left_out"]
-        ]
-        return {
-            "source": other,
-            "suggester": result["suggester"],
-            "already_projected": result["already_projected"],
-            "carried": result["carried"],
-            "left_out_count": len(left_out),
-            "left_out": left_out,
-        }
-
-    def _version_groups(self) -> dict[str, VersionGroup]:
-        if self._groups is None:
-            from ..versions import find_versions
-
-            store = self.store
-            texts = ((d.doc_id, d.text) for d in store.iter_documents(store.doc_ids()))
-            self._groups = {
-                doc_id: group for group in find_versions(texts) for doc_id in group.doc_ids
-            }
-        return self._groups
-
-    def _version(self, other: str | None) -> str:
-        """``other`` if it is a version of the open document, else the default one."""
-        group = self._version_groups().get(self.doc_id)
-        if group is None:
-            raise WidgetError("E622", doc_id=self.doc_id)
-        if other is None:
-            default = self.versions_view()["default"]
-            if not isinstance(default, str):
-                raise WidgetError("E622", doc_id=self.doc_id)
-            return default
-        if other == self.doc_id or other not in group.doc_ids:
-            known = ", ".join(repr(d) for d in group.doc_ids if d != self.doc_id)
-            raise WidgetError("E623", other=other, doc_id=self.doc_id, known=known)
-        return other
-
-    # --- actions: one store call each --------------------------------------------------------
-    def add_span(self, *, layer: str, label: str, start: int, end: int) -> dict[str, Any]:
-        who = self._who()
-        start, end = self._snap(start, end)
-        twin = next(
-            (
-                s
-                for s in self._shown.values()
-                if s.suggested and s.layer == layer and (s.start, s.end) == (start, end)
-            ),
-            None,
-        )
-        if twin is not None:
-            # Marking exactly what was suggested is accepting it (with this label): the decision
-            # is recorded and the suggestion does not linger beside the new span.
-            record = self.store.accept_suggestion(
-                twin.span_id,
-                annotator=who,
-                label=None if label == twin.label else label,
-                doc_sha256=self.sha256,
-            )
-        else:
-            record = self.store.add_span(
-                annotator=who,
-                doc_id=self.doc_id,
-                layer=layer,
-                label=label,
-                start=start,
-                end=end,
-                doc_sha256=self.sha256,
-            )
-        return {"span_id": record.span_id}
-
-    def relabel(self, span_id: str, *, label: str) -> dict[str, Any]:
-        return self._change(span_id, label=label)
-
-    def resize(self, span_id: str, *, start: int, end: int) -> dict[str, Any]:
-        start, end = self._snap(start, end)
-        return self._change(span_id, start=start, end=end)
-
-    def set_attrs(self, span_id: str, *, attrs: dict[str, Any]) -> dict[str, Any]:
-        return self._change(span_id, attrs=attrs)
-
-    def _change(
-        self,
-        span_id: str,
-        *,
-        label: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        attrs: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        who = self._who()
-        span = self._span(span_id)
-        # Changing a suggestion is accepting it as changed ("edited" origin).
-        change = self.store.accept_suggestion if span.suggested else self.store.update_span
-        record = change(
-            span_id,
-            annotator=who,
-            label=label,
-            start=start,
-            end=end,
-            attrs=attrs,
-            doc_sha256=self.sha256,
-        )
-        return {"span_id": record.span_id}
-
-    def accept(self, span_id: str) -> dict[str, Any]:
-        who = self._who()
-        span = self._span(span_id)
-        if not span.suggested:
-            return {"span_id": span_id}
-        record = self.store.accept_suggestion(span_id, annotator=who, doc_sha256=self.sha256)
-        return {"span_id": record.span_id}
-
-    def reject(self, span_id: str) -> dict[str, Any]:
-        """Reject a suggestion, or delete one of the annotator's own spans."""
-        who = self._who()
-        span = self._span(span_id)
-        if span.suggested:
-            self.store.reject_suggestion(span_id, annotator=who)
-        else:
-            self.store.delete_span(span_id, annotator=who)
-        return {"span_id": span_id}
-
-    def accept_all(self, *, layer: str) -> dict[str, Any]:
-        who = self._who()
-        self.scheme.layer(layer)  # E104 for an unknown layer
-        suggesters = self.suggesters()
-        if not suggesters:
-            raise WidgetError("E606")
-        # One suggester per press, so one press stays one undo step: the model's suggestions
-        # first, then (pressed again) those carried from another version.
-        suggester = next(
-            (
-                name
-                for name in suggesters
-                if self.store.open_suggestions(
-                    self.doc_id, annotator=who, suggester=name, layer=layer
-                )
-            ),
-            suggesters[0],
-        )
-        records = self.store.accept_all(
-            self.doc_id,
-            annotator=who,
-            suggester=suggester,
-            layer=layer,
-            doc_sha256=self.sha256,
-        )
-        return {"span_ids": [r.span_id for r in records]}
-
-    def link(self, first: str, second: str, *, type: str | None = None) -> dict[str, Any]:
-        """Link two of the annotator's spans; which is head and which tail follows the scheme."""
-        who = self._who()
-        a, b = self._span(first), self._span(second)
-        for span in (a, b):
-            if span.suggested:
-                raise WidgetError("E604", layer=span.layer, text=clip(span.text))
-        relation, head, tail = self._relation_between(a, b, type)
-        record = self.store.add_relation(relation.name, head.span_id, tail.span_id, annotator=who)
-        return {"relation_id": record.relation_id, "type": record.type}
-
-    def _relation_between(
-        self, a: Shown, b: Shown, type: str | None
-    ) -> tuple[RelationType, Shown, Shown]:
-        if type is not None:
-            self.scheme.relation(type)  # E108 for an unknown type
-        for relation in self.scheme.relations:
-            if type is not None and relation.name != type:
-                continue
-            if (relation.head, relation.tail) == (a.layer, b.layer):
-                return relation, a, b
-            if (relation.head, relation.tail) == (b.layer, a.layer):
-                return relation, b, a
-        allowed = ", ".join(f"{r.head} -{r.name}-> {r.tail}" for r in self.scheme.relations)
-        raise WidgetError("E605", first=a.layer, second=b.layer, allowed=allowed or "(nothing)")
-
-    def unlink(self, relation_id: str) -> dict[str, Any]:
-        self.store.delete_relation(relation_id, annotator=self._who())
-        return {"relation_id": relation_id}
-
-    def set_status(self, status: str | None, *, comment: str | None = None) -> dict[str, Any]:
-        record = self.store.set_status(
-            self.doc_id, status, annotator=self._who(), comment=comment or None
-        )
-        return {"status": record.status}
-
-    def undo(self) -> dict[str, Any]:
-        event = self.store.undo(self.doc_id, annotator=self._who())
-        return {"undid": event.undoes}
-
-    def redo(self) -> dict[str, Any]:
-        event = self.store.redo(self.doc_id, annotator=self._who())
-        return {"redid": event.undoes}
-
-    def add_time(self, doc_id: str, seconds: float) -> dict[str, Any]:
-        total = self.store.add_time(doc_id, min(seconds, MAX_TIME_STEP_S), annotator=self._who())
-        return {"seconds": total}
-
     # --- navigation --------------------------------------------------------------------------
     def goto(self, to: str) -> dict[str, Any]:
         """``next``, ``previous``, ``open`` (the next document without a status) or a doc id."""
-        here = self.doc_ids.index(self.doc_id)
-        if to == "next":
-            target = self.doc_ids[min(here + 1, len(self.doc_ids) - 1)]
-        elif to == "previous":
-            target = self.doc_ids[max(here - 1, 0)]
+        if to in ("next", "previous"):
+            target = self.queue.step(self.doc_id, 1 if to == "next" else -1) or self.doc_id
         elif to == "open":
-            target = self._next_open(here)
+            found = self.queue.next_open(self.doc_id, self.annotator) if self.annotator else None
+            target = found or self.doc_id
         else:
             self.store.document(to)  # E101 for an unknown id
+            self.queue.add(to)
             target = to
         moved = target != self.doc_id
         if moved:
             self._open(target)
         return {"doc_id": target, "moved": moved}
 
-    def _next_open(self, here: int) -> str:
-        decided = (
-            {s.doc_id for s in self.store.statuses(annotator=self.annotator) if s.status}
-            if self.annotator
-            else set()
-        )
-        order = self.doc_ids[here + 1 :] + self.doc_ids[: here + 1]
-        return next((d for d in order if d not in decided), self.doc_id)
-
     # --- checks ------------------------------------------------------------------------------
+    def _nests(self, layer: str) -> bool:
+        try:
+            return bool(self.scheme.layer(layer).nesting)
+        except AnnotateError:
+            return True  # a layer the scheme lost: show what there is
+
     def _who(self) -> str:
         if not self.annotator:
             raise WidgetError("E601")
@@ -622,32 +355,15 @@ class Session:
             raise WidgetError("E610", span_id=span_id, doc_id=self.doc_id)
         return span
 
-    def _snap(self, start: int, end: int) -> tuple[int, int]:
-        snapped = self.tokens.snap(start, end)
-        if snapped is None:
-            raise WidgetError("E603", start=start, end=end, doc_id=self.doc_id)
-        return snapped
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _span_json(span: SpanRecord, status: str) -> dict[str, Any]:
-    attrs = dict(span.attrs)
-    reason = attrs.pop("reason", None)
-    confidence = attrs.pop("confidence", None)
+def _entry_json(entry: Entry, status: str | None) -> dict[str, Any]:
     return {
-        "id": span.span_id,
-        "layer": span.layer,
-        "label": span.label,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
+        "doc_id": entry.doc_id,
+        "title": short_title(entry.title),
+        "index": entry.index,
         "status": status,
-        "origin": span.origin,
-        "attrs": attrs,
-        "reason": reason if isinstance(reason, str) else None,
-        "confidence": confidence if isinstance(confidence, (int, float)) else None,
     }
 
 

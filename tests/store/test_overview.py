@@ -82,10 +82,11 @@ def test_status_command_counts_the_annotators_it_lists(
     _project(db, tmp_path).close()
     status, output = run_main(["status", "--db", db, "--limit", "2"], capfd)
     assert status == 0, output
-    assert output.splitlines()[0] == "7 document(s), 2 annotator(s)"
+    # bob is a reviewer: counted among the people, and said so on his line.
+    assert output.splitlines()[0] == "7 document(s), 2 annotator(s) (1 reviewer(s))"
     listed = [line for line in output.splitlines() if " done, " in line]
     assert listed == ["  alice: 2 done, 1 skipped, 0 flagged of 7",
-                      "  bob: 0 done, 0 skipped, 1 flagged of 7"]
+                      "  bob: 0 done, 0 skipped, 1 flagged of 7 (reviewer)"]
     documents = [line for line in output.splitlines() if line.startswith("  d")]
     assert documents == ["  d0  (no title) Article number 0 says something.…",
                          "  d1  Title 1"]

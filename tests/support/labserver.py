@@ -282,12 +282,21 @@ class NotebookPage:
 
     def active_content(self) -> list[str]:
         """Elements in the widget that could run or load something (scripts, images, frames,
-        inline event handlers): the article's markup, had it been rendered as markup."""
+        inline event handlers): the article's markup, had it been rendered as markup. The
+        widget's own drawing of links (an SVG of paths, circles and text, ``.an-arcs``) is the
+        one SVG allowed, and only with those elements in it."""
         found: list[str] = self.widget().evaluate(
             """(root) => [...root.querySelectorAll("*")]
-              .filter((el) => ["SCRIPT", "IMG", "IFRAME", "OBJECT", "EMBED", "SVG", "LINK"]
-                                .includes(el.tagName.toUpperCase())
-                              || [...el.attributes].some((a) => a.name.startsWith("on")))
+              .filter((el) => {
+                const tag = el.tagName.toUpperCase();
+                const arcs = el.closest(".an-arcs");
+                const handler = [...el.attributes].some((a) => a.name.startsWith("on"));
+                if (arcs) {
+                  return handler || !(el === arcs || ["G", "PATH", "CIRCLE", "TEXT"].includes(tag));
+                }
+                return handler || ["SCRIPT", "IMG", "IFRAME", "OBJECT", "EMBED", "SVG", "LINK",
+                                   "A"].includes(tag);
+              })
               .map((el) => el.outerHTML)"""
         )
         return found
@@ -306,7 +315,20 @@ class NotebookPage:
         return self.widget().locator(f"[data-span-id]{selector}")
 
     def goto_doc(self, doc_id: str) -> None:
-        self.widget().locator("select.an-jump").select_option(doc_id)
+        """Open a document as a person does: the reviewer's list, or the annotator's `g` box
+        (the document's id typed, its entry picked from what the kernel found)."""
+        widget = self.widget()
+        if widget.locator("select.an-jump").count() == 0:
+            if widget.get_attribute("data-doc-id") == doc_id:
+                return
+            self.press("g")
+            field = widget.get_by_label("Find a document")
+            field.fill(doc_id)
+            widget.locator(f'.an-jump-list [data-doc-id="{doc_id}"]').first.dispatch_event(
+                "mousedown"
+            )
+        else:
+            widget.locator("select.an-jump").select_option(doc_id)
         self.page.wait_for_function(
             '([id, testid]) => [...document.querySelectorAll(`[data-testid="${testid}"]`)]'
             ".pop().dataset.docId === id",
@@ -344,11 +366,23 @@ class NotebookPage:
               };
               const found = locate();
               if (!found) return null;
-              // Bring the article into view, then scroll it so the text is in its middle.
-              found.area.scrollIntoView({block: "nearest", behavior: "instant"});
+              // Bring the article into view, then scroll it so the text is in its middle (the
+              // annotator's text scrolls in a box around it, with the links drawn over it).
+              const scroller = found.area.closest(".an-scroll") || found.area;
+              // Only the notebook scrolls to bring the article into view, as the wheel does
+              // (scrollIntoView would also scroll the output's overflow-hidden boxes).
+              const notebook = scroller.closest(".jp-WindowedPanel-outer");
+              if (notebook) {
+                const a = scroller.getBoundingClientRect();
+                const n = notebook.getBoundingClientRect();
+                if (a.top < n.top) notebook.scrollTop -= n.top - a.top;
+                else if (a.bottom > n.bottom) {
+                  notebook.scrollTop += Math.min(a.bottom - n.bottom, a.top - n.top);
+                }
+              }
               await frames();
-              const outer = found.area.getBoundingClientRect();
-              found.area.scrollTop +=
+              const outer = scroller.getBoundingClientRect();
+              scroller.scrollTop +=
                 found.range.getBoundingClientRect().top - outer.top - outer.height / 2;
               await frames();
               const {range} = locate();  // the page may have redrawn meanwhile

@@ -64,12 +64,11 @@ def test_a_name_that_is_not_one_of_the_suggesters_is_refused(store: Store, name:
 def test_the_widget_opens_the_least_sure_document_first(store: Store) -> None:
     documents = store.documents()
     corpus = [d.doc_id for d in documents]
-    assert Annotator(store, annotator="alice").session.doc_ids == corpus
+    assert [e["doc_id"] for e in Annotator(store, annotator="alice")._queue["items"]] == corpus
     store.store_suggestions(TRAINED, [
         (d, DocSuggestions(uncertainty=v)) for d, v in zip(documents, (0.1, 0.7), strict=True)
     ])
     set_queue_order(store, suggester=TRAINED)
     widget = Annotator(store, annotator="bob")
-    assert widget.session.doc_ids == corpus[::-1]
+    assert [entry["doc_id"] for entry in widget._queue["items"]] == corpus[::-1]
     assert widget.doc_id == corpus[1]  # the first without a status, in the new order
-    assert [entry["doc_id"] for entry in widget._docs] == corpus[::-1]

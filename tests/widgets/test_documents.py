@@ -16,11 +16,12 @@ from tests.support.seed import XSS_ID
 
 def test_done_skip_flag_and_progress(alice: Browser, project: Store) -> None:
     first, second, third = project.doc_ids()
-    reply = alice.ok("status", status="done", advance=True)
+    reply = alice.ok("status", status="done", advance=True, undecided="reject")
     assert reply == {
         "kind": "status",
         "id": reply["id"],
         "status": "done",
+        "rejected": 8,
         "doc_id": second,
         "moved": True,
     }
@@ -30,10 +31,11 @@ def test_done_skip_flag_and_progress(alice: Browser, project: Store) -> None:
     alice.ok("status", status="flagged", comment="the source line is garbled")
     state = alice.widget._state
     assert state["status"] == "flagged" and state["comment"] == "the source line is garbled"
-    assert state["progress"] == {"done": 1, "skipped": 1, "flagged": 1, "total": 3}
-    assert [d["status"] for d in alice.widget._docs] == ["done", "skipped", "flagged"]
+    queue = alice.widget._queue
+    assert queue["progress"] == {"done": 1, "skipped": 1, "flagged": 1, "total": 3}
+    assert [d["status"] for d in queue["items"]] == ["done", "skipped", "flagged"]
     alice.ok("undo")  # the flag
-    assert [d["status"] for d in alice.widget._docs] == ["done", "skipped", None]
+    assert [d["status"] for d in alice.widget._queue["items"]] == ["done", "skipped", None]
     alice.ok("redo")
     recorded = {s.doc_id: (s.status, s.comment) for s in project.statuses(annotator="alice")}
     assert recorded == {
@@ -48,7 +50,7 @@ def test_done_skip_flag_and_progress(alice: Browser, project: Store) -> None:
         "total": 3,
     }
     # Every document has a status: "done and go on" stays put and says so.
-    alice.ok("status", status="done", advance=True)
+    alice.ok("status", status="done", advance=True, undecided="accept")
     assert alice.widget.doc_id == third
     alice.ok("status", status=None)  # reopen
     assert alice.widget._state["status"] is None
@@ -120,7 +122,7 @@ def test_same_work_on_sqlite_and_postgresql(db_url: str) -> None:
         page = Browser(Annotator(store, annotator="alice"))
         quote = page.ok("accept", span_id=page.spans(layer="quote")[0]["id"])["span_id"]
         source = page.ok("accept", span_id=page.spans(layer="source")[0]["id"])["span_id"]
-        page.ok("status", status="done", advance=True)
+        page.ok("status", status="done", advance=True, undecided="reject")
         again = Annotator(Store(store.url), annotator="alice")
         assert again.doc_id == page.widget.doc_id != store.doc_ids()[0]
         assert [
@@ -129,3 +131,65 @@ def test_same_work_on_sqlite_and_postgresql(db_url: str) -> None:
         again.store.close()
     finally:
         store.close()
+
+
+def test_done_with_suggestions_shown_asks_and_decides_them_in_one_step(
+    alice: Browser, project: Store
+) -> None:
+    doc_id = alice.widget.doc_id
+    shown = [s["id"] for s in alice.widget._spans if s["status"] == "suggested"]
+    assert len(shown) == 8
+    assert alice.widget._state["undecided_default"] == "accept"  # Prodigy's ner.correct
+    refused = alice("status", status="done", advance=True)
+    assert refused["code"] == "E626"
+    assert "8 undecided" in refused["error"] and "4 entity, 1 quote" in refused["error"]
+    assert alice.widget.doc_id == doc_id and project.statuses(annotator="alice") == []
+    assert alice("status", status="done", undecided="maybe")["code"] == "E602"
+
+    reply = alice.ok("status", status="done", advance=True, undecided="accept")
+    assert reply["accepted"] == 8 and reply["moved"] is True
+    mine = project.spans(doc_id=doc_id, annotator="alice")
+    assert len(mine) == 8 and {s.origin for s in mine} == {"suggested"}
+    # The suggester's links came along with the spans they join.
+    assert len(project.relations(doc_id=doc_id, annotator="alice")) == 3
+    assert [(s.doc_id, s.status) for s in project.statuses(annotator="alice")] == [
+        (doc_id, "done")
+    ]
+    # One transaction, one event: one undo takes the status and the eight spans back.
+    alice.ok("goto", to=doc_id)
+    alice.ok("undo")
+    assert project.spans(doc_id=doc_id, annotator="alice") == []
+    assert [s.status for s in project.statuses(annotator="alice")] == []
+    assert len([s for s in alice.widget._spans if s["status"] == "suggested"]) == 8
+
+    project.set_setting("widgets.annotator.undecided_on_done", "reject")
+    alice.ok("goto", to="next")
+    assert alice.widget._state["undecided_default"] == "reject"
+    shown = [s for s in alice.widget._spans if s["status"] == "suggested"]
+    reply = alice.ok("status", status="done", undecided="reject")
+    assert reply["rejected"] == len(shown) > 0
+    assert [s for s in alice.widget._spans if s["status"] == "suggested"] == []
+    # Skipping and flagging leave the suggestions for later, without asking.
+    alice.ok("goto", to=doc_id)
+    alice.ok("status", status="skipped")
+
+
+def test_a_span_of_ones_own_hides_the_suggestions_it_overlaps(
+    alice: Browser, project: Store
+) -> None:
+    text = alice.widget._doc["text"]
+    start = text.index("India Today")
+    suggested = alice.spans(layer="entity", text="India")
+    assert suggested and suggested[0]["status"] == "suggested"
+    alice.ok("add_span", layer="entity", label="ORG", start=start, end=start + 11)
+    # Entities may not overlap: "India" (suggested GPE) can no longer be accepted, so it goes.
+    assert alice.spans(layer="entity", text="India") == []
+    assert [s["text"] for s in alice.spans(layer="entity", label="ORG")] == ["India Today"]
+    # Quotes nest: a suggested quote that a quote of one's own overlaps stays.
+    quote = alice.spans(layer="quote")[0]
+    alice.ok("add_span", layer="quote", label="INDIRECT", start=quote["start"] + 1,
+             end=quote["end"] - 1)
+    assert [s["status"] for s in alice.spans(layer="quote")].count("suggested") == 1
+    alice.ok("undo")
+    alice.ok("undo")
+    assert alice.spans(layer="entity", text="India")[0]["status"] == "suggested"

@@ -80,8 +80,8 @@ def test_spacy_stays_out_of_the_widget_import() -> None:
 
 def test_the_document_list_is_sent_only_when_it_changes(alice: Browser) -> None:
     sent: list[str] = []
-    alice.widget.observe(lambda change: sent.append(change["name"]), names=["_docs", "_state"])
+    alice.widget.observe(lambda change: sent.append(change["name"]), names=["_queue", "_state"])
     alice.ok("add_span", layer="entity", label="ORG", start=0, end=9)
     assert sent == ["_state"]  # can_undo changed; the list of documents did not
-    alice.ok("status", status="done")
-    assert sent[1:] == ["_state", "_docs"]
+    alice.ok("status", status="done", undecided="accept")
+    assert sent[1:] == ["_state", "_queue"]

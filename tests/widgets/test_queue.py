@@ -29,9 +29,10 @@ def many(project: Store, tmp_path: object) -> Store:
 def test_widget_shows_only_the_annotators_queue(many: Store) -> None:
     for name in ("alice", "bob"):
         widget = Annotator(many, annotator=name)
-        listed = [entry["doc_id"] for entry in widget._docs]
+        listed = [entry["doc_id"] for entry in widget._queue["items"]]
         assert listed == queue(many, name)
-        assert widget.session.state_view()["progress"]["total"] == len(listed)
+        assert [entry["index"] for entry in widget._queue["items"]] == list(range(len(listed)))
+        assert widget._queue["progress"]["total"] == widget._queue["total"] == len(listed)
         assert widget.doc_id in listed
     both = set(queue(many, "alice")) & set(queue(many, "bob"))
     everything = set(many.doc_ids())
@@ -51,3 +52,14 @@ def test_someone_outside_the_assignment_is_told_why(many: Store) -> None:
     with pytest.raises(AnnotateError) as caught:
         Annotator(many, annotator="carol")
     assert caught.value.code == "E414" and "carol" in str(caught.value)
+
+
+def test_search_finds_documents_of_the_queue_only(many: Store) -> None:
+    browser = Browser(Annotator(many, annotator="alice"))
+    mine = queue(many, "alice")
+    found = browser.ok("search", text="n0")["results"]
+    assert [r["doc_id"] for r in found] == [d for d in mine if d.startswith("n0")]
+    assert all(r["index"] == mine.index(r["doc_id"]) for r in found)
+    third = browser.ok("search", text="#3")["results"]
+    assert [r["doc_id"] for r in third] == [mine[2]]
+    assert browser.ok("search", text="#999")["results"] == []

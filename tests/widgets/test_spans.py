@@ -31,7 +31,7 @@ def test_opens_with_scheme_document_and_suggestions(alice: Browser, project: Sto
     putin = alice.spans(text="Vladimir Putin")[0]
     assert putin["reason"] == "NER: PERSON (en_core_web_sm)" and putin["confidence"] == 0.8
     assert "reason" not in putin["attrs"]
-    assert w._state["suggester"] == SUGGESTER and w._state["progress"]["total"] == 3
+    assert w._state["suggester"] == SUGGESTER and w._queue["progress"]["total"] == 3
     assert {r["type"] for r in w._relations} == {"said_by", "cue", "refers_to"}
     assert all(r["status"] == "suggested" for r in w._relations)
 
@@ -95,6 +95,27 @@ def test_accept_reject_and_accept_all(alice: Browser, project: Store) -> None:
         "reject_suggestion",
         "accept_all",
     ]
+
+
+def test_accept_all_takes_what_is_shown_not_what_ones_own_span_replaced(
+    alice: Browser, project: Store
+) -> None:
+    """"India Today" marked as an ORG hides the suggested "India" it overlaps; accept-all
+    then accepts the entities shown, and leaves "India" undecided rather than failing on it."""
+    doc_id = alice.widget.doc_id
+    text = project.document(doc_id).text
+    start = text.index("India Today")
+    india = alice.spans(text="India")[0]
+    alice.ok("add_span", layer="entity", label="ORG", start=start, end=start + len("India Today"))
+    assert alice.spans(text="India") == []
+    result = alice.ok("accept_all", layer="entity")
+    assert len(result["span_ids"]) == 3  # Vladimir Putin, Donbas, Moscow
+    assert sorted(s.text for s in project.spans(annotator="alice")) == [
+        "Donbas", "India Today", "Moscow", "Vladimir Putin",
+    ]
+    assert india["id"] not in project.decisions(doc_id, annotator="alice")
+    alice.ok("undo")  # the accept-all, as one step
+    assert [s.text for s in project.spans(annotator="alice")] == ["India Today"]
 
 
 def test_marking_exactly_a_suggestion_accepts_it(alice: Browser, project: Store) -> None:

@@ -22,7 +22,9 @@ export function setLayer(view, name) {
 /** @param {AnnotatorView} view @param {string | null} id */
 export function select(view, id) {
   view.catchUp();
-  view.selected = id && view.spanById.has(id) ? id : null;
+  const chosen = id && view.spanById.has(id) ? id : null;
+  if (chosen !== view.selected) view.attrFocus = null;
+  view.selected = chosen;
   const span = view.current;
   if (span && span.layer !== view.layerName) {
     // Label keys act on the selected span's layer.
@@ -31,7 +33,21 @@ export function select(view, id) {
     view.dirty.chrome = true;
   }
   view.flush();
-  if (view.selected) view.fragments.get(view.selected)?.[0]?.scrollIntoView({ block: "nearest" });
+  if (view.selected) scrollToSpan(view, view.selected);
+}
+
+/**
+ * Scroll the article (only the article) so the span is in view, with room for its links.
+ * @param {AnnotatorView} view @param {string} id
+ */
+export function scrollToSpan(view, id) {
+  const node = view.fragments.get(id)?.[0];
+  if (!node) return;
+  const rect = node.getBoundingClientRect();
+  const box = view.scrollEl.getBoundingClientRect();
+  const margin = Math.min(60, box.height / 4);
+  if (rect.top < box.top + margin) view.scrollEl.scrollTop -= box.top + margin - rect.top;
+  else if (rect.bottom > box.bottom - margin / 2) view.scrollEl.scrollTop += rect.bottom - box.bottom + margin;
 }
 
 /**
@@ -145,13 +161,18 @@ export function setAttrs(view, id, attrs) {
   return view.request("set_attrs", { span_id: id, attrs });
 }
 
-/** @param {AnnotatorView} view @param {string | null} status @param {boolean} advance */
-export async function setStatus(view, status, advance) {
+/**
+ * @param {AnnotatorView} view @param {string | null} status @param {boolean} advance
+ * @param {"accept" | "reject"} [undecided] what becomes of the suggestions still shown (done)
+ */
+export async function setStatus(view, status, advance, undecided) {
   view.leaving();
-  const reply = await view.request("status", { status, advance });
+  const fields = undecided ? { status, advance, undecided } : { status, advance };
+  const reply = await view.request("status", fields);
   if (reply && advance && status && reply.moved === false) {
     view.say("Every document has a status now: nothing left to open.");
   }
+  return reply;
 }
 
 /**

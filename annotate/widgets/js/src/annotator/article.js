@@ -6,6 +6,7 @@
 import { clip } from "../common/dom.js";
 import { spanNode } from "../common/segments.js";
 import { select } from "./actions.js";
+import { applyLayerView, clickable } from "./layers.js";
 import { finishLink, linkCandidates, linkPair } from "./links.js";
 import { diffOverlay } from "./versions.js";
 
@@ -27,6 +28,7 @@ export function renderText(view) {
   }
   const diff = view.diff?.doc_id === doc.doc_id ? view.diff : null;
   view.drawArticle(spans, (span, a, b) => drawSpan(view, span, a, b), diff && diffOverlay(diff));
+  applyLayerView(view);
 }
 
 /**
@@ -69,7 +71,10 @@ export function applyMarks(view) {
 export function onArticleClick(view, event) {
   const selection = window.getSelection();
   if (selection && !selection.isCollapsed) return; // a drag that selected text, not a click
-  const chain = view.spansAt(/** @type {Element} */ (event.target));
+  // A hidden layer's spans take no clicks: the click goes to what is drawn.
+  const chain = view
+    .spansAt(/** @type {Element} */ (event.target))
+    .filter((id) => clickable(view, view.spanById.get(id)?.layer ?? ""));
   const shift = event.shiftKey;
   view.run(() => clicked(view, chain, shift));
 }

@@ -5,7 +5,7 @@
  * allows, Enter links; Shift+click links the selected span to the clicked one at once.
  */
 import { clip } from "../common/dom.js";
-import { select } from "./actions.js";
+import { scrollToSpan, select } from "./actions.js";
 
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
 /** @typedef {import("./types.js").Span} Span */
@@ -26,7 +26,7 @@ export function startLink(view, anchor, type) {
     return;
   }
   view.link.focus = candidates[0].id;
-  view.say(`Linking “${clip(span.text, 40)}”: click a highlighted span, or Tab to one and press Enter. Esc cancels.`);
+  view.say(`Linking “${clip(span.text, 40)}”: Tab to a highlighted span (or click one), Enter links it. Esc cancels.`);
   view.flush();
 }
 
@@ -45,9 +45,19 @@ export function linkCandidates(view) {
     if (r.head === anchor.layer) layers.add(r.tail);
     if (r.tail === anchor.layer) layers.add(r.head);
   }
+  // Spans already linked to the anchor come last: `t` Enter, `t` Enter links a quote to its
+  // speaker and then to its cue.
+  const linked = new Set();
+  for (const r of view.relations) {
+    if (r.status !== "accepted") continue;
+    if (r.head === anchor.id) linked.add(r.tail);
+    if (r.tail === anchor.id) linked.add(r.head);
+  }
+  const distance = (/** @type {Span} */ s) =>
+    (linked.has(s.id) ? 1e9 : 0) + Math.abs(s.start - anchor.start);
   return view.spans
     .filter((s) => s.status === "accepted" && s.id !== anchor.id && layers.has(s.layer))
-    .sort((a, b) => Math.abs(a.start - anchor.start) - Math.abs(b.start - anchor.start));
+    .sort((a, b) => distance(a) - distance(b));
 }
 
 /** @param {AnnotatorView} view @param {1 | -1} step */
@@ -58,7 +68,7 @@ export function cycleCandidate(view, step) {
   const here = list.findIndex((s) => s.id === link.focus);
   link.focus = list[(here + step + list.length) % list.length].id;
   view.flush();
-  view.fragments.get(link.focus)?.[0]?.scrollIntoView({ block: "nearest" });
+  scrollToSpan(view, link.focus);
 }
 
 /** @param {AnnotatorView} view @param {string} other */

@@ -12,8 +12,81 @@ import { counts } from "./toolbar.js";
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
 /** @typedef {import("./types.js").Span} Span */
 
+/**
+ * `i`: the keys go to the selected span's attributes, in their turn like every key: Tab and
+ * Shift+Tab move between them, Enter or Space sets the one in focus (a text attribute takes
+ * the typing, Enter saves it), Esc or any other key goes back to the article.
+ * @param {AnnotatorView} view
+ */
+export function editAttributes(view) {
+  if (!attributeControls(view).length) {
+    view.say(`A ${view.current?.layer ?? ""} span has no attributes.`);
+    return;
+  }
+  view.attrFocus = 0;
+  markAttribute(view);
+  view.say("Attributes: Tab moves, Enter or Space sets, Esc goes back to the article.");
+}
+
+/** @param {AnnotatorView} view @returns {HTMLElement[]} */
+function attributeControls(view) {
+  return /** @type {HTMLElement[]} */ ([...view.panel.querySelectorAll(".an-attrs [data-focus-key]")]);
+}
+
+/** @param {AnnotatorView} view */
+function markAttribute(view) {
+  const controls = attributeControls(view);
+  controls.forEach((control, i) => control.classList.toggle("an-kfocus", i === view.attrFocus));
+  view.root.dataset.attrFocus = controls[view.attrFocus ?? -1]?.dataset.focusKey ?? "";
+}
+
+/**
+ * A key while the attributes have the keys; false when it is not theirs (which ends it).
+ * @param {AnnotatorView} view @param {import("../common/types.js").Key} k
+ */
+export function attributeKey(view, k) {
+  const controls = attributeControls(view);
+  if (view.attrFocus === null || !controls.length || !view.current) {
+    view.attrFocus = null;
+    return false;
+  }
+  if (k.key === "Tab") {
+    const step = k.shift ? -1 : 1;
+    view.attrFocus = (view.attrFocus + step + controls.length) % controls.length;
+    markAttribute(view);
+    return true;
+  }
+  if (k.key === "Enter" || k.key === " ") {
+    const control = controls[view.attrFocus];
+    if (control instanceof HTMLInputElement && control.type === "text") {
+      control.focus({ preventScroll: true }); // typing; Enter saves and comes back
+    } else {
+      control.click();
+    }
+    return true;
+  }
+  view.attrFocus = null;
+  markAttribute(view);
+  return k.key === "Escape";
+}
+
 /** @param {AnnotatorView} view */
 export function renderPanel(view) {
+  // A redraw must not take the keys away from the attribute being set with them.
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focusKey = focused && view.panel.contains(focused) ? focused.dataset.focusKey : undefined;
+  drawPanel(view);
+  if (view.attrFocus !== null) markAttribute(view);
+  if (focusKey) {
+    const again = /** @type {HTMLElement | null} */ (
+      view.panel.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)
+    );
+    again?.focus({ preventScroll: true });
+  }
+}
+
+/** @param {AnnotatorView} view */
+function drawPanel(view) {
   const span = view.current;
   if (!span) {
     view.panel.replaceChildren(...overview(view));
@@ -101,21 +174,29 @@ function attributeForm(view, span) {
     if (attribute.type === "choice") {
       for (const choice of attribute.values) {
         const on = value === choice;
-        row.append(
-          button(
-            choice,
-            on ? "click again to unset" : `${attribute.name} = ${choice}`,
-            () => save(attribute.name, on ? null : choice),
-            on ? "an-on" : "",
-          ),
+        const choose = button(
+          choice,
+          on ? "click again to unset" : `${attribute.name} = ${choice}`,
+          () => save(attribute.name, on ? null : choice),
+          on ? "an-on" : "",
         );
+        choose.dataset.focusKey = `${attribute.name}=${choice}`;
+        choose.setAttribute("aria-pressed", String(on));
+        row.append(choose);
       }
     } else if (attribute.type === "bool") {
       const box = /** @type {HTMLInputElement} */ (
         h("input", { attrs: { type: "checkbox", "aria-label": attribute.name } })
       );
       box.checked = value === true;
+      box.dataset.focusKey = attribute.name;
       box.addEventListener("change", () => save(attribute.name, box.checked));
+      box.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          box.click(); // Enter sets a box as Space does, as for the other attributes
+        }
+      });
       row.append(box);
     } else {
       const input = /** @type {HTMLInputElement} */ (
@@ -123,6 +204,7 @@ function attributeForm(view, span) {
       );
       const before = typeof value === "string" ? value : "";
       input.value = before;
+      input.dataset.focusKey = attribute.name;
       input.addEventListener("change", () => {
         const text = input.value.trim();
         if (text !== before) save(attribute.name, text || null);
@@ -130,7 +212,7 @@ function attributeForm(view, span) {
       input.addEventListener("keydown", (event) => {
         if (event.key === "Enter") {
           event.preventDefault();
-          view.root.focus(); // blurs the field, which saves it
+          view.root.focus({ preventScroll: true }); // blurs the field, which saves it
         }
       });
       row.append(input);

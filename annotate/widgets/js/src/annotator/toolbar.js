@@ -1,12 +1,19 @@
 // @ts-check
 /**
- * Above the article: the bar (documents, status, undo and redo, progress, time, who and the
- * save state), the flag form, the layer tabs and the active layer's legend of labels.
+ * Above the article: the bar (documents, status, undo and redo, progress, time, who, the save
+ * state, help and full height), the flag form, the layer tabs with their view (full, dimmed,
+ * hidden) and the active layer's legend of labels.
  */
 import { button, h, safeColor } from "../common/dom.js";
 import { oneLineForm } from "../common/forms.js";
 import { labelKey } from "../common/view.js";
 import { acceptAll, flag, markOrRelabel, setLayer, setStatus } from "./actions.js";
+import { done } from "./done.js";
+import { toggleHelp } from "./help.js";
+import { openJump } from "./jump.js";
+import { applyLayerView, cycleFocus, cycleLayer } from "./layers.js";
+import { toggleFull } from "./layout.js";
+import { openSwitch } from "./switch.js";
 import { renderTime } from "./time.js";
 
 /** @typedef {import("./view.js").AnnotatorView} AnnotatorView */
@@ -18,24 +25,38 @@ export const STATUS_MARK = { done: "✓", skipped: "↷", flagged: "⚑" };
 export function renderBar(view) {
   const state = view.state;
   const doc = view.doc;
+  const queue = view.queue;
   if (!state || !doc) return;
-  const nav = view.navigation(view.docs, (entry, index) => {
-    const mark = entry.status ? ` ${STATUS_MARK[entry.status] ?? ""}` : "";
-    return `${index + 1}. ${entry.title}${mark}`;
-  });
-  const p = state.progress;
+  const total = queue?.total ?? doc.count;
+  const nav = h("div", { cls: "an-nav" }, [
+    button("◀", "previous document (p)", () => view.run(() => view.go("previous"))),
+    h("span", {
+      cls: "an-pos",
+      text: `${(doc.index + 1).toLocaleString("en")} / ${total.toLocaleString("en")}`,
+      attrs: { "data-testid": "position" },
+    }),
+    button("▶", "next document (n)", () => view.run(() => view.go("next"))),
+    button("Go to…", "g: find a document by title, id or #number", () => openJump(view), "an-goto"),
+  ]);
+  const p = queue?.progress ?? { done: 0, skipped: 0, flagged: 0, total };
   const status = state.status
     ? `${STATUS_MARK[state.status] ?? ""} ${state.status}${state.comment ? `: ${state.comment}` : ""}`
     : "open";
-  const undo = button("↶ Undo", "z or Ctrl+Z", () => view.run(() => view.request("undo")));
-  const redo = button("↷ Redo", "y or Ctrl+Y", () => view.run(() => view.request("redo")));
+  const undo = button("↶", "undo (z or Ctrl+Z)", () => view.run(() => view.request("undo")));
+  const redo = button("↷", "redo (y or Ctrl+Y)", () => view.run(() => view.request("redo")));
   undo.disabled = !state.can_undo;
   redo.disabled = !state.can_redo;
+  undo.setAttribute("aria-label", "Undo");
+  redo.setAttribute("aria-label", "Redo");
   view.timeEl = h("span", { cls: "an-time", title: "time on this document · in all" });
   const progress =
-    `${p.done} done of ${p.total}` +
+    `${p.done.toLocaleString("en")} done of ${p.total.toLocaleString("en")}` +
     (p.skipped ? ` · ${p.skipped} skipped` : "") +
     (p.flagged ? ` · ${p.flagged} flagged` : "");
+  const who = button(state.annotator, "annotating as (click: how to switch person)", () => openSwitch(view), "an-who");
+  const full = button(view.full ? "⤡" : "⤢", "F: fill the notebook panel / back", () => view.run(() => toggleFull(view)));
+  full.setAttribute("aria-label", view.full ? "Back into the notebook" : "Full height");
+  full.dataset.testid = "full";
   view.bar.replaceChildren(
     nav,
     h("div", { cls: "an-status" }, [
@@ -45,24 +66,23 @@ export function renderBar(view) {
         title: status,
         attrs: { "data-testid": "doc-status" },
       }),
-      button("✓ Done", "mark done and open the next open document (d)", () =>
-        view.run(() => setStatus(view, "done", true)),
-      ),
-      button("Skip", "mark skipped and go on (k)", () =>
-        view.run(() => setStatus(view, "skipped", true)),
-      ),
+      button("✓ Done", "mark done and open the next open document (d)", () => view.run(() => done(view)), "an-done-button"),
+      button("Skip", "mark skipped and go on (k)", () => view.run(() => setStatus(view, "skipped", true))),
       button("⚑ Flag", "flag with a comment (f)", () => openFlag(view)),
       state.status
         ? button("Reopen", "clear the status", () => view.run(() => setStatus(view, null, false)))
         : null,
+      undo,
+      redo,
     ]),
-    h("div", { cls: "an-edit" }, [undo, redo]),
     h("div", { cls: "an-facts" }, [
       h("span", { cls: "an-progress", text: progress, attrs: { "data-testid": "progress" } }),
       suggesterChoice(view),
       view.timeEl,
-      h("span", { cls: "an-who", text: state.annotator, title: "annotating as" }),
+      who,
       view.saveIndicator(),
+      button("?", "keys and guidelines (?)", () => toggleHelp(view), "an-help-button"),
+      full,
     ]),
   );
   renderTime(view);
@@ -135,13 +155,13 @@ export function flagForm(view) {
 export function openFlag(view) {
   view.flagBox.hidden = false;
   view.flagInput.value = view.state.status === "flagged" ? view.state.comment ?? "" : "";
-  view.flagInput.focus();
+  view.flagInput.focus({ preventScroll: true });
 }
 
 /** @param {AnnotatorView} view */
 function closeFlag(view) {
   view.flagBox.hidden = true;
-  view.root.focus();
+  view.root.focus({ preventScroll: true });
 }
 
 // --- layers and labels ------------------------------------------------------------------------
@@ -174,7 +194,16 @@ export function renderLayers(view) {
     );
     tab.setAttribute("aria-pressed", String(active));
     tab.dataset.layer = layer.name;
-    return tab;
+    const upper = layer.key ? layer.key.toUpperCase() : "";
+    const eye = button(
+      "●",
+      `${layer.name}: drawn at full strength, dimmed or hidden` + (upper && upper !== layer.key ? ` (${upper})` : ""),
+      () => view.run(() => cycleLayer(view, layer.name)),
+      "an-eye",
+    );
+    eye.dataset.eye = layer.name;
+    eye.setAttribute("aria-label", `Show ${layer.name}`);
+    return h("span", { cls: "an-tabgroup" }, [tab, eye]);
   });
   const open = counted.get(view.layerName)?.suggested ?? 0;
   const all = button(
@@ -184,7 +213,28 @@ export function renderLayers(view) {
     "an-accept-all",
   );
   all.disabled = open === 0;
-  view.layersBar.replaceChildren(h("span", { cls: "an-hint", text: "Layer:" }), ...tabs, all);
+  const focus = button(
+    view.focusMode === "dim" ? "◐ focus" : view.focusMode === "hidden" ? "○ focus" : "focus",
+    "o: only the active layer at full strength (again: the others hidden; again: all)",
+    () => view.run(() => cycleFocus(view)),
+    `an-focus-toggle${view.focusMode ? " an-on" : ""}`,
+  );
+  const arcs = button(
+    view.allArcs ? "links: all" : "links: selected",
+    "r: draw every link in the text, or only the selected span's",
+    () => view.run(() => toggleArcs(view)),
+    `an-arcs-toggle${view.allArcs ? " an-on" : ""}`,
+  );
+  view.layersBar.replaceChildren(h("span", { cls: "an-hint", text: "Layer:" }), ...tabs, focus, arcs, all);
+  applyLayerView(view);
+}
+
+/** `r`: every link drawn, or the selected span's only. @param {AnnotatorView} view */
+export function toggleArcs(view) {
+  view.allArcs = !view.allArcs;
+  view.say(view.allArcs ? "Every link drawn (r: only the selected span's)." : "Only the selected span's links drawn.");
+  view.dirty.chrome = true;
+  view.flush();
 }
 
 /** @param {AnnotatorView} view */

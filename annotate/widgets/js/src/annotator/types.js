@@ -9,11 +9,24 @@
 /** @typedef {{id: string, type: string, head: string, tail: string, status: string}} Relation */
 /**
  * @typedef {{annotator: string, suggester: string, suggesters: string[], status: string | null,
- *   comment: string | null,
- *   progress: {done: number, skipped: number, flagged: number, total: number},
- *   seconds_doc: number, seconds_total: number, can_undo: boolean, can_redo: boolean}} State
+ *   comment: string | null, seconds_doc: number, seconds_total: number, can_undo: boolean,
+ *   can_redo: boolean, undecided_default: "accept" | "reject"}} State
  */
-/** @typedef {{doc_id: string, title: string, status: string | null}} DocEntry */
+/** A document in a list: its index in the queue is -1 where not known. */
+/** @typedef {{doc_id: string, title: string, index: number, status: string | null}} DocEntry */
+/** @typedef {{done: number, skipped: number, flagged: number, total: number}} Progress */
+/**
+ * The documents around the open one (never the whole queue) and the progress.
+ * @typedef {{doc_id: string, index: number, total: number, items: DocEntry[],
+ *   progress: Progress}} QueueView
+ */
+/**
+ * The project's guidelines in parts: the introduction, and per layer its text and its labels'.
+ * @typedef {{intro: string, layers: Record<string, {text: string,
+ *   labels: Record<string, string>}>}} Guidelines
+ */
+/** How a layer is drawn: at full strength, dimmed, or not at all. */
+/** @typedef {"full" | "dim" | "hidden"} Shown */
 /**
  * Another version of the open article: how alike, and how far the annotator got there.
  * @typedef {{doc_id: string, title: string, similarity: number, percent: number, spans: number,

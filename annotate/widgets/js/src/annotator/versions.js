@@ -69,12 +69,15 @@ export function renderVersions(view) {
     "an-carry",
   );
   carryButton.disabled = !picked || picked.spans === 0;
+  // What to do first, then the versions (the default one first): the strip is at most two
+  // rows tall and scrolls, so a story with many versions leaves the article its room and the
+  // two buttons stay in sight.
   view.versionsBar.replaceChildren(
     h("span", { cls: "an-hint", text: items.length === 1 ? "Other version:" : "Other versions:" }),
-    ...entries,
     compare,
     carryButton,
     ...(view.carryReport ? [view.carryReport] : []),
+    ...entries,
   );
 }
 

@@ -7,9 +7,14 @@
 import { button, h } from "./dom.js";
 
 export class Notices {
-  /** @param {() => void} changed called when an error appears or goes (the save indicator follows) */
-  constructor(changed) {
+  /**
+   * @param {() => void} changed called when an error appears or goes (the save indicator follows)
+   * @param {(box: HTMLElement) => void} [shown] called when an error or a notice appears, so
+   *   the widget can bring it into view
+   */
+  constructor(changed, shown = () => {}) {
     this.changed = changed;
+    this.shown = shown;
     /** The error shown, if any. @type {string | null} */
     this.error = null;
     this.errorBox = h("div", { cls: "an-error", attrs: { role: "alert", hidden: "" } });
@@ -32,6 +37,7 @@ export class Notices {
     );
     this.errorBox.hidden = false;
     this.changed();
+    this.shown(this.errorBox);
   }
 
   clearError() {
@@ -44,5 +50,6 @@ export class Notices {
   /** @param {string | null} text */
   say(text) {
     this.noticeBox.textContent = text ?? "";
+    if (text) this.shown(this.noticeBox);
   }
 }

@@ -18,8 +18,8 @@
 /**
  * The open article, as both sessions' `document_view()` send it; offsets in code points.
  * @typedef {{doc_id: string, index: number, count: number, title: string | null,
- *   published: string | null, source: string | null, byline: string | null, text: string,
- *   sha256: string, tokens: number[]}} Doc
+ *   lede?: string | null, published: string | null, source: string | null,
+ *   byline: string | null, text: string, sha256: string, tokens: number[]}} Doc
  */
 /**
  * What any drawn span has, whatever else a widget adds to it.

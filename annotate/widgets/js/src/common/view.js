@@ -59,7 +59,10 @@ export class ArticleView {
     this.jump = null;
     /** @type {HTMLElement | null} */
     this.saveEl = null;
-    this.notices = new Notices(() => this.renderSaveState());
+    this.notices = new Notices(
+      () => this.renderSaveState(),
+      (box) => this.announce(box),
+    );
     this.channel = new Channel(
       model,
       this.notices,
@@ -82,6 +85,8 @@ export class ArticleView {
     this.titleEl = h("h3", { cls: "an-title" });
     this.metaEl = h("div", { cls: "an-meta" });
     this.textEl = h("div", { cls: "an-text" });
+    /** The element the article scrolls in: the text itself, unless a widget wraps it. */
+    this.scrollEl = this.textEl;
     this.help = /** @type {HTMLDetailsElement} */ (h("details", { cls: "an-help" }));
     this.work = h("div", { cls: "an-work" });
   }
@@ -124,9 +129,29 @@ export class ArticleView {
   command(key, range) {
     return undefined;
   }
+  /**
+   * Whether a key pressed on a control inside the widget does what it does in any form (Tab
+   * moves, Enter and Space press) instead of being the widget's key.
+   * @param {KeyboardEvent} event
+   * @returns {boolean}
+   */
+  native(event) {
+    return false;
+  }
+  /**
+   * Act on a key at once instead of in its turn: keys that open a field to type in (what is
+   * typed next must land in it, even while earlier commands wait for their replies).
+   * @param {KeyboardEvent} event
+   * @returns {boolean} whether the key was handled
+   */
+  immediate(event) {
+    return false;
+  }
   /** @param {MouseEvent} event */
   onClick(event) {}
   onMouseUp() {}
+  /** An error or notice appeared in `box`: a widget may bring it into view. @param {HTMLElement} box */
+  announce(box) {}
   /** Any input: the annotator counts time worked from it. */
   touch() {}
   /** Before the page leaves the document (the annotator sends the time worked on it). */
@@ -139,12 +164,18 @@ export class ArticleView {
   }
 
   /**
-   * Put the page into the notebook's output: messages on top, then the name prompt (shown
-   * until someone is known) and the work area.
+   * Put the page into the notebook's output: messages on top (or in `messages`, where the
+   * widget's work is), then the name prompt (shown until someone is known) and the work area.
    * @param {HTMLElement} nameBox
+   * @param {HTMLElement | null} [messages]
    */
-  mount(nameBox) {
-    this.root.append(this.notices.errorBox, this.notices.noticeBox, nameBox, this.work);
+  mount(nameBox, messages = null) {
+    if (messages) {
+      messages.append(this.notices.errorBox, this.notices.noticeBox);
+      this.root.append(nameBox, this.work);
+    } else {
+      this.root.append(this.notices.errorBox, this.notices.noticeBox, nameBox, this.work);
+    }
     this.el.append(this.root);
   }
 
@@ -277,17 +308,19 @@ export class ArticleView {
     const doc = this.doc;
     const another = this.root.dataset.docId !== doc.doc_id;
     this.root.dataset.docId = doc.doc_id;
-    this.titleEl.textContent = doc.title || "(no title)";
+    // An untitled article is named by its first words, marked as such.
+    this.titleEl.textContent = doc.title || doc.lede || "(no title)";
     this.titleEl.classList.toggle("an-untitled", !doc.title);
+    this.titleEl.title = doc.title ? "" : "no title: the article's first words";
     this.metaEl.textContent = [doc.published, doc.source, doc.byline].filter(Boolean).join(" · ");
     this.offsets = new Offsets(doc.text);
     this.tokens = new Tokens(doc.tokens);
-    const scroll = another ? 0 : this.textEl.scrollTop;
+    const scroll = another ? 0 : this.scrollEl.scrollTop;
     const layers = this.scheme.layers;
     const drawn = drawSegments({ text: doc.text, spans, layers, offsets: this.offsets, drawSpan, overlay });
     this.fragments = drawn.pieces;
     this.textEl.replaceChildren(drawn.fragment);
-    this.textEl.scrollTop = scroll;
+    this.scrollEl.scrollTop = scroll;
     this.root.dataset.renderedSpans = String(spans.length);
     return another;
   }
@@ -345,15 +378,16 @@ export class ArticleView {
     event.stopPropagation();
     this.touch();
     const target = /** @type {HTMLElement} */ (event.target);
-    if (target !== this.root && target.matches("input, textarea, select")) {
+    if (target !== this.root && (target.matches("input, textarea, select") || this.native(event))) {
       if (event.key === "Escape") {
         event.preventDefault();
-        this.root.focus();
+        this.root.focus({ preventScroll: true });
       }
-      return; // typing in a form field
+      return; // typing in a form field, or moving between a form's controls
     }
     if (!this.owns(event)) return;
     event.preventDefault();
+    if (this.immediate(event)) return;
     /** @type {Key} */
     const key = { key: event.key, shift: event.shiftKey, alt: event.altKey, ctrl: event.ctrlKey || event.metaKey };
     // Taken now: a redraw before the command runs would clear the page's text selection.
@@ -418,8 +452,9 @@ export class ArticleView {
     const reply = await this.request("goto", { to });
     const ends = { next: "This is the last document.", previous: "This is the first document." };
     this.say(reply && !reply.moved ? ends[/** @type {keyof ends} */ (to)] ?? null : null);
-    // Back from the jump list (which was not redrawn while it had focus) to the keys.
-    this.root.focus({ preventScroll: true });
+    // Back from the jump list (which was not redrawn while it had focus) to the keys, unless
+    // the person is already typing in another field of the widget.
+    if (!this.typingIn(this.root)) this.root.focus({ preventScroll: true });
     this.markDirty("chrome");
   }
 
