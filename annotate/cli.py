@@ -14,15 +14,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import Annotated, TextIO
 
 import typer
 
+from .cli_options import DbOption, SchemeOption
+from .cli_options import open_at as _open
+from .cli_scheme import init, scheme_app
 from .errors import AnnotateError
 from .formats import registry
-
-if TYPE_CHECKING:
-    from .project import Project
 
 app = typer.Typer(
     name="annotate",
@@ -40,16 +40,6 @@ app = typer.Typer(
 _EXPORTS = ", ".join(registry.export_names())
 _IMPORTS = ", ".join(registry.import_names())
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Project database: a .db path or a URL (default: $ANNOTATE_DB "
-        "or the nearest annotate.db).",
-    ),
-]
-
-
 ENV_DEBUG = "ANNOTATE_DEBUG"
 
 
@@ -62,12 +52,6 @@ def _options(
     # main() reads --debug itself, wherever it is on the command line; declaring it here puts
     # it in --help and lets click accept it.
     del debug
-
-
-def _open(db: str | None) -> Project:
-    from .project import open_project
-
-    return open_project(db)
 
 
 @app.command()
@@ -97,6 +81,7 @@ def ingest(
             "or byline lines."
         ),
     ] = False,
+    scheme: SchemeOption = None,
 ) -> None:
     """Add articles to the project: all of them, or none if any file has a problem.
 
@@ -104,7 +89,7 @@ def ingest(
 
     Example: annotate ingest corpus/ more_articles.jsonl --text-field body
     """
-    project = _open(db)
+    project = _open(db, scheme)
     report = project.ingest(
         *paths,
         text_field=text_field,
@@ -363,8 +348,8 @@ def import_(
         "its 'JSONL(Relation)' or JSONL export, one file per user.")],
     db: DbOption = None,
     annotator: Annotated[str | None, typer.Option(
-        help="Import under this name (default: what the file says, e.g. Prodigy sessions).")
-    ] = None,
+        help="Import under this name (default: what the file says: Prodigy sessions, brat "
+        "file or folder names).")] = None,
     layer: Annotated[str, typer.Option(help="Layer for labels the file does not qualify.")
                      ] = "entity",
     label_map: Annotated[list[str] | None, typer.Option(
@@ -376,6 +361,16 @@ def import_(
         "them, instead of importing nothing.")] = False,
     reviewer: Annotated[str | None, typer.Option(
         help="With --annotator gold: the reviewer importing into gold.")] = None,
+    extend_scheme: Annotated[bool, typer.Option(
+        help="Add the labels, relation types and attributes the file uses to the scheme "
+        "(listed), in the same transaction as the import.")] = False,
+    text_dir: Annotated[Path | None, typer.Option(
+        help="brat: the folder of the .txt files, where they are not beside the .ann files.")
+    ] = None,
+    brat_events: Annotated[str | None, typer.Option(
+        help="brat: how events become relations, a TOML or JSON file (default: attribution "
+        "events become quotes' said_by and cue links).")] = None,
+    scheme: SchemeOption = None,
 ) -> None:
     """Import another tool's annotations: all of the file or nothing; again adds nothing.
 
@@ -383,20 +378,32 @@ def import_(
 
     --drop-invalid imports the rest and lists what was left out.
 
+    A document of the file is the project's article with the same text, whatever its id.
+
     Names in the file must be people's; into gold only with --annotator gold --reviewer NAME.
 
-    Example: annotate import --format prodigy reviews.jsonl --label-map ORG=entity:ORG
+    brat: NAME.ann annotates NAME.txt, beside it or in --text-dir.
+
+    brat: NAME_WHO.ann is WHO's work on NAME.txt; else the .ann's folder names the annotator.
+
+    Example: annotate import --format brat attributions/ --text-dir texts/ --extend-scheme
     """
     mapping = dict(item.split("=", 1) for item in (label_map or []) if "=" in item)
-    project = _open(db)
+    if format != "brat" and (text_dir is not None or brat_events is not None):
+        raise typer.BadParameter("--text-dir and --brat-events are options of --format brat")
+    project = _open(db, scheme)
     report = project.import_file(path, format=format, annotator=annotator, layer=layer,
                                  label_map=mapping or None, drop_unknown=drop_unknown,
-                                 drop_invalid=drop_invalid, reviewer=reviewer)
+                                 drop_invalid=drop_invalid, reviewer=reviewer,
+                                 extend_scheme=extend_scheme, text_dir=text_dir,
+                                 brat_events=brat_events)
     for label, items in (("left out", report.left_out), ("warning", report.problems)):
         for item in items[:20]:
             typer.secho(f"{label}: {item}", fg="yellow", err=True)
         if len(items) > 20:
             typer.secho(f"{label}: ... and {len(items) - 20} more", fg="yellow", err=True)
+    for item in report.scheme_added:
+        typer.echo(f"added to the scheme: {item}")
     typer.echo(report.summary())
 
 
@@ -514,6 +521,10 @@ def evaluate(
     if errors_out is not None:
         report.errors.to_csv(errors_out, index=False)
         typer.echo(f"Wrote {errors_out}")
+
+
+app.command()(init)
+app.add_typer(scheme_app, name="scheme")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

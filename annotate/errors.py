@@ -451,6 +451,54 @@ class Errors:
         "{name!r}, role=\"reviewer\"); then import again. Nothing was imported."
     )
 
+    # --- imports that bring their own scheme, brat's events and fragments (E35x) ---------------
+    E350 = (
+        "{path}: labels not in the project's scheme: {labels}. Nothing was imported. Keep them "
+        "by adding them to the scheme: import again with --extend-scheme (extend_scheme=True), "
+        "or add them first (annotate scheme add-label LAYER LABEL ...), or start the project "
+        "from a scheme that has them (annotate scheme propose FILE > scheme.toml, then annotate "
+        "init --scheme scheme.toml). Or map them onto the scheme's labels (--label-map "
+        "FILE_LABEL=layer:LABEL), or leave them out (--drop-unknown). The scheme's layers: "
+        "{layers}."
+    )
+    E351 = (
+        "{path}: a relation does not fit the project's scheme: {detail} Nothing was imported. "
+        "Import again with --extend-scheme (extend_scheme=True) to add the relation type, or "
+        "leave such relations out with --drop-unknown."
+    )
+    E352 = (
+        "{path}: {detail}. Fix the event mapping (a TOML or JSON file: [[events]] tables with "
+        "'type', 'head' and 'roles'; see annotate/formats/brat_attribution.toml) and import "
+        "again. Nothing was imported."
+    )
+    E353 = (
+        "{path}: no text file for it ({tried}). Nothing was imported. Put the .txt beside the "
+        ".ann, or pass the folder of texts with --text-dir (text_dir=...); an .ann named "
+        "<stem>_<annotator>.ann reads <stem>.txt."
+    )
+    E354 = (
+        "{path}: --extend-scheme cannot add {what}: {detail} Nothing was imported and the "
+        "scheme is unchanged. Map it onto a name the scheme takes with --label-map, or leave it "
+        "out with --drop-unknown."
+    )
+    E355 = (
+        "{path}, line {line}: {detail}. brat's annotation.conf has sections [entities], "
+        "[relations], [events] and [attributes], one type a line; fix the line, or propose the "
+        "scheme from the annotated files instead (annotate scheme propose FOLDER --format brat)."
+    )
+    E356 = (
+        "{path}: {detail}. Pass a Label Studio labeling configuration (the <View> XML of the "
+        "project's Labeling Interface) or its JSON export, a Prodigy .jsonl file, or a brat "
+        "annotation.conf or folder of .ann files."
+    )
+    E357 = (
+        "Cannot propose a scheme from {fmt!r} files. Proposals come from: {known}."
+    )
+    E358 = (
+        "Span [{start}, {end}) of document {doc_id!r}: {detail}. A discontinuous span lists "
+        "its pieces as [[start, end], ...], sorted and apart, from its start to its end."
+    )
+
     E380 = (
         "The {fmt!r} export needs the Python package {package!r}, which is not installed. "
         "Install it with: pip install 'annotate[hf]' (or pip install {package}), then export "
@@ -768,6 +816,28 @@ class Errors:
     E735 = (
         "{where}: the attribute {name!r} has the type {type!r}, which takes no 'values' (only "
         "'choice' does). Remove 'values', or make the type 'choice'."
+    )
+
+
+    # --- schemes from the command line (E74x) --------------------------------------------------
+    E740 = (
+        "{where}: the relation type {name!r} has the kind {kind!r}; use one of {kinds} (or "
+        "leave 'kind' out for a plain link)."
+    )
+    E741 = (
+        "The scheme has no layer {layer!r} to add labels to (layers: {layers}). Name one of "
+        "them, or add the layer to the scheme file first."
+    )
+    E742 = (
+        "Layer {layer!r} has {count} labels and no key is left for {label!r}. Split the labels "
+        "into two layers, or give some labels keys by hand in the scheme file."
+    )
+    E743 = (
+        "{layer}:{label} is in the scheme already. Nothing was changed."
+    )
+    E744 = (
+        "{path} is already a project (its scheme: {scheme!r}). Pass --scheme to change its "
+        "scheme, or name a new database with --db."
     )
 
 

@@ -281,15 +281,25 @@ class Project:
         drop_unknown: bool = False,
         drop_invalid: bool = False,
         reviewer: str | None = None,
+        extend_scheme: bool = False,
+        text_dir: str | Path | None = None,
+        brat_events: str | Path | None = None,
     ) -> ImportReport:
         """Import another tool's annotations (prodigy, label-studio, doccano, brat, spacy)
         under ``annotator`` (default: what the file says, e.g. Prodigy sessions). All of the
-        file or nothing; importing it again adds nothing.
+        file or nothing; importing it again adds nothing. The file's documents attach to the
+        project's articles with the same text, whatever ids the file gives them.
 
         Every span meets the widget's rules (labels, attributes, offsets, overlaps) and every
         name the file gives must be a person's; a file with an invalid record raises E327 (E328
         for a name), unless ``drop_invalid=True`` leaves such records out and lists them in the
-        report. ``annotator="gold"`` needs ``reviewer=`` naming a reviewer of the project."""
+        report. ``annotator="gold"`` needs ``reviewer=`` naming a reviewer of the project.
+        Labels, relation types and attributes the scheme lacks raise E350/E351, unless
+        ``extend_scheme=True`` adds them to the scheme (listed in ``report.scheme_added``).
+
+        brat only: ``text_dir``, the folder of the ``.txt`` files where they are not beside
+        the ``.ann`` files; ``brat_events``, a TOML or JSON file mapping brat's events onto
+        relations (see :mod:`annotate.formats.brat_events`)."""
         from .formats.importing import check_import_names, import_batch, read_batch
 
         check_import_names(annotator, reviewer)
@@ -301,8 +311,10 @@ class Project:
             label_map=label_map,
             drop_unknown=drop_unknown,
             scheme=self.scheme,
+            options={"text_dir": text_dir, "events": brat_events},
         )
-        return import_batch(self.store, batch, drop_invalid=drop_invalid, reviewer=reviewer)
+        return import_batch(self.store, batch, drop_invalid=drop_invalid, reviewer=reviewer,
+                            extend_scheme=extend_scheme)
 
     # --- agreement, evaluation, queues ---------------------------------------------------------
     def agreement(

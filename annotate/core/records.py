@@ -38,6 +38,8 @@ class SpanRecord:
     source_span_id: str | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    # The pieces of a discontinuous span, sorted; None for one piece (see core/fragments.py).
+    fragments: list[list[int]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -56,6 +58,7 @@ class RelationRecord:
     tail_span_id: str
     origin: str
     created_at: dt.datetime
+    attrs: dict[str, Any] | None = None  # a relation's note (brat's notes on relations)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -263,6 +266,7 @@ class ImportedSpan:
     end: int  # exclusive
     attrs: dict[str, Any] = field(default_factory=dict)
     where: Where | None = None
+    fragments: list[list[int]] | None = None  # a discontinuous span's pieces, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +278,7 @@ class ImportedRelation:
     head: str  # ImportedSpan.key
     tail: str  # ImportedSpan.key
     where: Where | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 Interval = tuple[int, int, str]  # start, end, label
@@ -283,12 +288,28 @@ Interval = tuple[int, int, str]  # start, end, label
 class ProjectView:
     """What the project holds that a batch must agree with.
 
-    ``texts``: text sha256 of the project's documents with the batch's ids. ``spans``: the
-    existing spans of the batch's annotators on those documents, by (doc_id, annotator, layer).
+    ``texts``: text sha256 of the project's documents with the batch's ids. ``by_text``: the
+    project's documents with the batch's texts, sha256 -> their ids in project order (a
+    document is found by its text whatever id the file gives it). ``by_path``: documents
+    ingested from the files the batch read its texts from, path -> (doc id, sha256). ``spans``:
+    the existing spans of the batch's annotators on those documents, by (doc_id, annotator,
+    layer).
     """
 
     texts: dict[str, str] = field(default_factory=dict)
     spans: dict[tuple[str, str, str], list[Interval]] = field(default_factory=dict)
+    by_text: dict[str, list[str]] = field(default_factory=dict)
+    by_path: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLookup:
+    """What an import asks the project before its checks: the documents with these ids, with
+    these texts (sha256) and ingested from these files (the paths as given and absolute)."""
+
+    doc_ids: tuple[str, ...] = ()
+    shas: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

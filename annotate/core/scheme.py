@@ -3,6 +3,10 @@
 The scheme is data, not code: a project can change labels, colours, keys, relation types and
 attributes in a TOML file without touching Python or JavaScript. ``default_scheme.toml`` beside
 this module is the news scheme every new project starts with.
+
+A scheme grows by :meth:`Scheme.extended` (labels, relation types, attributes and choice values
+added, each new label given a free key and a colour) and is written back with
+:meth:`Scheme.to_toml`; both go through the same checks as a file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from ..errors import SchemeError
 from .scheme_check import ATTRIBUTE_TYPES as ATTRIBUTE_TYPES
+from .scheme_check import RELATION_KINDS as RELATION_KINDS
 from .scheme_check import check_scheme
 
 
@@ -44,10 +49,18 @@ class Layer:
 
 @dataclass(frozen=True, slots=True)
 class RelationType:
+    """A link from a span of the ``head`` layer to one of the ``tail`` layer.
+
+    ``kind`` says what the link means beyond its name: ``link`` (the default), ``role`` (an
+    argument of an event: the head span is the event's trigger, as brat's events have it) or
+    ``equivalence`` (the two spans are one thing; symmetric and transitive, brat's ``*`` sets).
+    """
+
     name: str
     head: str
     tail: str
     description: str = ""
+    kind: str = "link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +253,8 @@ def _build(raw: dict[str, Any], text: str) -> Scheme:
     )
     relations = tuple(
         RelationType(
-            name=r["name"], head=r["head"], tail=r["tail"], description=r.get("description", "")
+            name=r["name"], head=r["head"], tail=r["tail"], description=r.get("description", ""),
+            kind=r.get("kind", "link"),
         )
         for r in raw.get("relations", [])
     )

@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import SchemeError
 
 ATTRIBUTE_TYPES = ("choice", "bool", "text")
+RELATION_KINDS = ("link", "role", "equivalence")
 STYLES = ("highlight", "underline", "box", "bracket")  # what the widgets draw (common.js)
 # The store's columns: spans.layer, spans.label, relations.type.
 LIMITS = {"layer": 50, "label": 100, "relation type": 50, "attribute": 100,
@@ -194,6 +195,21 @@ def _check_name(name: str, what: str, where: str, *, layer: bool = False) -> Non
                           limit=LIMITS[what])
 
 
+def valid_name(name: str, what: str, *, layer: bool = False) -> str | None:
+    """Why ``name`` cannot name a ``what`` (a key of :data:`LIMITS`) in a scheme, or None."""
+    try:
+        _check_name(name, what, "the name", layer=layer)
+    except SchemeError as exc:
+        fields = exc.fields
+        if exc.code == "E734":
+            return f"it has {fields['n_chars']} characters, and a {what} at most {fields['limit']}."
+        return (
+            f"it {fields['problem']}, and names hold {fields['allowed']} (brat, CoNLL and "
+            f"Prodigy files would be corrupted by others), e.g. {fields['suggestion']!r}."
+        )
+    return None
+
+
 def _check_key(key: str, what: str, where: str) -> None:
     if len(key) != 1 or key.isspace() or not key.isprintable():
         raise SchemeError("E732", where=where, key=key, what=what)
@@ -314,6 +330,10 @@ def _check_relations(relations: list[Any], layers: list[str], at: _Locator) -> N
             raise SchemeError("E722", where=place("name"), name=name, first=seen[name])
         seen[name] = place("name")
         _get(relation, "description", str, place)
+        kind = _get(relation, "kind", str, place)
+        if kind is not None and kind not in RELATION_KINDS:
+            raise SchemeError("E740", where=place("kind"), name=name, kind=kind,
+                              kinds=", ".join(map(repr, RELATION_KINDS)))
         for end in ("head", "tail"):
             layer = _get(relation, end, str, place, required=True, table_name="a relation",
                          expected="a layer name")

@@ -36,6 +36,7 @@ INVALID_KINDS = frozenset(
         "duplicate-answer",
         "dangling-relation",
         "malformed-record",
+        "unmappable",  # what the file says that annotate has no place for (brat's events)
     }
 )
 
@@ -78,6 +79,11 @@ class ImportBatch:
     # spans: an annotator who found nothing in a document has still annotated it.
     units: list[tuple[str, str]] = field(default_factory=list)
     unit_where: dict[tuple[str, str], Where] = field(default_factory=dict)
+    # What the file says of its relation types and attributes beyond their names, for a scheme
+    # grown to take them: relation type -> kind ("role", "equivalence"; "link" when absent),
+    # attribute name -> type ("choice", "bool", "text"; guessed from the values when absent).
+    relation_kinds: dict[str, str] = field(default_factory=dict)
+    attribute_types: dict[str, str] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:
@@ -134,6 +140,7 @@ class ImportBatch:
                 "attrs": [s.attrs for s in self.spans],
                 "created_at": [now] * len(self.spans),
                 "updated_at": [now] * len(self.spans),
+                "fragments": [s.fragments for s in self.spans],
             }
         )
         relations = pd.DataFrame(
@@ -144,6 +151,7 @@ class ImportBatch:
                 "type": [r.type for r in self.relations],
                 "head_span_id": [r.head for r in self.relations],
                 "tail_span_id": [r.tail for r in self.relations],
+                "attrs": [r.attrs for r in self.relations],
             }
         )
         status = pd.DataFrame(

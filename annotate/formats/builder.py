@@ -83,7 +83,7 @@ class BatchBuilder:
         self._span_seen: set[tuple[str, str, str, str, int, int]] = set()
         self._relations: list[ImportedRelation] = []
         self._relation_seen: set[tuple[str, str, str, str, str]] = set()
-        self._problems: dict[tuple[str, str], Problem] = {}
+        self._problems: dict[tuple[str, str, str], Problem] = {}
         self._utf16: dict[str, list[int] | None] = {}
         self._unit_where: dict[tuple[str, str], Where] = {}
         # The tool's own id of a record, by its number (Label Studio task ids), for messages.
@@ -96,8 +96,9 @@ class BatchBuilder:
 
     # --- problems ----------------------------------------------------------------------------
     def problem(self, kind: str, detail: str, *, line: int | None) -> None:
-        """Record a problem; the same kind and detail again only raises its count."""
-        key = (kind, detail)
+        """Record a problem; the same kind and detail again in the same file only raises its
+        count (readers of several files, such as brat's, report each file's own)."""
+        key = (self.path, kind, detail)
         found = self._problems.get(key)
         if found is None:
             where = self.where(line)
@@ -197,8 +198,12 @@ class BatchBuilder:
         attrs: Mapping[str, Any] | None = None,
         text: Any = None,
         key: Any = None,
+        fragments: list[list[int]] | None = None,
     ) -> str | None:
         """Add a span; its key, or ``None`` when it was reported and left out.
+
+        ``fragments`` are a discontinuous span's pieces, sorted, from ``start`` to ``end``
+        (see :mod:`annotate.core.fragments`); the reader has checked them.
 
         ``text`` is what the file says the span covers; where it disagrees with the offsets the
         span is left out (one of the two is wrong and the importer cannot tell which), except
@@ -294,6 +299,7 @@ class BatchBuilder:
                 end,
                 to_jsonable(dict(attrs or {})),
                 self.where(line),
+                fragments,
             )
         )
         return span_key
@@ -324,8 +330,10 @@ class BatchBuilder:
         head: str | None,
         tail: str | None,
         line: int | None,
+        attrs: Mapping[str, Any] | None = None,
     ) -> None:
-        """Add a relation between two spans already added (by key)."""
+        """Add a relation between two spans already added (by key); ``attrs`` holds its
+        note, where the file gives one."""
         if not isinstance(type, str) or not type:
             self.problem("no-label", "relation without a type", line=line)
             return
@@ -360,7 +368,8 @@ class BatchBuilder:
         self._relation_seen.add(seen)
         self._relations.append(
             ImportedRelation(
-                f"r{len(self._relations) + 1}", doc, annotator, type, head, tail, self.where(line)
+                f"r{len(self._relations) + 1}", doc, annotator, type, head, tail,
+                self.where(line), to_jsonable(dict(attrs or {})),
             )
         )
 

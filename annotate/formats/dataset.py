@@ -82,6 +82,14 @@ def tables_of(
     spans, relations = frames["spans"], frames["relations"]
     attrs = _json_column(spans["attrs"], shared=True, copy=not shared_attrs)
     spans["attrs"] = pd.Series(attrs, dtype=object)
+    relations["attrs"] = pd.Series(
+        _json_column(relations["attrs"], shared=True, copy=not shared_attrs), dtype=object
+    )
+    spans["fragments"] = pd.Series(
+        [json.loads(v) if isinstance(v, str) else v if isinstance(v, list) else None
+         for v in spans["fragments"].tolist()],  # NULL reads as None or NaN; PostgreSQL: JSON
+        dtype=object,
+    )
     doc_status = frames["status"].merge(frames["time"], on=["doc_id", "annotator"], how="outer")
     if filters.status is not None:
         keep = doc_status[doc_status["status"].isin(filters.status)][["doc_id", "annotator"]]
@@ -190,9 +198,9 @@ def _json_column(
                 continue
             if value not in parsed:
                 parsed[value] = json.loads(value)
-            out.append(dict(parsed[value]) if copy else parsed[value])
+            out.append(dict(parsed[value] or {}) if copy else parsed[value] or {})
         else:
-            out.append(dict(value or {}))
+            out.append(dict(value) if isinstance(value, dict) else {})  # NULL reads as NaN too
     return out
 
 

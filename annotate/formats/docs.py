@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core import fragments
 from ..core.records import SpanRecord
 from ..errors import FormatError
 from .jsonio import to_jsonable
@@ -29,6 +30,7 @@ class DocRelation:
     type: str
     head: str  # span_id
     tail: str  # span_id
+    attrs: dict[str, Any] = field(default_factory=dict)  # a note, where the relation has one
 
 
 @dataclass(slots=True)
@@ -101,7 +103,7 @@ def annotated_docs(
     # (see iter_tables): each is made plain once. The table holds them meanwhile, so an id is
     # not reused for another dict.
     plain: dict[int, Any] = {}
-    for doc_id, annotator, span_id, layer, label, start, end, text, origin, attrs in zip(
+    for doc_id, annotator, span_id, layer, label, start, end, text, origin, attrs, pieces in zip(
         spans["doc_id"].tolist(),
         spans["annotator"].tolist(),
         spans["span_id"].tolist(),
@@ -112,6 +114,7 @@ def annotated_docs(
         spans["text"].tolist(),
         spans["origin"].astype(object).tolist(),
         spans["attrs"].tolist(),
+        spans["fragments"].tolist(),
         strict=True,
     ):
         by_key[(doc_id, annotator)].append(
@@ -128,19 +131,23 @@ def annotated_docs(
                 ),
                 doc_id=doc_id,
                 annotator=annotator,
+                fragments=fragments.normalise(pieces),
             )
         )
     rel_by_key: dict[tuple[str, str], list[DocRelation]] = defaultdict(list)
-    for doc_id, annotator, relation_id, type_, head, tail in zip(
+    for doc_id, annotator, relation_id, type_, head, tail, relation_attrs in zip(
         relations["doc_id"].tolist(),
         relations["annotator"].tolist(),
         relations["relation_id"].tolist(),
         relations["type"].astype(str).tolist(),
         relations["head_span_id"].tolist(),
         relations["tail_span_id"].tolist(),
+        relations["attrs"].tolist(),
         strict=True,
     ):
-        rel_by_key[(doc_id, annotator)].append(DocRelation(relation_id, type_, head, tail))
+        rel_by_key[(doc_id, annotator)].append(
+            DocRelation(relation_id, type_, head, tail, to_jsonable(relation_attrs))
+        )
 
     keys = set(by_key) | {k for k in rel_by_key if k[0] in texts}
     done = status.loc[status["status"].astype(str) == "done", ["doc_id", "annotator"]]

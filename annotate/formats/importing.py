@@ -8,6 +8,11 @@ texts, annotator names) and written in one transaction (the store runs the check
 nothing, unless ``drop_invalid`` leaves those records out and lists them. Only a reviewer
 imports into ``gold``, and then the events name the reviewer. Importing the same file again adds
 nothing.
+
+A file's document is the project's article with the same text, whatever id the file uses, so
+annotations of ingested articles attach to them. Labels, relation types and attributes the
+scheme lacks refuse the file (E350, E351), unless ``extend_scheme`` adds them to the scheme in
+the import's own transaction (listed in the report's ``scheme_added``).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.names import GOLD, check_person_name
 from ..core.records import Document, ImportPlan, ProjectView
+from ..core.scheme import Scheme
+from ..core.scheme_edit import describe, extend
 from ..errors import FormatError, SchemeError
-from .validate import MAX_PUBLISHED, check_batch, doc_ids, meta_text
+from .validate import MAX_PUBLISHED, check_batch, lookup, meta_text
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -41,15 +48,20 @@ class ImportReport:
     # Invalid records left out (drop_invalid=True), each with file, record and reason.
     left_out: list[str] = field(default_factory=list)
     reviewer: str | None = None
+    # What --extend-scheme added to the scheme, one line each ("label entity:Person").
+    scheme_added: list[str] = field(default_factory=list)
+    # Documents of the file found in the project by their text: file id -> project id.
+    attached: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         by = f" (by reviewer {self.reviewer})" if self.reviewer else ""
+        grown = f"; {len(self.scheme_added)} addition(s) to the scheme" if self.scheme_added else ""
         return (
             f"{self.path} ({self.format}): {self.spans_added} span(s) and "
             f"{self.relations_added} relation(s) for {', '.join(self.annotators) or 'nobody'}"
             f"{by}; {self.documents_added} new document(s); {self.spans_already_there} span(s) "
             f"already there; {len(self.left_out)} invalid record(s) left out; "
-            f"{len(self.problems)} problem(s) reported"
+            f"{len(self.problems)} problem(s) reported{grown}"
         )
 
 
@@ -80,29 +92,49 @@ def read_batch(
     label_map: Mapping[str, str] | None = None,
     drop_unknown: bool = False,
     scheme: Any = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ImportBatch:
+    """Read ``path`` with the reader of ``fmt``. ``options`` are the reader's own (brat's
+    ``text_dir`` and ``events``), passed on only where given."""
     from . import registry
 
-    options: dict[str, Any] = {
+    arguments: dict[str, Any] = {
         "annotator": annotator, "layer": layer, "label_map": label_map, "scheme": scheme,
         "unknown": "drop" if drop_unknown else "keep",
+        **{key: value for key, value in (options or {}).items() if value is not None},
     }
-    return registry.reader_of(fmt)(path, **options)
+    return registry.reader_of(fmt)(path, **arguments)
 
 
 def import_batch(
-    store: Store, batch: ImportBatch, *, drop_invalid: bool = False, reviewer: str | None = None
+    store: Store,
+    batch: ImportBatch,
+    *,
+    drop_invalid: bool = False,
+    reviewer: str | None = None,
+    extend_scheme: bool = False,
 ) -> ImportReport:
     """Write a batch into the store in one transaction; raise, writing nothing, if it does
     not fit the project.
 
-    Labels outside the scheme raise E319 and relation types it lacks E321 (map or drop them);
-    invalid records raise E327 listing them (E328 where the trouble is an annotator's name),
-    unless ``drop_invalid``, which leaves them out (with what depends on them) and lists them
-    in the report. ``reviewer`` imports a batch whose every answer is ``gold`` on behalf of
-    that reviewer (E329 otherwise, E330 if they are not a reviewer).
+    Labels outside the scheme raise E350 and relation types it lacks E351 (map, drop, or
+    add them: ``extend_scheme`` adds every label, relation type and attribute the file uses to
+    the scheme, in the same transaction); invalid records raise E327 listing them (E328 where
+    the trouble is an annotator's name), unless ``drop_invalid``, which leaves them out (with
+    what depends on them) and lists them in the report. ``reviewer`` imports a batch whose
+    every answer is ``gold`` on behalf of that reviewer (E329 otherwise, E330 if they are not
+    a reviewer).
     """
     scheme = store.scheme
+    grown: Scheme | None = None
+    added: list[str] = []
+    if extend_scheme:
+        from .extension import extension_for
+
+        extension = extension_for(batch, scheme)
+        if extension:
+            added = describe(scheme, extension)
+            grown = scheme = extend(scheme, extension, origin=f"{scheme.name!r} extended")
     if reviewer is not None and set(batch.annotators) - {GOLD}:
         others = ", ".join(sorted(set(batch.annotators) - {GOLD}))
         raise FormatError(
@@ -113,7 +145,8 @@ def import_batch(
     )
     if unknown:
         listed = ", ".join(f"{layer}:{label}" for layer, label in unknown[:20])
-        raise SchemeError("E319", path=batch.path, labels=listed, layers=", ".join(
+        more = f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+        raise SchemeError("E350", path=batch.path, labels=listed + more, layers=", ".join(
             f"{layer.name} ({', '.join(layer.label_names)})" for layer in scheme.layers))
     layers = {span.key: span.layer for span in batch.spans}
     for relation in batch.relations:
@@ -122,16 +155,19 @@ def import_batch(
         try:
             scheme.check_relation(relation.type, layers[relation.head], layers[relation.tail])
         except SchemeError as exc:
-            raise SchemeError("E321", path=batch.path, detail=str(exc)) from exc
+            where = relation.where or batch.path
+            raise SchemeError("E351", path=str(where), detail=str(exc)) from exc
+    # Problems about labels and relation types a grown scheme now has no longer apply.
+    settled = {"unknown-label", "unknown-relation"} if grown is not None else set()
     report = ImportReport(
         path=batch.path, format=batch.format, annotators=batch.annotators,
-        problems=[str(p) for p in batch.problems if not p.invalid], reviewer=reviewer,
+        problems=[str(p) for p in batch.problems if not p.invalid and p.kind not in settled],
+        reviewer=reviewer, scheme_added=added,
     )
-    ids = doc_ids(batch)
     counts = store.import_batch(
-        path=batch.path, fmt=batch.format, annotators=batch.annotators, doc_ids=ids,
-        reviewer=reviewer,
-        plan=_plan(batch, store, report, ids, drop_invalid=drop_invalid, reviewer=reviewer),
+        path=batch.path, fmt=batch.format, annotators=batch.annotators, lookup=lookup(batch),
+        reviewer=reviewer, scheme=grown,
+        plan=_plan(batch, scheme, report, drop_invalid=drop_invalid, reviewer=reviewer),
     )
     report.documents_added = counts.documents_added
     report.spans_added = counts.spans_added
@@ -146,9 +182,8 @@ def _in_scheme(scheme: Any, layer: str, label: str) -> bool:
 
 def _plan(
     batch: ImportBatch,
-    store: Store,
+    scheme: Scheme,
     report: ImportReport,
-    ids: dict[str, str],
     *,
     drop_invalid: bool,
     reviewer: str | None,
@@ -157,12 +192,18 @@ def _plan(
     then: refuse the file (E327), or leave the invalid records out and list them."""
 
     def plan(view: ProjectView) -> ImportPlan:
-        verdict = check_batch(batch, store.scheme, view, gold_ok=reviewer is not None)
+        verdict = check_batch(batch, scheme, view, gold_ok=reviewer is not None)
         if verdict.invalid and not drop_invalid:
             raise verdict.error(batch.path)
         report.left_out = [
             str(item) for item in sorted(verdict.invalid, key=lambda i: i.where.key())
         ]
+        ids = verdict.doc_ids
+        report.attached = {
+            doc.doc_id or doc.key: ids[doc.key]
+            for doc in batch.documents
+            if ids[doc.key] in view.texts and ids[doc.key] != (doc.doc_id or ids[doc.key])
+        }
         kept = verdict.prune(batch)
         report.annotators = kept.annotators
         documents = []

@@ -17,6 +17,7 @@ from typing import Any, Final, cast
 
 import pandas as pd
 
+from ..core import fragments
 from ..core.scheme import Scheme
 from ..errors import FormatError
 
@@ -52,6 +53,7 @@ DTYPES: dict[str, dict[str, str]] = {
         "attrs": "dict",
         "created_at": "datetime64[ns, UTC]",
         "updated_at": "datetime64[ns, UTC]",
+        "fragments": "fragments",
     },
     "relations": {
         "doc_id": STR,
@@ -60,6 +62,7 @@ DTYPES: dict[str, dict[str, str]] = {
         "type": "category",
         "head_span_id": STR,
         "tail_span_id": STR,
+        "attrs": "dict",
     },
     "quotes": {
         "doc_id": STR,
@@ -133,8 +136,18 @@ FIXED_CATEGORIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("claims", "checkworthy"): CHECKWORTHY,
 }
 
-# Columns whose dicts are written as JSON text where the file format has no nested values.
-JSON_COLUMNS: dict[str, tuple[str, ...]] = {"documents": ("meta",), "spans": ("attrs",)}
+# Columns whose dicts (and lists) are written as JSON text where the file format has no
+# nested values.
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("meta",),
+    "spans": ("attrs", "fragments"),
+    "relations": ("attrs",),
+}
+
+# Columns added to the contract after tables were first written: a table without them (an
+# older export, a DataFrame built by hand) gets them filled in, so it reads as it always did.
+# spans.fragments: every piece of the span, [[start, end]] for a span of one piece.
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"spans": ("fragments",), "relations": ("attrs",)}
 
 
 def _check_name(name: str) -> dict[str, str]:
@@ -158,6 +171,9 @@ def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
     them). A missing column or a value that does not fit raises :class:`FormatError`.
     """
     spec = _check_name(name)
+    added = [c for c in ADDED_COLUMNS.get(name, ()) if c not in df.columns]
+    if added:
+        df = df.assign(**{column: None for column in added})
     missing = [column for column in spec if column not in df.columns]
     if missing:
         raise FormatError(
@@ -167,7 +183,10 @@ def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
     data = {
         column: _coerce_column(name, column, dtype, df[column].reset_index(drop=True), nullable)
         for column, dtype in spec.items()
+        if dtype != "fragments"
     }
+    if "fragments" in spec:
+        data["fragments"] = _fragments_column(name, data["start"], data["end"], df["fragments"])
     return pd.DataFrame(data, index=pd.RangeIndex(len(df)))
 
 
@@ -202,6 +221,45 @@ def _coerce_column(
     except (TypeError, ValueError) as exc:
         raise _fail(name, column, dtype, str(exc)) from exc
     raise AssertionError(f"no rule for dtype {dtype}")  # pragma: no cover - spec is static
+
+
+def _fragments_column(
+    name: str, starts: pd.Series, ends: pd.Series, values: pd.Series
+) -> pd.Series:
+    """Every span's pieces as a list of [start, end]: one piece where the span has no
+    fragments; JSON text (Parquet, CSV) and arrays (pyarrow) read as lists."""
+    out = []
+    for row, (start, end, value) in enumerate(
+        zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True)
+    ):
+        given = _as_list(value)
+        if given is None:
+            out.append([[int(start), int(end)]])
+            continue
+        found = fragments.problem(int(start), int(end), given)
+        if found is not None:
+            raise _fail(name, "fragments", "list of [start, end]", f"row {row}: {found}")
+        out.append(fragments.pieces(int(start), int(end), fragments.normalise(given)))
+    return pd.Series(out, dtype=object)
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        if not value:
+            return None
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return [value]  # not pairs: fragments.problem says so
+    if hasattr(value, "tolist"):  # numpy arrays from pyarrow
+        value = value.tolist()
+    if isinstance(value, (list, tuple)) and not value:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_as_list(piece) if not isinstance(piece, int) else piece for piece in value]
+    return [value]
 
 
 def _as_dict(name: str, column: str, value: Any) -> dict[str, Any]:

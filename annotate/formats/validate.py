@@ -11,25 +11,40 @@ and gets a :class:`Verdict` listing each refused record with where it came from.
 What is refused, and what leaving a record out takes with it:
 
 - a document whose text is empty or holds characters no database stores (NUL, lone surrogates),
-  whose text differs from the project's document of the same id, or whose id or metadata the
-  database cannot hold: with all answers on it;
+  whose text differs from the project's document of the same id or from the document ingested
+  from the same file, or whose id or metadata the database cannot hold: with all answers on it;
 - an answer under a name no person may have (``gold`` unless a reviewer imports into it, names
   with a colon, malformed names; see ``annotate.core.names``): with its spans and relations;
-- a span breaking a rule above; a relation whose ends are missing or were left out, lie in
-  another document or answer, or whose type does not link those layers.
+- a span breaking a rule above, or whose fragments are not sorted, separate pieces of it; a
+  relation whose ends are missing or were left out, lie in another document or answer, whose
+  type does not link those layers, or whose attributes are other than a text ``note``.
+
+A file's document is the project's document with the same text, whatever id the file gives
+it (:func:`resolve_doc_ids`): importing annotations of ingested articles never adds a second
+copy of an article.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..core import fragments as pieces
 from ..core.names import GOLD, check_person_name
-from ..core.records import Interval, ProjectView, content_doc_id, text_sha256
+from ..core.records import (
+    ImportedDocument,
+    ImportLookup,
+    Interval,
+    ProjectView,
+    content_doc_id,
+    text_sha256,
+)
 from ..core.scheme import Scheme
 from ..core.textfile import MAX_JSON_DEPTH, bad_char
 from ..errors import FormatError, SchemeError, StoreError
@@ -59,6 +74,7 @@ class Invalid:
 @dataclass(slots=True)
 class Verdict:
     invalid: list[Invalid] = field(default_factory=list)
+    doc_ids: dict[str, str] = field(default_factory=dict)  # document key -> project id
     documents: set[str] = field(default_factory=set)  # document keys left out
     units: set[tuple[str, str]] = field(default_factory=set)  # (document key, annotator)
     spans: set[str] = field(default_factory=set)
@@ -132,8 +148,52 @@ def listing(items: Iterable[Invalid]) -> str:
 
 
 def doc_ids(batch: ImportBatch) -> dict[str, str]:
-    """The project document id of each batch document: the file's id, else the content id."""
-    return {doc.key: doc.doc_id or content_doc_id(doc.text) for doc in batch.documents}
+    """The id each batch document has by itself: the file's id, else the content id."""
+    return {doc.key: doc.doc_id or content_doc_id(_text(doc)) for doc in batch.documents}
+
+
+def _text(doc: ImportedDocument) -> str:
+    return doc.text if isinstance(doc.text, str) else ""
+
+
+def lookup(batch: ImportBatch) -> ImportLookup:
+    """What the checks need to know of the project: documents by id, by text, by file."""
+    paths: set[str] = set()
+    for doc in batch.documents:
+        paths |= file_names(doc.meta.get("path"))
+    return ImportLookup(
+        doc_ids=tuple(sorted(set(doc_ids(batch).values()))),
+        shas=tuple(sorted({text_sha256(_text(doc)) for doc in batch.documents})),
+        paths=tuple(sorted(paths)),
+    )
+
+
+def file_names(path: Any) -> set[str]:
+    """The ways a document's ``meta["path"]`` may have been written when it was ingested: as
+    given, absolute, and relative to the current folder."""
+    if not isinstance(path, str) or not path:
+        return set()
+
+    absolute = os.path.abspath(path)
+    names = {path, absolute}
+    with contextlib.suppress(ValueError):  # another drive on Windows has no relative path
+        names.add(os.path.relpath(absolute))
+    return names
+
+
+def resolve_doc_ids(batch: ImportBatch, view: ProjectView) -> dict[str, str]:
+    """The project document each batch document is: the project's document with its text
+    (the one with the file's own id where several have it, else the first ingested), else
+    the file's id, else the content id."""
+    own = doc_ids(batch)
+    resolved = {}
+    for doc in batch.documents:
+        found = view.by_text.get(text_sha256(_text(doc)), [])
+        if own[doc.key] in found or not found:
+            resolved[doc.key] = own[doc.key]
+        else:
+            resolved[doc.key] = found[0]
+    return resolved
 
 
 def check_batch(
@@ -148,16 +208,26 @@ def check_batch(
     for problem in batch.problems:  # refused by the reader already; listed, nothing to prune
         if problem.invalid:
             verdict.invalid.append(Invalid(problem.where, problem.detail, problem.count))
-    ids = doc_ids(batch)
+    ids = verdict.doc_ids = resolve_doc_ids(batch, view)
     _check_documents(batch, view, ids, verdict)
+    answered: dict[tuple[str, str], Where] = {}
     for unit in batch.units:
         if unit[0] in verdict.documents:
             continue
+        where = batch.unit_where.get(unit, here)
         reason = _name_problem(unit[1], gold_ok=gold_ok)
         if reason is not None:
             verdict.units.add(unit)
-            where = batch.unit_where.get(unit, here)
             verdict.invalid.append(Invalid(where, reason, name=unit[1]))
+            continue
+        first = answered.setdefault((ids[unit[0]], unit[1]), where)
+        if first is not where:
+            # Two of the file's documents are one article of the project (found by text).
+            verdict.units.add(unit)
+            verdict.invalid.append(Invalid(where, (
+                f"{unit[1]!r} answered this article already (at {first}), under another id; "
+                f"both are document {ids[unit[0]]!r} of the project, which has their text"
+            )))
     live = {
         unit
         for unit in batch.units
@@ -220,6 +290,8 @@ def _check_documents(
                 "file's offsets would point at the wrong words (give the file's documents their "
                 "own ids, or import into another project)"
             )
+        if reason is None and doc_id not in view.texts:
+            reason = _ingested_elsewise(doc.meta.get("path"), view)
         seen.setdefault(doc_id, sha)
         if reason is not None:
             verdict.documents.add(doc.key)
@@ -227,6 +299,37 @@ def _check_documents(
             verdict.invalid.append(
                 Invalid(doc.where or Where(batch.path), f"{reason}; its {n_spans} span(s) with it")
             )
+
+
+def _ingested_elsewise(path: Any, view: ProjectView) -> str | None:
+    """Why a new document is not new: the project holds the article ingested from the same
+    file with another text (ingest read a title or source line out of it, say)."""
+    for name in sorted(file_names(path)):
+        if name in view.by_path:
+            other, _ = view.by_path[name]
+            return (
+                f"the text differs from document {other!r}, ingested from the same file "
+                f"{path!r}, so its offsets would not point at that article's words; ingest the "
+                "file again with --raw (raw=True) so that every character stays text, or "
+                "import into another project"
+            )
+    return None
+
+
+def _relation_attrs_problem(type_: str, attrs: Any) -> str | None:
+    if not attrs:
+        return None
+    if not isinstance(attrs, dict) or set(attrs) - {"note"}:
+        names = ", ".join(map(repr, attrs)) if isinstance(attrs, dict) else repr(attrs)
+        return (
+            f"relation {type_!r} has attributes {names}; a relation keeps only a note, so "
+            "leave the others out"
+        )
+    note = attrs["note"]
+    if not isinstance(note, str):
+        return f"relation {type_!r} has a note that is not text: {note!r}"
+    bad = json_problem(note)
+    return None if bad is None else f"relation {type_!r}: the note {bad}"
 
 
 def _document_problem(text: Any, doc_id: str, meta: Any) -> str | None:
@@ -294,6 +397,11 @@ def _span_problem(span: ImportedSpan, text: str | None, scheme: Scheme) -> str |
     if text is None or not 0 <= start < end <= len(text):
         n_chars = len(text) if text is not None else 0
         return f"{label} [{start}, {end}) does not fit a text of {n_chars} characters"
+    found = pieces.problem(start, end, span.fragments)
+    if found is None and span.fragments is not None and pieces.normalise(span.fragments) is None:
+        found = f"fragments {span.fragments!r} are one piece; give none"
+    if found is not None:
+        return f"{label} [{start}, {end}): {found}"
     try:
         scheme.check_label(span.layer, span.label)
     except SchemeError as exc:
@@ -303,7 +411,8 @@ def _span_problem(span: ImportedSpan, text: str | None, scheme: Scheme) -> str |
     try:
         scheme.check_attrs(span.layer, span.attrs)
     except SchemeError as exc:
-        return f"{label} [{start}, {end}): {_message(exc)}"
+        hint = " (--extend-scheme adds it to the scheme)" if exc.code == "E117" else ""
+        return f"{label} [{start}, {end}): {_message(exc)}{hint}"
     bad = json_problem(span.attrs)
     if bad is not None:
         return f"{label} [{start}, {end}): the attributes {bad}"

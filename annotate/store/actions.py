@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..core import fragments as pieces
 from ..core.scheme import Scheme
 from ..errors import PermissionDenied, StoreError
 from . import tables as t
@@ -50,6 +51,7 @@ def add_span(
     origin: str = "manual",
     doc_sha256: str | None = None,
     source_span_id: str | None = None,
+    fragments: list[list[int]] | None = None,
 ) -> dict[str, Any]:
     connection = log.connection
     scheme.check_label(layer, label)
@@ -58,6 +60,9 @@ def add_span(
     document = document_row(connection, doc_id)
     check_hash(document, doc_sha256)
     check_offsets(document, start, end)
+    problem = pieces.problem(start, end, fragments)
+    if problem is not None:
+        raise StoreError("E358", start=start, end=end, doc_id=doc_id, detail=problem)
     check_overlap(
         connection, scheme, doc_id=doc_id, annotator=annotator, layer=layer, start=start, end=end
     )
@@ -77,6 +82,7 @@ def add_span(
         "source_span_id": source_span_id,
         "created_at": now,
         "updated_at": now,
+        "fragments": pieces.normalise(fragments) if fragments else None,
     }
     log.insert(t.spans, row)
     return row
@@ -122,6 +128,8 @@ def update_span(
             end=new_end,
             text=document["text"][new_start:new_end],
             doc_sha256=document["text_sha256"],
+            # A discontinuous span keeps the pieces that lie in its new extent.
+            fragments=pieces.clip(before.get("fragments"), new_start, new_end),
         )
     if attrs is not None:
         merged = {**before["attrs"], **attrs}

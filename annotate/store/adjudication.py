@@ -276,10 +276,27 @@ def _write_span(
     row = actions.add_span(
         log, scheme, annotator=GOLD, doc_id=doc_id, layer=span.layer, label=span.label,
         start=span.start, end=span.end, attrs={**span.attrs, NOTE_KEY: note}, doc_sha256=sha,
+        fragments=_source_fragments(log.connection, span),
     )
     log.insert(t.adjudicated_spans,
                {"span_id": row["span_id"], "doc_id": doc_id, "unit_id": decision.unit_id})
     return row
+
+
+def _source_fragments(connection: Connection, span: GoldSpan) -> list[list[int]] | None:
+    """The pieces of the annotators' span a gold span is taken as it is from: a
+    discontinuous span stays discontinuous in gold."""
+    if not span.sources:
+        return None
+    s = t.spans.c
+    for row in connection.execute(
+        sa.select(s.start, s.end, s.label, s.fragments)
+        .where(s.span_id.in_(sorted(span.sources.values())))
+        .order_by(s.span_id)
+    ):
+        if (row.start, row.end, row.label) == (span.start, span.end, span.label) and row.fragments:
+            return list(row.fragments)
+    return None
 
 
 def _remove(log: ChangeLog, current: dict[str, Any]) -> None:

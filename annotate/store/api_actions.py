@@ -61,8 +61,11 @@ class ActionMethods(StoreBase):
         attrs: dict[str, Any] | None = None,
         doc_sha256: str | None = None,
         actor: str | None = None,
+        fragments: list[list[int]] | None = None,
     ) -> SpanRecord:
-        """Mark ``text[start:end]`` (end exclusive) with ``label`` in ``layer``."""
+        """Mark ``text[start:end]`` (end exclusive) with ``label`` in ``layer``; a
+        discontinuous span gives its pieces in ``fragments`` (``[[start, end], ...]``, from
+        ``start`` to ``end``; see :mod:`annotate.core.fragments`)."""
         row = self._action(
             "add_span",
             annotator=annotator,
@@ -79,6 +82,7 @@ class ActionMethods(StoreBase):
                 end=end,
                 attrs=attrs,
                 doc_sha256=doc_sha256,
+                fragments=fragments,
             ),
         )
         return SpanRecord(**row)

@@ -4,7 +4,7 @@ annotations (see :mod:`.documents` and :mod:`.imports` for the transactions).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,9 +14,11 @@ from ..core.records import (
     Document,
     DocumentsOutcome,
     ImportCounts,
+    ImportLookup,
     ImportPlan,
     ProjectView,
 )
+from ..core.scheme import Scheme
 from ..errors import StoreError
 from . import documents as corpus_rows
 from . import imports
@@ -125,18 +127,25 @@ class DocumentMethods(StoreBase):
         path: str,
         fmt: str,
         annotators: Sequence[str],
-        doc_ids: Mapping[str, str],
+        lookup: ImportLookup,
         reviewer: str | None,
         plan: Callable[[ProjectView], ImportPlan],
+        scheme: Scheme | None = None,
     ) -> ImportCounts:
         """Write one imported file in one transaction; ``plan`` checks its records against
-        what the project holds inside that transaction (see :mod:`.imports`)."""
-        return self.write(
+        what the project holds inside that transaction (see :mod:`.imports`). ``scheme``, if
+        given, becomes the project's scheme in that transaction (it only adds to the one the
+        project has: the caller grew it to take the file's labels)."""
+        counts = self.write(
             lambda connection: imports.import_batch(
-                connection, path=path, fmt=fmt, annotators=annotators, doc_ids=doc_ids,
+                connection, path=path, fmt=fmt, annotators=annotators, lookup=lookup,
                 reviewer=reviewer, plan=plan,
+                scheme_toml=None if scheme is None else scheme.source_toml,
             )
         )
+        if scheme is not None:
+            self._scheme = scheme
+        return counts
 
 
 def _document(row: Any) -> Document:

@@ -97,10 +97,11 @@ def chunk_rows(
     span_query = chunk(sa.select(
         s.doc_id, s.annotator, s.span_id, s.layer, s.label, s.start, s.end, s.text,
         s.origin, _raw(s.attrs, sa.Text), _raw(s.created_at, sa.String),
-        _raw(s.updated_at, sa.String),
+        _raw(s.updated_at, sa.String), _raw(s.fragments, sa.Text),
     ).select_from(t.spans), t.spans).order_by(*order, s.annotator, s.start, s.end, s.span_id)
     relation_query = chunk(sa.select(
-        r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id
+        r.doc_id, r.annotator, r.relation_id, r.type, r.head_span_id, r.tail_span_id,
+        _raw(r.attrs, sa.Text),
     ).select_from(t.relations), t.relations).order_by(
         *order, r.annotator, r.created_at, r.relation_id
     )

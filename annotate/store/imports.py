@@ -6,6 +6,10 @@ file's records must agree with (:class:`ProjectView`), hands it to the caller's 
 (which checks the records and raises to refuse the file) and writes what the plan keeps: so
 the checks and the write see the same project even while others write to it. Importing the
 same file again adds nothing: spans and relations already there are counted, not repeated.
+
+The view finds the project's documents by id, by text (so a file's document attaches to the
+article already ingested, whatever id the file gives it) and by the file they were ingested
+from; the plan decides which document each of the file's documents is.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core.names import GOLD
-from ..core.records import ImportCounts, ImportPlan, ProjectView
+from ..core.records import ImportCounts, ImportLookup, ImportPlan, ProjectView
 from ..errors import FormatError
 from . import tables as t
-from .checks import annotator_row, ensure_annotator, new_id
+from .checks import annotator_row, ensure_annotator, insert_for, new_id
 
 
 def import_batch(
@@ -30,21 +34,29 @@ def import_batch(
     path: str,
     fmt: str,
     annotators: Sequence[str],
-    doc_ids: Mapping[str, str],
+    lookup: ImportLookup,
     reviewer: str | None,
     plan: Callable[[ProjectView], ImportPlan],
+    scheme_toml: str | None = None,
 ) -> ImportCounts:
     """Check (through ``plan``) and write one file's records; see the module docstring.
 
-    ``doc_ids`` maps the file's document keys to project ids; ``reviewer`` imports gold on a
+    ``lookup`` says which documents the checks need to see; ``reviewer`` imports gold on a
     reviewer's behalf (E330 unless they are one), and then the events name them.
+    ``scheme_toml``, a scheme grown to take the file's labels, becomes the project's in the
+    same transaction: the scheme grows only with the annotations that need it.
     """
     if reviewer is not None:
         _check_reviewer(connection, reviewer)
-    chosen = plan(project_view(connection, annotators, sorted(set(doc_ids.values()))))
+    chosen = plan(project_view(connection, annotators, lookup))
+    if scheme_toml is not None:
+        insert = insert_for(connection)(t.settings).values(key="scheme_toml", value=scheme_toml)
+        connection.execute(
+            insert.on_conflict_do_update(index_elements=["key"], set_={"value": scheme_toml})
+        )
     counts = ImportCounts()
     now = t.utcnow()
-    doc_id_of = {key: doc_ids[key] for key, _ in chosen.documents}
+    doc_id_of = {key: document.doc_id for key, document in chosen.documents}
     texts = _add_documents(connection, chosen, path=path, now=now, counts=counts)
     for name in chosen.annotators:
         ensure_annotator(connection, name, kind="gold" if name == GOLD else "human")
@@ -71,12 +83,30 @@ def import_batch(
 
 
 def project_view(
-    connection: Connection, annotators: Sequence[str], doc_ids: Sequence[str]
+    connection: Connection, annotators: Sequence[str], lookup: ImportLookup
 ) -> ProjectView:
-    """The project's texts for these document ids and the annotators' spans on them."""
+    """The project's documents with the lookup's ids, texts or files, their texts' hashes, and
+    the annotators' spans on them."""
     d, s = t.documents.c, t.spans.c
     view = ProjectView()
-    for chunk in _chunks(list(doc_ids)):
+    for chunk in _chunks(sorted(set(lookup.shas))):
+        for found in connection.execute(
+            sa.select(d.doc_id, d.text_sha256)
+            .where(d.text_sha256.in_(chunk))
+            .order_by(d.position, d.doc_id)
+        ):
+            view.by_text.setdefault(found.text_sha256, []).append(found.doc_id)
+    path = d.meta["path"].as_string()
+    for chunk in _chunks(sorted(set(lookup.paths))):
+        for found in connection.execute(
+            sa.select(d.doc_id, d.text_sha256, path.label("path"))
+            .where(path.in_(chunk))
+            .order_by(d.position, d.doc_id)
+        ):
+            view.by_path.setdefault(found.path, (found.doc_id, found.text_sha256))
+    doc_ids = set(lookup.doc_ids) | {doc_id for ids in view.by_text.values() for doc_id in ids}
+    doc_ids |= {doc_id for doc_id, _ in view.by_path.values()}
+    for chunk in _chunks(sorted(doc_ids)):
         for found in connection.execute(
             sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(chunk))
         ):
@@ -173,7 +203,7 @@ def _add_spans(
             "layer": span.layer, "label": span.label, "start": span.start, "end": span.end,
             "text": text[span.start : span.end], "origin": "imported",
             "attrs": dict(span.attrs), "doc_sha256": sha, "source_span_id": None,
-            "created_at": now, "updated_at": now,
+            "created_at": now, "updated_at": now, "fragments": span.fragments,
         })
         per_answer[(doc_id, span.annotator)] += 1
     if rows:
@@ -212,7 +242,7 @@ def _add_relations(
             "relation_id": new_id(), "doc_id": doc_id_of[relation.doc],
             "annotator": relation.annotator, "type": relation.type,
             "head_span_id": span_ids[relation.head], "tail_span_id": span_ids[relation.tail],
-            "origin": "imported", "created_at": now,
+            "origin": "imported", "created_at": now, "attrs": dict(relation.attrs) or None,
         })
     if rows:
         connection.execute(t.relations.insert(), rows)

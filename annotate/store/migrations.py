@@ -28,22 +28,60 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-def _initial_schema(connection: Connection) -> None:
-    # Builds the version-1 tables from tables.py. When a later migration alters one of them,
-    # this function must go on building the version-1 shape: freeze a copy of it here then.
-    initial = [
-        t.settings,
-        t.documents,
-        t.annotators,
-        t.spans,
-        t.relations,
-        t.decisions,
-        t.doc_status,
-        t.work_time,
-        t.events,
-        t.suggestion_runs,
+def _version_1_tables() -> list[sa.Table]:
+    """The version-1 tables. Most are as tables.py defines them; ``spans`` and ``relations``
+    are frozen here as they were before migration 6 gave them columns."""
+    frozen = sa.MetaData()
+    t.documents.to_metadata(frozen)
+    t.annotators.to_metadata(frozen)
+    spans = sa.Table(
+        "spans",
+        frozen,
+        sa.Column("span_id", t.ID, primary_key=True),
+        sa.Column("doc_id", t.ID, sa.ForeignKey("documents.doc_id"), nullable=False),
+        sa.Column("annotator", t.NAME, sa.ForeignKey("annotators.name"), nullable=False),
+        sa.Column("layer", sa.String(50), nullable=False),
+        sa.Column("label", sa.String(100), nullable=False),
+        sa.Column("start", sa.Integer, nullable=False),
+        sa.Column("end", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("origin", sa.String(20), nullable=False),
+        sa.Column("attrs", sa.JSON, nullable=False),
+        sa.Column("doc_sha256", sa.String(64), nullable=False),
+        sa.Column("source_span_id", t.ID),
+        sa.Column("created_at", t.UTCDateTime, nullable=False),
+        sa.Column("updated_at", t.UTCDateTime, nullable=False),
+        sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="span_offsets"),
+        sa.Index("ix_spans_doc_annotator", "doc_id", "annotator"),
+        sa.Index("ix_spans_annotator", "annotator"),
+    )
+    relations = sa.Table(
+        "relations",
+        frozen,
+        sa.Column("relation_id", t.ID, primary_key=True),
+        sa.Column("doc_id", t.ID, sa.ForeignKey("documents.doc_id"), nullable=False),
+        sa.Column("annotator", t.NAME, sa.ForeignKey("annotators.name"), nullable=False),
+        sa.Column("type", sa.String(50), nullable=False),
+        sa.Column("head_span_id", t.ID, sa.ForeignKey("spans.span_id"), nullable=False),
+        sa.Column("tail_span_id", t.ID, sa.ForeignKey("spans.span_id"), nullable=False),
+        sa.Column("origin", sa.String(20), nullable=False),
+        sa.Column("created_at", t.UTCDateTime, nullable=False),
+        sa.Index("ix_relations_doc_annotator", "doc_id", "annotator"),
+        sa.Index("ix_relations_head", "head_span_id"),
+        sa.Index("ix_relations_tail", "tail_span_id"),
+    )
+    rest = [
+        table.to_metadata(frozen)
+        for table in (t.settings, t.decisions, t.doc_status, t.work_time, t.events,
+                      t.suggestion_runs)
     ]
-    t.metadata.create_all(connection, tables=initial)
+    return [frozen.tables["documents"], frozen.tables["annotators"], spans, relations, *rest]
+
+
+def _initial_schema(connection: Connection) -> None:
+    # The version-1 shape, whatever tables.py says now: later migrations change it from there.
+    tables = _version_1_tables()
+    tables[0].metadata.create_all(connection, tables=tables)
 
 
 def _events_by_document_index(connection: Connection) -> None:
@@ -98,6 +136,15 @@ def _queue_indexes(connection: Connection) -> None:
     )
 
 
+def _fragments_and_relation_notes(connection: Connection) -> None:
+    # Discontinuous spans keep their pieces (spans.fragments) beside their outer extent, which
+    # stays in start/end; relations get attributes for their notes. Both NULL on every row
+    # that exists: a span of one piece, a relation without a note.
+    json_type = sa.JSON().compile(dialect=connection.dialect)
+    connection.execute(sa.text(f"ALTER TABLE spans ADD COLUMN fragments {json_type}"))
+    connection.execute(sa.text(f"ALTER TABLE relations ADD COLUMN attrs {json_type}"))
+
+
 def _suggestion_uncertainty(connection: Connection) -> None:
     # Kept per document text beside the suggestion runs, not in a settings blob: a million
     # documents' values are rows written with their suggestions, read by one indexed query.
@@ -110,6 +157,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "adjudication decisions in their own tables", _adjudication_in_the_store),
     Migration(4, "indexes for reading large projects in pages", _indexes_for_large_projects),
     Migration(5, "index the queue order and each annotator's statuses", _queue_indexes),
+    Migration(6, "fragments of discontinuous spans, notes on relations",
+              _fragments_and_relation_notes),
     Migration(7, "how unsure a trained suggester was about each document", _suggestion_uncertainty),
 )
 LATEST = MIGRATIONS[-1].version

@@ -96,6 +96,9 @@ spans = sa.Table(
     sa.Column("source_span_id", ID),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # A discontinuous span's pieces, [[start, end], ...] sorted; NULL for a span of one piece.
+    # start and end stay the outer extent, so every reader of offsets alone keeps working.
+    sa.Column("fragments", sa.JSON(none_as_null=True)),
     sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="span_offsets"),
     sa.Index("ix_spans_doc_annotator", "doc_id", "annotator"),
     sa.Index("ix_spans_annotator", "annotator"),
@@ -112,6 +115,8 @@ relations = sa.Table(
     sa.Column("tail_span_id", ID, sa.ForeignKey("spans.span_id"), nullable=False),
     sa.Column("origin", sa.String(20), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # A relation's note, as {"note": ...} (brat writes notes on relations); NULL for none.
+    sa.Column("attrs", sa.JSON(none_as_null=True)),
     sa.Index("ix_relations_doc_annotator", "doc_id", "annotator"),
     sa.Index("ix_relations_head", "head_span_id"),
     sa.Index("ix_relations_tail", "tail_span_id"),

@@ -424,6 +424,7 @@ def _gold_json(span: SpanRecord) -> dict[str, Any]:
         "chosen": note.get("chosen"),
         "attrs": _shown_attrs(span.attrs),
         "keys": [],
+        "fragments": span.fragments,
     }
 
 

@@ -46,4 +46,5 @@ def span_json(span: SpanRecord, status: str) -> dict[str, Any]:
         "attrs": attrs,
         "reason": reason if isinstance(reason, str) else None,
         "confidence": confidence if isinstance(confidence, (int, float)) else None,
+        "fragments": span.fragments,
     }

@@ -21,6 +21,13 @@ def test_layout_and_lines(tables: dict[str, pd.DataFrame], tmp_path: Path) -> No
     ann = (tmp_path / "alice" / "bbc-1.ann").read_text(encoding="utf-8").splitlines()
     assert "T1\tentity_PERSON 0 14\tVladimir Putin" in ann
     assert any(line.startswith("R") and "refers_to Arg1:T" in line for line in ann)
+    # A quote with its cue is an attribution event, its trigger a copy of the cue.
+    events = [line for line in ann if line.startswith("E")]
+    assert len(events) == 3 and all("\tAttribution:T" in line for line in events)
+    assert all(" Content:T" in line and " Cue:T" in line and " Source:T" in line
+               for line in events)
+    assert not any("said_by" in line or "\tcue " in line for line in ann)
+    assert "T21\tAttribution 15 19\ttold" in ann  # the first event's trigger, where "told" is
     assert any(line.endswith(" yes") and "\tcheckworthy T" in line for line in ann)
     assert any("\thedged T" in line and line.endswith(" true") for line in ann)
     # a note with a line break is kept whole as JSON; a one-line note as brat's AnnotatorNotes
@@ -29,6 +36,7 @@ def test_layout_and_lines(tables: dict[str, pd.DataFrame], tmp_path: Path) -> No
     conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8")
     assert "said_by\tArg1:quote_DIRECT|quote_INDIRECT|quote_MIXED, Arg2:source_SOURCE" in conf
     assert "checkworthy\tArg:claim_QUANTITY" in conf
+    assert "\nAttribution\tContent*:quote_DIRECT|quote_INDIRECT, Source*:source_SOURCE, " in conf
 
 
 def test_span_across_a_line_break_is_cut_into_fragments(tmp_path: Path) -> None:
@@ -87,42 +95,47 @@ def test_one_annotator_folder_or_file(tables: dict[str, pd.DataFrame], tmp_path:
 
 
 def test_foreign_brat_file() -> None:
+    """A file from another project, with every kind of line brat writes."""
     batch = read_brat(FIXTURES / "brat")
-    spans = {(s.label, s.start, s.end, s.layer): s for s in batch.spans}
     text = batch.documents[0].text
-    assert {(label, text[a:b]) for label, a, b, _ in spans} == {
+    spans = {(s.label, text[s.start : s.end]): s for s in batch.spans}
+    assert set(spans) == {
         ("Protein", "p53"),
         ("Protein", "MDM2"),
         ("Binding", "binds"),
         ("LOC", "nucleus"),
-        ("OTHER", "not bind\nBRCA1"),
+        ("Protein", "Protein p53 binds MDM2"),  # T5, two pieces: "Protein" and "MDM2"
+        ("OTHER", "not bind\nBRCA1"),  # pieces cut only at the line break: one piece again
     }
+    assert spans[("Protein", "Protein p53 binds MDM2")].fragments == [[0, 7], [18, 22]]
+    assert spans[("OTHER", "not bind\nBRCA1")].fragments is None
     claim = next(s for s in batch.spans if s.layer == "claim")
     assert claim.attrs == {"checkworthy": "yes", "hedged": True}
-    p53 = next(s for s in batch.spans if text[s.start : s.end] == "p53")
-    assert p53.attrs == {"note": "the tumour suppressor"}
-    assert [r.type for r in batch.relations] == ["Interacts"]
-    by_kind: dict[str, list[str]] = {}
-    for problem in batch.problems:
-        by_kind.setdefault(problem.kind, []).append(problem.detail)
-    assert "T5 is a discontinuous span" in " ".join(by_kind["unsupported"])
-    assert "events" in " ".join(by_kind["unsupported"])
-    assert "equivalences" in " ".join(by_kind["unsupported"])
-    assert "normalisations" in " ".join(by_kind["unsupported"])
-    assert any("'BRCA2'" in d for d in by_kind["text-mismatch"])
-    assert len(by_kind["unknown-label"]) == 2  # Protein, Binding
+    p53 = spans[("Protein", "p53")]
+    assert p53.attrs == {"note": "the tumour suppressor",
+                         "norm": {"Reference": {"Wikipedia:11111": "p53"}}}
+    assert spans[("Binding", "binds")].attrs == {"Negation": True}  # A1 Negation E1
+    by_type: dict[str, list[tuple[str, str]]] = {}
+    keys = {s.key: text[s.start : s.end] for s in batch.spans}
+    for relation in batch.relations:
+        by_type.setdefault(relation.type, []).append((keys[relation.head], keys[relation.tail]))
+    # E1 Binding:T3 Theme:T1 Theme2:T2: the trigger links each argument by its role.
+    assert by_type == {"Interacts": [("p53", "MDM2")], "Theme": [("binds", "p53"),
+                       ("binds", "MDM2")], "Equiv": [("p53", "MDM2")]}
+    assert batch.relation_kinds == {"Theme": "role", "Equiv": "equivalence"}
+    (mismatch,) = [p for p in batch.problems if p.kind == "text-mismatch"]
+    assert "'BRCA2'" in mismatch.detail and mismatch.line == 7 and mismatch.invalid
+    assert "pmid-1.ann" in str(mismatch)
+    assert {p.kind for p in batch.problems} == {"unknown-label", "unknown-relation",
+                                               "text-mismatch"}
     assert batch.annotators == ["brat"]  # the folder's name
-    line = next(p for p in batch.problems if "discontinuous" in p.detail).line
-    assert line == 5 and "pmid-1.ann" in next(
-        str(p) for p in batch.problems if "discontinuous" in p.detail
-    )
 
 
 def test_missing_text_file(tmp_path: Path) -> None:
     (tmp_path / "doc.ann").write_text("T1\tPERSON 0 4\tAnna\n", encoding="utf-8")
     with pytest.raises(FormatError) as info:
         read_brat(tmp_path)
-    assert info.value.code == "E314" and "doc.txt" in str(info.value)
+    assert info.value.code == "E353" and "doc.txt" in str(info.value)
 
 
 def test_malformed_line(tmp_path: Path) -> None:

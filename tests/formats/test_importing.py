@@ -81,7 +81,7 @@ def test_unknown_labels_import_nothing(tmp_path: Path) -> None:
     project = open_project(tmp_path / "p.db")
     with pytest.raises(SchemeError) as caught:
         project.import_file(PRODIGY / "ner_manual_fashion_brands_eval.jsonl", format="prodigy")
-    assert caught.value.code == "E319" and "FASHION_BRAND" in str(caught.value)
+    assert caught.value.code == "E350" and "FASHION_BRAND" in str(caught.value)
     assert project.store.counts()["documents"] == 0
     report = project.import_file(PRODIGY / "ner_manual_fashion_brands_eval.jsonl",
                                  format="prodigy", label_map={"FASHION_BRAND": "entity:ORG"})

@@ -27,7 +27,7 @@ def test_empty_table_has_contract_columns_and_dtypes(name: str) -> None:
     frame = empty_table(name)
     assert tuple(frame.columns) == COLUMNS[name]
     for column, dtype in DTYPES[name].items():
-        expected = "object" if dtype == "dict" else dtype
+        expected = "object" if dtype in ("dict", "fragments") else dtype
         assert str(frame[column].dtype) == expected, column
 
 
@@ -159,7 +159,8 @@ def test_flatten_quotes_keeps_leftmost_of_several_cues(tables: dict[str, pd.Data
         [
             tables["relations"],
             pd.DataFrame(
-                [("bbc-1", "alice", "rx", "cue", "q1", "c3")], columns=tables["relations"].columns
+                [("bbc-1", "alice", "rx", "cue", "q1", "c3", {})],
+                columns=tables["relations"].columns,
             ),
         ]
     )

@@ -243,3 +243,21 @@ def test_spans_of_others_are_never_shown_nor_changed(alice: Browser, project: St
     refused = alice("reject", span_id=bobs.span_id)
     assert refused["code"] == "E610"
     assert [s.span_id for s in project.spans(annotator="bob")] == [bobs.span_id]
+
+
+def test_a_discontinuous_span_reaches_the_page_with_its_pieces(project: Store) -> None:
+    """An imported brat span in two pieces: the page draws each piece, not the gap."""
+    from annotate.widgets import Annotator
+
+    doc = project.documents()[0]
+    first, second = _at(doc.text, "Vladimir Putin"), _at(doc.text, "Ukrainian")
+    if first > second:
+        first, second = second, first
+    pieces = [list(first), list(second)]
+    span = project.add_span(annotator="alice", doc_id=doc.doc_id, layer="entity",
+                            label="PERSON", start=first[0], end=second[1], fragments=pieces)
+    page = Browser(Annotator(project, annotator="alice"))
+    (shown,) = [s for s in page.widget._spans if s["id"] == span.span_id]
+    assert (shown["start"], shown["end"], shown["fragments"]) == (first[0], second[1], pieces)
+    one_piece = [s for s in page.widget._spans if s["id"] != span.span_id]
+    assert all(s["fragments"] is None for s in one_piece)

@@ -46,6 +46,12 @@ export function drawSegments({ text, spans, layers, offsets, drawSpan, overlay =
     cuts.add(clamp(stretch.start));
     cuts.add(clamp(stretch.end));
   }
+  for (const span of spans) {
+    for (const [a, b] of span.fragments ?? []) {
+      cuts.add(clamp(a));
+      cuts.add(clamp(b));
+    }
+  }
   const points = [...cuts].sort((a, b) => a - b);
   const byStart = [...spans].sort((a, b) => a.start - b.start);
   /** @type {Record<string, number>} */
@@ -74,7 +80,7 @@ export function drawSegments({ text, spans, layers, offsets, drawSpan, overlay =
     let parent = segment;
     /** @type {Record<string, number>} */
     const depth = {};
-    for (const span of active.filter((s) => s.start <= a && s.end >= b).sort(outerFirst)) {
+    for (const span of active.filter((s) => covers(s, a, b)).sort(outerFirst)) {
       const node = drawSpan(span, a, b);
       // Nested spans of one layer sit a little further out, so both edges stay visible.
       depth[span.layer] = (depth[span.layer] ?? -1) + 1;
@@ -103,8 +109,19 @@ export function drawSegments({ text, spans, layers, offsets, drawSpan, overlay =
 }
 
 /**
+ * Whether a span marks all of [a, b): within its extent, and for a discontinuous span within
+ * one of its pieces (the text between them is not drawn as part of it).
+ * @param {Drawn} span @param {number} a @param {number} b
+ */
+function covers(span, a, b) {
+  if (span.start > a || span.end < b) return false;
+  return !span.fragments || span.fragments.some(([s, e]) => s <= a && e >= b);
+}
+
+/**
  * The element for the piece [a, b) of a span, with the hooks styles and tests rely on:
- * `an-span an-<style> <cls>`, `an-first`/`an-last` on its edges, the span's id, layer, label
+ * `an-span an-<style> <cls>`, `an-first`/`an-last` on its edges (each piece's, for a
+ * discontinuous span), the span's id, layer, label
  * and status as data attributes, and its colour as `--c`.
  * @param {Drawn & {status: string}} span
  * @param {number} a
@@ -112,7 +129,11 @@ export function drawSegments({ text, spans, layers, offsets, drawSpan, overlay =
  * @param {{style: string, cls: string, color: string, title: string, attrs?: Record<string, string>}} how
  */
 export function spanNode(span, a, b, { style, cls, color, title, attrs = {} }) {
-  const edges = (span.start === a ? " an-first" : "") + (span.end === b ? " an-last" : "");
+  // Each piece of a discontinuous span has edges of its own.
+  const pieces = span.fragments ?? [[span.start, span.end]];
+  const first = pieces.some(([s]) => s === a);
+  const last = pieces.some(([, e]) => e === b);
+  const edges = (first ? " an-first" : "") + (last ? " an-last" : "");
   const node = h("span", {
     cls: `an-span an-${style} ${cls}${edges}`,
     attrs: {

@@ -22,8 +22,10 @@
  *   byline: string | null, text: string, sha256: string, tokens: number[]}} Doc
  */
 /**
- * What any drawn span has, whatever else a widget adds to it.
- * @typedef {{id: string, layer: string, label: string, start: number, end: number}} Drawn
+ * What any drawn span has, whatever else a widget adds to it. A discontinuous span lists its
+ * pieces in `fragments` (sorted, in code points); `start`/`end` are its outer extent.
+ * @typedef {{id: string, layer: string, label: string, start: number, end: number,
+ *   fragments?: number[][] | null}} Drawn
  */
 /**
  * The part of anywidget's model the views use.
