@@ -46,13 +46,15 @@ def run_cluster(folder: Path, texts: list[str], workers: int, task_docs: int) ->
         client.run(cluster._pipeline, None)  # every worker loads the pipeline first
         began = time.perf_counter()
         suggester = cluster.cluster_suggester(client, None)
-        todo, _ = pipeline._todo(store, suggester)
+        todo, _ = pipeline.documents_to_suggest(store, suggester)
         found = cluster.suggest_on_cluster(
             client, store.iter_documents(todo), model=None, suggester=suggester,
             entity_labels=store.scheme.layer("entity").label_names,
             quote_labels=store.scheme.layer("quote").label_names, task_docs=task_docs,
         )
-        stored = pipeline._store(store, suggester, found, total=len(todo), progress=False)
+        stored = pipeline.store_as_they_come(
+            store, suggester, found, total=len(todo), progress=False
+        )
         seconds = time.perf_counter() - began
     assert len(todo) == len(texts) and stored > 0
     store.close()

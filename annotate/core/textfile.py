@@ -172,7 +172,11 @@ def loads_strict(text: str) -> Any:
     """``json.loads`` that also refuses NaN and Infinity, which are not JSON and which
     PostgreSQL's JSON type rejects. Raises JSONDecodeError, ValueError (also for numbers longer
     than Python reads) or RecursionError (nesting deeper than Python's parser goes)."""
-    return json.loads(text, parse_constant=_refuse_constant)
+    return _STRICT.decode(text)
+
+
+# One decoder for every call: json.loads with an option builds a new one each time.
+_STRICT = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def describe_char(char: str) -> str:

@@ -125,7 +125,11 @@ def _check(
             else:
                 kept.append((*_fields(document), sha))
         if kept and not problems:
-            marshal.dump(kept, spool)
+            # Length first: marshal.load from a file reads it a few bytes at a time, twenty
+            # times slower than loading the bytes read in one go.
+            data = marshal.dumps(kept)
+            spool.write(len(data).to_bytes(8, "little"))
+            spool.write(data)
         pending.clear()
 
     for item in read_corpus(paths, **options):
@@ -179,10 +183,10 @@ def _write(store: Store, spool: IO[bytes], report: IngestReport, *, update: bool
 
 def _batches(spool: IO[bytes]) -> Iterator[list[tuple[Any, ...]]]:
     while True:
-        try:
-            yield marshal.load(spool)
-        except EOFError:
+        head = spool.read(8)
+        if not head:
             return
+        yield marshal.loads(spool.read(int.from_bytes(head, "little")))
 
 
 def _fields(document: Document) -> tuple[Any, ...]:

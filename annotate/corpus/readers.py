@@ -259,11 +259,15 @@ _KNOWN_FIELDS = {
     "byline": ("byline", "author"),
     "published": ("published", "date", "published_at"),
 }
+_KNOWN_KEYS = frozenset(key for keys in _KNOWN_FIELDS.values() for key in keys)
 
 
 def _record_document(
-    record: dict[str, Any], *, path: Path, line: int, options: _Options
+    record: dict[str, Any], *, path: Path, line: int, options: _Options, plain: bool = False
 ) -> Document | Problem:
+    """The record's document, or its first problem. ``plain``: the caller knows no string of
+    the record can hold a character the store refuses and its nesting is within the limit (see
+    :func:`_plain_line`), so the record is not walked for them."""
     text_field = options.text_field
     if text_field not in record:
         fields = ", ".join(map(str, record))
@@ -271,10 +275,10 @@ def _record_document(
     text = record[text_field]
     if not isinstance(text, str):
         return _error("E012", path=path, line=line, field=text_field, kind=type(text).__name__)
-    bad = _bad_record(path, line, record)
+    bad = None if plain else _bad_record(path, line, record)
     if bad:
         return bad
-    if not text.strip():
+    if not text or text.isspace():
         return _warning("W001", path=path, line=line)
     problem = _too_long(path, line, text, options.max_chars)
     if problem:
@@ -301,15 +305,21 @@ def _known_fields(
     """Title, source, byline and published from the first of their keys the record has (those
     keys are added to ``used``); the other fields stay in meta."""
     found: dict[str, str | None] = dict.fromkeys(_KNOWN_FIELDS)
+    present = record.keys() & _KNOWN_KEYS
+    if not present:
+        return found
     for name, keys in _KNOWN_FIELDS.items():
-        key = next((k for k in keys if record.get(k) not in (None, "")), None)
-        if key is None:
+        for key in keys:
+            if key in present:
+                value = record[key]
+                if value is not None and not (isinstance(value, str) and not value):
+                    break
+        else:
             continue
-        value = record[key]
         if isinstance(value, (dict, list, bool)):
             kind = {dict: "object", list: "array", bool: "boolean"}[type(value)]
             return _error("E027", path=path, line=line, field=key, kind=kind)
-        shown = str(value)
+        shown = value if type(value) is str else str(value)
         if name == "published" and len(shown) > PUBLISHED_MAX_CHARS:
             return _error(
                 "E023",
@@ -392,6 +402,14 @@ def _parse_json_line(path: Path, number: int, line: str) -> dict[str, Any] | Pro
     return record
 
 
+def _plain_line(line: str) -> bool:
+    """Whether no string parsed from this JSON line can hold a character the store refuses,
+    nor can its nesting go deeper than the limit, without walking the record: the line itself
+    has been checked for such characters (:func:`_bad_text`), so only a ``\\u`` escape could
+    bring one in, and a record nests no deeper than the brackets the line holds."""
+    return "\\u" not in line and line.count("{") + line.count("[") <= MAX_JSON_DEPTH
+
+
 def _jsonl_lines(path: Path, encoding: str) -> Iterator[tuple[int, str] | Problem]:
     """``(line number, line)`` of a .jsonl file, split at line feeds only.
 
@@ -448,7 +466,9 @@ def _read_jsonl(path: Path, options: _Options) -> Iterator[Document | Problem]:
         if isinstance(record, Problem):
             yield record
             continue
-        yield _record_document(record, path=path, line=number, options=options)
+        yield _record_document(
+            record, path=path, line=number, options=options, plain=_plain_line(line)
+        )
     if not any_row:
         yield _warning("W001", path=path, line=1)
 

@@ -78,7 +78,7 @@ def tables_of(
 
     if not raw["documents"].get("doc_id"):
         return empty_tables()
-    frames = {name: pd.DataFrame(columns) for name, columns in raw.items()}
+    frames = {name: pd.DataFrame(_with_categories(name, columns)) for name, columns in raw.items()}
     spans, relations = frames["spans"], frames["relations"]
     attrs = _json_column(spans["attrs"], shared=True, copy=not shared_attrs)
     spans["attrs"] = pd.Series(attrs, dtype=object)
@@ -136,6 +136,30 @@ def tables_of(
         "claims": flatten_claims(flat, relations),
         "doc_status": coerce("doc_status", pd.DataFrame(doc_status)),
     }
+
+
+def _with_categories(name: str, columns: dict[str, list[Any]]) -> dict[str, Any]:
+    """The raw columns of spans and relations, their category columns made categorical from
+    the lists themselves: inferring a column of strings and converting it after costs several
+    times as much. Values outside a column's fixed categories are left for ``coerce`` to refuse.
+    """
+    import pandas as pd
+
+    from .tables import DTYPES, FIXED_CATEGORIES
+
+    if name not in ("spans", "relations") or not columns:
+        return columns
+    out: dict[str, Any] = dict(columns)
+    for column, dtype in DTYPES[name].items():
+        values = columns.get(column)
+        if dtype != "category" or not values:
+            continue
+        fixed = FIXED_CATEGORIES.get((name, column))
+        if fixed is None:
+            out[column] = pd.Categorical(values)
+        elif set(values) <= set(fixed):
+            out[column] = pd.Categorical(values, categories=list(fixed))
+    return out
 
 
 def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

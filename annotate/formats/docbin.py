@@ -40,7 +40,7 @@ USER_DATA_KEY = "annotate"
 # lemmas and morphology are empty without a trained pipeline; storing their zeros would double
 # the file's token arrays and the memory an export of thousands of documents needs.
 DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
-FRESH_VOCAB_UNITS = 20_000
+FRESH_VOCAB_STRINGS = 50_000  # strings the pipeline holds before a fresh one is made
 
 
 @contextmanager
@@ -170,7 +170,6 @@ class DocBinFiles:
         self.written: list[dict[str, Path]] = []  # per chunk: part name -> file
         self.counts = {"train_docs": 0, "dev_docs": 0}
         self._nlp: Any = None
-        self._since = 0  # units tokenised with the current pipeline
 
     def add(self, units: Sequence[AnnotatedDoc]) -> None:
         from spacy.tokens import DocBin
@@ -187,14 +186,14 @@ class DocBinFiles:
             self.counts["dev_docs"] += len(dev)
         bins = {name: DocBin(attrs=DOCBIN_ATTRS, store_user_data=True) for name in parts}
         order: dict[str, list[str]] = {name: [] for name in parts}
-        if self._nlp is None or self._since >= FRESH_VOCAB_UNITS:
-            # Every span id and token text goes into the pipeline's string store, which only
-            # grows: a fresh pipeline now and then keeps the memory of a large export flat.
+        if self._nlp is None or len(self._nlp.vocab.strings) >= FRESH_VOCAB_STRINGS:
+            # Every span id (each one unique) and token text goes into the pipeline's string
+            # store, which only grows, by about 20 strings a document for a model's
+            # suggestions: a fresh pipeline every 50,000 strings keeps the memory of a large
+            # export flat (a fresh one costs about 50 ms).
             import spacy
 
             self._nlp = spacy.blank("en")
-            self._since = 0
-        self._since += len(units)
         tokenised: Any = None
         tokenised_text: str | None = None
         with _msgpack_hooks_once():

@@ -99,6 +99,10 @@ def annotated_docs(
         raise FormatError("E312", doc_ids=shown)
 
     by_key: dict[tuple[str, str], list[SpanRecord]] = defaultdict(list)
+    # Tables read for an export share one attrs dict among the spans with the same attributes
+    # (see iter_tables): each is made plain once. The table holds them meanwhile, so an id is
+    # not reused for another dict.
+    plain: dict[int, Any] = {}
     for doc_id, annotator, span_id, layer, label, start, end, text, origin, attrs, pieces in zip(
         spans["doc_id"].tolist(),
         spans["annotator"].tolist(),
@@ -122,7 +126,9 @@ def annotated_docs(
                 end=int(end),
                 text=text,
                 origin=origin if isinstance(origin, str) else "",
-                attrs=to_jsonable(attrs),
+                attrs=plain[id(attrs)] if id(attrs) in plain else plain.setdefault(
+                    id(attrs), to_jsonable(attrs)
+                ),
                 doc_id=doc_id,
                 annotator=annotator,
                 fragments=fragments.normalise(pieces),

@@ -292,7 +292,7 @@ def _as_boolean(values: pd.Series) -> pd.Series:
 def _as_category(name: str, column: str, values: pd.Series) -> pd.Series:
     fixed = FIXED_CATEGORIES.get((name, column))
     if isinstance(values.dtype, pd.CategoricalDtype):
-        if fixed is None:
+        if fixed is None or list(values.dtype.categories) == list(fixed):
             return values
         values = values.astype(object)
     text = values.astype(STR)

@@ -177,7 +177,12 @@ def _replace_rows(
     keys = [(row["doc_id"], row["text_sha256"]) for row in rows]
     for at in range(0, len(keys), IN_LIST):
         chunk = keys[at : at + IN_LIST]
+        # The ids on their own as well: the key begins (doc_id, annotator), and without a
+        # condition on doc_id alone SQLite scans the whole table for the pairs, once a batch,
+        # which grows with every document suggested.
         connection.execute(table.delete().where(
-            c.annotator == suggester, sa.tuple_(c.doc_id, c.text_sha256).in_(chunk)
+            c.annotator == suggester,
+            c.doc_id.in_([doc_id for doc_id, _ in chunk]),
+            sa.tuple_(c.doc_id, c.text_sha256).in_(chunk),
         ))  # fmt: skip
     insert_rows(connection, table, rows)

@@ -14,13 +14,14 @@ translated as usual.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
-from .faults import GUARDED, current_operation, guard_values, has_nul
+from .faults import GUARDED, HOLDS_NUL, current_operation, guard_values, has_nul
 
 _JSON_NUL = "\\u0000"
 
@@ -37,7 +38,7 @@ def insert_columns(connection: Connection, table: sa.Table, columns: dict[str, l
         return
     keys = list(columns)
     dialect = connection.dialect
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
+    compiled = _insert_statement(table, tuple(keys), dialect)
     processed: dict[str, list[Any]] = {}
     for key in keys:
         column = table.c[key]
@@ -65,6 +66,12 @@ def insert_columns(connection: Connection, table: sa.Table, columns: dict[str, l
     connection.exec_driver_sql(str(compiled), parameters, execution_options={GUARDED: True})
 
 
+@lru_cache(maxsize=64)
+def _insert_statement(table: sa.Table, keys: tuple[str, ...], dialect: Any) -> Any:
+    """The compiled insert of these columns (compiled once, not once a batch)."""
+    return table.insert().compile(dialect=dialect, column_keys=list(keys))
+
+
 def _copy(connection: Connection, table: sa.Table, columns: dict[str, list[Any]]) -> None:
     """PostgreSQL's COPY: one statement for the whole batch (its executemany is a round trip
     a row), inside the caller's transaction."""
@@ -84,10 +91,14 @@ def _copy(connection: Connection, table: sa.Table, columns: dict[str, list[Any]]
 
 
 def _checked(table: str, column: sa.Column[Any], values: list[Any]) -> list[Any]:
-    texts = [value for value in values if isinstance(value, str)]
-    if not texts:
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        texts = values  # a column of strings only, the usual case: no filtering
+    elif not any(issubclass(kind, str) for kind in kinds):
         return values
-    if any("\x00" in text for text in texts):
+    else:
+        texts = [value for value in values if isinstance(value, str)]
+    if any(map(HOLDS_NUL, texts)):
         at = next(text for text in texts if "\x00" in text).find("\x00")
         raise StoreError("E127", operation=current_operation(),
                          column=f"{table}.{column.name}", position=f" at character {at}")

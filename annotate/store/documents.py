@@ -26,37 +26,49 @@ IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on par
 
 def known_hashes(connection: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
     """doc_id -> text hash of those of ``doc_ids`` the project holds."""
+    if not doc_ids:
+        return {}
     d = t.documents.c
-    found: dict[str, str] = {}
+    guard_values(list(doc_ids), None)  # the driver's cursor has no hook that would
     if connection.dialect.name == "postgresql":
-        return _known_hashes_postgresql(connection, doc_ids) if doc_ids else found
+        # Right after a bulk load the table's statistics are stale, and PostgreSQL scans the
+        # whole table for every list of ids, comparing each row with each id: an ingest of a
+        # million documents would take hours. A batch of ids by primary key is always an index
+        # lookup; the ids go as one array parameter, not thousands.
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        statement = "SELECT doc_id, text_sha256 FROM documents WHERE doc_id = ANY(%s)"
+        return dict(_driver_rows(connection, statement, (list(doc_ids),)))
+    found: dict[str, str] = {}
     for at in range(0, len(doc_ids), IN_LIST):
         part = list(doc_ids[at : at + IN_LIST])
-        query = sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(part))
-        columns = select_columns(connection, query)
-        found.update(zip(columns["doc_id"], columns["text_sha256"], strict=True))
+        if connection.dialect.name == "sqlite":
+            # Written as text: compiling a select of 900 bound ids costs more than the lookups.
+            marks = ", ".join("?" * len(part))
+            statement = f"SELECT doc_id, text_sha256 FROM documents WHERE doc_id IN ({marks})"
+            found.update(_driver_rows(connection, statement, tuple(part)))
+        else:
+            query = sa.select(d.doc_id, d.text_sha256).where(d.doc_id.in_(part))
+            columns = select_columns(connection, query)
+            found.update(zip(columns["doc_id"], columns["text_sha256"], strict=True))
     return found
 
 
-def _known_hashes_postgresql(connection: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
-    # Right after a bulk load the table's statistics are stale, and PostgreSQL scans the whole
-    # table for every list of ids, comparing each row with each id: an ingest of a million
-    # documents would take hours. A batch of ids by primary key is always an index lookup; the
-    # ids go as one array parameter, not thousands.
-    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+def _driver_rows(connection: Connection, statement: str, parameters: Any) -> list[Any]:
+    """The rows of a plain statement, through the driver's own cursor; its errors translated
+    as SQLAlchemy translates them."""
     driver = connection.connection.driver_connection
     assert driver is not None
-    statement = "SELECT doc_id, text_sha256 FROM documents WHERE doc_id = ANY(%s)"
     dbapi = connection.dialect.loaded_dbapi
-    guard_values(list(doc_ids), None)
+    cursor = driver.cursor()
     try:
-        with driver.cursor() as cursor:
-            cursor.execute(statement, (list(doc_ids),))
-            return {doc_id: sha for doc_id, sha in cursor.fetchall()}
+        cursor.execute(statement, parameters)
+        return list(cursor.fetchall())
     except dbapi.Error as exc:
         raise sa.exc.DBAPIError.instance(
             statement, None, exc, dbapi.Error, hide_parameters=True, dialect=connection.dialect
         ) from exc
+    finally:
+        cursor.close()
 
 
 def add_batch(

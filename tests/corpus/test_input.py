@@ -204,6 +204,8 @@ BAD_JSON_RECORDS = {
     "nul-escape-in-text": ('{"text": "a\\u0000b"}', "E015", "'text'"),
     "nul-in-meta": ('{"text": "ok", "tags": ["a", "b\\u0000"]}', "E015", "tags[1]"),
     "deep-nesting": ('{"text": "ok", "x": ' + "[" * 100 + "]" * 100 + "}", "E017", "deep"),
+    # The record and 32 arrays: one level more than the limit, with no escape in the line.
+    "nesting-one-too-deep": ('{"text": "ok", "x": ' + "[" * 32 + "]" * 32 + "}", "E017", "deep"),
     "deeper-than-python": ('{"text": "ok", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
                            "E017", "deep"),
     "5000-digit-offset": ('{"text": "ok", "offset": ' + "9" * 5000 + "}", "E018", "digits"),
@@ -232,6 +234,20 @@ def test_bad_json_values_are_coded_errors_naming_file_and_line(
     assert problem.code == code, problem
     assert problem.message.startswith(f"{path}, line 2:")
     assert phrase in problem.message
+
+
+def test_records_at_the_nesting_limit_and_escaped_backslashes_are_kept(tmp_path: Path) -> None:
+    # A line without a \\u escape and with few brackets is not walked value by value: these
+    # are the cases next to that shortcut that must still read as before.
+    path = tmp_path / "a.jsonl"
+    at_limit = '{"text": "one", "x": ' + "[" * 31 + "]" * 31 + "}"
+    backslash_u = '{"text": "a\\\\u0000b", "k": ["c\\\\ud800"]}'  # a backslash, then "u"
+    brackets_in_text = json.dumps({"text": "[" * 40 + "{" * 40})
+    path.write_text("\n".join([at_limit, backslash_u, brackets_in_text]) + "\n")
+    documents, problems = _read(path)
+    assert problems == []
+    assert [d.text for d in documents] == ["one", "a\\u0000b", "[" * 40 + "{" * 40]
+    assert documents[1].meta["k"] == ["c\\ud800"]
 
 
 def test_ids_of_64_characters_and_whole_numbers_are_kept(tmp_path: Path) -> None:
