@@ -407,12 +407,6 @@ class Errors:
     E317 = "unknown={value!r}: pass 'keep' (labels outside the scheme kept, reported) or 'drop'."
 
     E318 = "Cannot import format {fmt!r}. Known formats: {known}."
-    E319 = (
-        "{path}: labels not in the project's scheme: {labels}. Map them onto the scheme with "
-        "label_map (CLI: --label-map FILE_LABEL=layer:LABEL), drop them (--drop-unknown), or open "
-        "the project with a scheme that has them. The scheme's layers: {layers}. Nothing was "
-        "imported."
-    )
     E321 = (
         "{path}: a relation does not fit the project's scheme: {detail} Add the relation type "
         "to the scheme, or import into a project whose scheme has it. Nothing was imported."

@@ -114,7 +114,7 @@ def test_a_bad_record_in_doccanos_export_imports_nothing(
     status, output = run_main(["import", "--db", str(db), "--format", "doccano", str(path)],
                               capfd)
     assert status == 1
-    one_error_line(output, "E319")
+    one_error_line(output, "E350")
     assert "quote:SHOUTED" in output
     status, output = run_main(["import", "--db", str(db), "--format", "doccano",
                                "--drop-unknown", str(path)], capfd)
