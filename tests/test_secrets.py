@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
+import annotate.core
 from annotate.errors import AnnotateError
 from annotate.project import open_project
 from annotate.store import Store
@@ -85,8 +86,12 @@ def _commands() -> set[str]:
 def _invocations(tmp_path: Path, pred_url: str) -> dict[str, list[list[str]]]:
     """Realistic arguments for every command, in an order that builds a project."""
     exports = tmp_path / "exports"
+    scheme = Path(annotate.core.__file__).parent / "default_scheme.toml"
     return {
+        "init": [["init", "--scheme", str(scheme)]],
         "ingest": [["ingest", str(CORPUS)]],
+        "scheme": [["scheme", "show"]],
+        "reviewer": [["reviewer", "add", "rita"]],
         "suggest": [["suggest"]],
         "status": [["status"]],
         "export": [["export", "--annotator", "alice", "--format", "parquet,prodigy",
@@ -168,7 +173,10 @@ def _failing_urls(team_url: str, postgres: PostgresServer) -> dict[str, tuple[st
 def _failing_args(tmp_path: Path) -> dict[str, list[str]]:
     (tmp_path / "empty.jsonl").write_text("")
     return {
+        "init": ["init"],
         "ingest": ["ingest", str(CORPUS)],
+        "scheme": ["scheme", "show"],
+        "reviewer": ["reviewer", "add", "rita"],
         "suggest": ["suggest"],
         "status": ["status"],
         "export": ["export", "--out", str(tmp_path / "exports")],

@@ -243,6 +243,12 @@ def _fragments_column(
     return pd.Series(out, dtype=object)
 
 
+def fragments_of(value: Any) -> list[Any] | None:
+    """A ``fragments`` cell as a list of pieces (from a list, an array or JSON text); None
+    where the span is one piece."""
+    return _as_list(value)
+
+
 def _as_list(value: Any) -> list[Any] | None:
     if value is None or (isinstance(value, float) and value != value):
         return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnnotateError
+from ..formats.tables import fragments_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -258,13 +259,19 @@ def place_predictions(
             continue
         start, end = int(span["start"]), int(span["end"])
         text = gold_text[target]
+        pieces = fragments_of(span.get("fragments"))
         if doc_id in blocks:
+            # A discontinuous span moves piece by piece; a piece gold lacks leaves it unscored.
+            moved = [_shift(blocks[doc_id], int(a), int(b)) for a, b in pieces or [(start, end)]]
             placed = _shift(blocks[doc_id], start, end)
-            if placed is None:
+            if placed is None or None in moved:
                 detail = "the text under the span differs from gold; not scored"
                 problems.append(problem("text-changed", target, detail, span))
                 continue
             start, end = placed
+            pieces = [list(piece) for piece in moved if piece is not None]
+        if "fragments" in span:
+            span = {**span, "fragments": pieces if pieces and len(pieces) > 1 else None}
         written = span.get("text")
         if documents is None and isinstance(written, str) and written != text[start:end]:
             detail = f"gold has {text[start:end]!r} at these offsets; not scored"

@@ -477,3 +477,28 @@ def test_a_prediction_without_speakers_is_measured_and_says_so() -> None:
     report = evaluate(gold, pred)
     assert report.quotes is not None and report.quotes["speaker"]["accuracy"] == 0.0
     assert any("the prediction has no said_by relations" in note for note in report.notes)
+
+
+def test_a_discontinuous_prediction_on_changed_text_moves_piece_by_piece() -> None:
+    from annotate.scoring.evaluate_inputs import place_predictions
+
+    gold, _ = _six_cases()
+    changed = "Former president " + TEXT
+    pred = make_tables({"d1": changed}, [])
+    barack, obama = find(changed, "Barack"), find(changed, "Obama")
+    pieces = [list(barack), list(obama)]
+    spans = pd.DataFrame([
+        {"doc_id": "d1", "annotator": "system", "span_id": "s1", "layer": "entity",
+         "label": "PERSON", "start": barack[0], "end": obama[1], "fragments": pieces},
+        {"doc_id": "d1", "annotator": "system", "span_id": "s2", "layer": "entity",
+         "label": "GPE", "start": find(changed, "Paris")[0], "end": find(changed, "Paris")[1],
+         "fragments": None},
+    ])  # fmt: skip
+    problems: list[dict[str, Any]] = []
+    placed, _, _ = place_predictions(pred, spans, gold["documents"], problems)
+    assert problems == []
+    shift = len("Former president ")
+    assert placed["fragments"].tolist() == [
+        [[a - shift, b - shift] for a, b in pieces], None,
+    ]
+    assert placed["start"].tolist() == [0, find(TEXT, "Paris")[0]]
