@@ -42,7 +42,7 @@ INVALID_KINDS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class ImportProblem:
     """Something the importer could not map. ``line`` is 1-based; ``unit`` says of what."""
 
     path: str
@@ -74,7 +74,7 @@ class ImportBatch:
     documents: list[ImportedDocument] = field(default_factory=list)
     spans: list[ImportedSpan] = field(default_factory=list)
     relations: list[ImportedRelation] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
     # Every (document key, annotator) the file has an answer for, including answers with no
     # spans: an annotator who found nothing in a document has still annotated it.
     units: list[tuple[str, str]] = field(default_factory=list)
@@ -177,6 +177,11 @@ def _meta_text(meta: dict[str, Any], key: str) -> str | None:
 
 
 __all__ = [
-    "INVALID_KINDS", "ImportBatch", "ImportedDocument", "ImportedRelation", "ImportedSpan",
-    "Problem", "Where",
+    "INVALID_KINDS",
+    "ImportBatch",
+    "ImportProblem",
+    "ImportedDocument",
+    "ImportedRelation",
+    "ImportedSpan",
+    "Where",
 ]  # fmt: skip

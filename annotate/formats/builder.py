@@ -2,7 +2,7 @@
 
 A reader feeds documents, spans and relations to :class:`BatchBuilder`; the builder maps labels
 onto the scheme, checks offsets against the text, drops duplicates and records a
-:class:`~annotate.formats.batch.Problem` for everything it could not take as is.
+:class:`~annotate.formats.batch.ImportProblem` for everything it could not take as is.
 
 Label mapping, in order: ``label_map`` (``"LABEL"`` for the caller's layer or
 ``"layer:LABEL"``); the layer the file itself names (a DocBin span group, a Label Studio control
@@ -21,7 +21,14 @@ from typing import Any, Literal
 
 from ..core.scheme import Scheme
 from ..errors import FormatError
-from .batch import ImportBatch, ImportedDocument, ImportedRelation, ImportedSpan, Problem, Where
+from .batch import (
+    ImportBatch,
+    ImportedDocument,
+    ImportedRelation,
+    ImportedSpan,
+    ImportProblem,
+    Where,
+)
 from .jsonio import to_jsonable
 from .naming import split_qualified
 from .tables import _default_scheme
@@ -83,7 +90,7 @@ class BatchBuilder:
         self._span_seen: set[tuple[str, str, str, str, int, int]] = set()
         self._relations: list[ImportedRelation] = []
         self._relation_seen: set[tuple[str, str, str, str, str]] = set()
-        self._problems: dict[tuple[str, str, str], Problem] = {}
+        self._problems: dict[tuple[str, str, str], ImportProblem] = {}
         self._utf16: dict[str, list[int] | None] = {}
         self._unit_where: dict[tuple[str, str], Where] = {}
         # The tool's own id of a record, by its number (Label Studio task ids), for messages.
@@ -102,7 +109,9 @@ class BatchBuilder:
         found = self._problems.get(key)
         if found is None:
             where = self.where(line)
-            self._problems[key] = Problem(self.path, line, kind, detail, 1, self.unit, where.name)
+            self._problems[key] = ImportProblem(
+                self.path, line, kind, detail, 1, self.unit, where.name
+            )
         else:
             self._problems[key] = replace(found, count=found.count + 1)
 
