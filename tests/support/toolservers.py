@@ -271,6 +271,13 @@ class Doccano(ToolServer):
         self.password = uuid.uuid4().hex
         self.run([doccano, "createuser", "--username", self.username, "--password",
                   self.password, "--email", "admin@annotate.invalid"], env, "init.log")
+        # The task queue's broker is the same SQLite file. Its tables and queue row are made
+        # here, before the web server and the worker start: left to them, both create them at
+        # once, and the loser's database session stays broken, failing every health check.
+        self.run([str(python), "-c",
+                  "import sys; from kombu import Connection\n"
+                  "with Connection(sys.argv[1]) as c: c.SimpleQueue('celery').close()",
+                  f"sqla+sqlite:///{database}"], env, "init.log")
         # doccano's own `webserver` command listens on every interface; gunicorn is told
         # loopback. Imports and exports run in its task queue (celery, one process).
         self.spawn([str(tool_binary(self.venv, "gunicorn")), "--chdir", str(backend), "--bind",
