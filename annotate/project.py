@@ -226,13 +226,20 @@ class Project:
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
-        from .formats.dataset import Filters, iter_tables
-        from .formats.exporting import export_chunks
+        from .formats.dataset import Filters, iter_file_tables, iter_tables
+        from .formats.exporting import export_chunks, resolve_formats
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         chosen = [formats] if isinstance(formats, str) else list(formats)
+        # Parquet alone is written from Arrow tables, never made into DataFrames; every other
+        # format reads the DataFrames.
+        chunks = (
+            iter_file_tables(self.store, filters, chunk_docs=chunk_docs)
+            if resolve_formats(chosen) == ["parquet"]
+            else iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True)
+        )
         return export_chunks(
-            iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True),
+            chunks,
             out,
             formats=chosen,
             filters=filters.to_json(),
@@ -416,15 +423,14 @@ class Project:
         import pyarrow.compute as pc
 
         people = [*self.annotator_names(), *self._gold()]
-        row = pa.struct([("doc_id", pa.string()), ("title", pa.string()),
-                         ("published", pa.string()), ("source", pa.string()),
-                         ("n_chars", pa.int64()), ("position", pa.int64())])
+        schema = pa.schema([("doc_id", pa.string()), ("title", pa.string()),
+                            ("published", pa.string()), ("source", pa.string()),
+                            ("n_chars", pa.int64())])
         parts = [
-            pa.Table.from_struct_array(pa.array(rows, type=row))
-            for rows in self.store.iter_document_rows()
+            pa.table({field.name: pa.array(columns[field.name], field.type) for field in schema})
+            for columns in self.store.iter_document_columns()
         ]
-        table = pa.concat_tables(parts) if parts else pa.schema(list(row)).empty_table()
-        table = table.drop_columns(["position"])
+        table = pa.concat_tables(parts) if parts else schema.empty_table()
         found = self.store.statuses_of(people)
         who = pa.array(found["annotator"], pa.string())
         ids = pa.array(found["doc_id"], pa.string())
@@ -433,7 +439,7 @@ class Project:
             mine = pc.equal(who, name)
             where = pc.index_in(table["doc_id"], value_set=ids.filter(mine))
             table = table.append_column(name, values.filter(mine).take(where))
-        frame: pd.DataFrame = table.to_pandas()
+        frame: pd.DataFrame = table.to_pandas(self_destruct=True)
         return frame
 
     def progress(self, annotator: str) -> dict[str, int]:

@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 
 from annotate.formats import export, write_docbin, write_tables
-from annotate.formats.tables import coerce, flatten_claims, flatten_quotes
+from annotate.formats.flatten import flatten_claims, flatten_quotes
+from annotate.formats.tables import coerce
 
 PARQUET_TARGET_S = 3.0
 VOCABULARY = (

@@ -29,6 +29,7 @@ from . import docbin, registry
 from .docbin import DocBinFiles
 from .docs import AnnotatedDoc, annotated_docs
 from .files import TableFiles, TableFormat
+from .flatten import flatten_claims, flatten_quotes
 from .manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -39,10 +40,11 @@ from .manifest import (
     write_manifest,
 )
 from .staging import staged
-from .tables import coerce, empty_table, flatten_claims, flatten_quotes, table_names
+from .tables import coerce, empty_table, table_names
 
 
-def _formats(formats: Sequence[str] | str) -> list[str]:
+def resolve_formats(formats: Sequence[str] | str) -> list[str]:
+    """The export formats named (aliases resolved, each once), or E302."""
     if isinstance(formats, str):
         formats = [formats]
     chosen: list[str] = []
@@ -105,7 +107,7 @@ def export(
 
 
 def export_chunks(
-    chunks: Iterable[Mapping[str, pd.DataFrame]],
+    chunks: Iterable[Mapping[str, Any]],
     out_dir: str | Path,
     *,
     formats: Sequence[str] | str,
@@ -124,8 +126,10 @@ def export_chunks(
     :class:`.docbin.DocBinFiles`). Prodigy, CoNLL and brat files are written once, at the end,
     from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
     chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
+    Chunks of Arrow tables in the file form (:func:`.dataset.iter_file_tables`) are written
+    to Parquet as they are, when Parquet is the only format.
     """
-    chosen = _formats(formats)
+    chosen = resolve_formats(formats)
     if split is not None:
         docbin.split_documents([], split)  # check the value before writing anything
     report = WriteReport()
@@ -144,6 +148,15 @@ def export_chunks(
             docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
         gathered: list[AnnotatedDoc] = []  # for the formats written at the end
         for chunk in chunks:
+            if _arrow(chunk):
+                if per_document or any(fmt != "parquet" for fmt in table_files):
+                    raise ValueError("Arrow chunks are written as Parquet only")
+                for files in table_files.values():
+                    files.write_arrow(chunk)
+                counted = _counted_columns(chunk)
+                counts = _add_counts(counts, count_tables(counted))
+                annotators.update(annotators_of(counted))
+                continue
             prepared = prepare_tables(chunk, coerced=coerced)
             for files in table_files.values():
                 files.write(prepared, coerced=True)
@@ -177,6 +190,21 @@ def export_chunks(
         manifest.annotators = sorted(annotators)
         write_manifest(manifest, stage)
     return manifest
+
+
+def _arrow(chunk: Mapping[str, Any]) -> bool:
+    return any(not isinstance(table, pd.DataFrame) for table in chunk.values())
+
+
+# What the manifest counts and names, read from an Arrow chunk (doc_id keeps the row count).
+_COUNTED = ("doc_id", "annotator", "layer", "label", "type", "status")
+
+
+def _counted_columns(chunk: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    return {
+        name: table.select([c for c in _COUNTED if c in table.column_names]).to_pandas()
+        for name, table in chunk.items()
+    }
 
 
 def _add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:

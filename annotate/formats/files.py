@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from ..errors import FormatError
 from .jsonio import dumps, iter_jsonl
@@ -27,7 +30,8 @@ def _check_format(fmt: str) -> None:
         raise FormatError("E302", fmt=fmt, known=", ".join(TABLE_FORMATS))
 
 
-def _json_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+def json_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with its dict and list columns as the JSON text files hold."""
     columns = JSON_COLUMNS.get(name, ())
     if not columns:
         return frame
@@ -41,14 +45,22 @@ _MEMO_MAX = 100_000
 
 
 def _json_texts(values: list[Any]) -> list[str]:
-    """Each value's JSON text. Spans repeat a few attribute sets thousands of times (every
-    suggestion of a rule has the same reason and confidence): a flat dict's text is made
-    once and looked up after, keyed by its items with their types (True is not 1)."""
+    """Each value's JSON text (as :func:`.jsonio.dumps` writes it). Spans repeat a few
+    attribute sets thousands of times (every suggestion of a rule has the same reason and
+    confidence): a flat dict's text is made once and looked up after, keyed by its items with
+    their types (True is not 1). A span of one piece has its fragments written directly."""
     memo: dict[Any, str] = {}
     by_identity: dict[int, str] = {}  # tables read for an export share one dict per text
     out: list[str] = []
     for value in values:
         key: Any = None
+        if type(value) is list and len(value) == 1:
+            piece = value[0]  # a span's one piece, [[start, end]]: most of the fragments column
+            if type(piece) is list and len(piece) == 2:
+                start, end = piece
+                if type(start) is int and type(end) is int:
+                    out.append(f"[[{start},{end}]]")
+                    continue
         shared = by_identity.get(id(value))
         if shared is not None:
             out.append(shared)
@@ -104,24 +116,40 @@ class TableFiles:
             first = name not in self.paths
             path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
             if self.fmt == "parquet":
-                self._write_parquet(name, _json_text(frame, name), path)
+                self._write_parquet(name, json_text(frame, name), path)
             elif self.fmt == "csv":
                 if first or len(frame):
-                    _json_text(frame, name).to_csv(
+                    json_text(frame, name).to_csv(
                         path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ",
                         mode="w" if first else "a", header=first,
                     )
             else:
                 _write_jsonl(frame, path, append=not first)
 
+    def write_arrow(self, tables: Mapping[str, pa.Table]) -> None:
+        """Append tables already in the file form (:func:`.frames.file_tables_of`); Parquet
+        only, the one format written straight from Arrow."""
+        if self.fmt != "parquet":
+            raise ValueError(f"Arrow tables are written as Parquet, not {self.fmt}")
+        for name in table_names(tables):
+            path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
+            self._append_parquet(name, tables[name], path)
+
     def _write_parquet(self, name: str, frame: pd.DataFrame, path: Path) -> None:
         import pyarrow as pa
+
+        if name in self._parquet and not len(frame):
+            return
+        # One thread: a chunk's columns are too short for a pool's start-up to pay off.
+        self._append_parquet(name, pa.Table.from_pandas(frame, preserve_index=False, nthreads=1),
+                             path)
+
+    def _append_parquet(self, name: str, table: pa.Table, path: Path) -> None:
         import pyarrow.parquet as pq
 
         writer = self._parquet.get(name)
-        if writer is not None and not len(frame):
+        if writer is not None and not table.num_rows:
             return
-        table = pa.Table.from_pandas(frame, preserve_index=False)
         if writer is None:
             writer = self._parquet[name] = pq.ParquetWriter(path, table.schema)
         elif not table.schema.equals(writer.schema, check_metadata=False):

@@ -46,9 +46,21 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
+# One encoder for every line: json.dumps with options builds a new one each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
     """One compact JSON line, non-ASCII kept readable."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    if type(value) is JSONObject:  # JSON types only: nothing to make plain
+        return _ENCODER.encode(value)
+    return _ENCODER.encode(to_jsonable(value))
+
+
+class JSONObject(dict[str, Any]):
+    """A dict decoded from JSON text, so holding JSON types only: :func:`dumps` writes it
+    back without first walking it to make its values plain (for a project's metadata, a
+    million documents, that walk cost more than the encoding)."""
 
 
 def read_text(path: Path, *, strip_bom: bool = True) -> str:

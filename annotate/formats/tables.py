@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Final, cast
 
 import pandas as pd
@@ -159,6 +159,13 @@ def _check_name(name: str) -> dict[str, str]:
 
 def empty_table(name: str) -> pd.DataFrame:
     """An empty DataFrame with the columns and dtypes of table ``name``."""
+    return _empty_template(name).copy()
+
+
+@cache
+def _empty_template(name: str) -> pd.DataFrame:
+    # Made once: coercing even an empty frame costs milliseconds, and a chunked read needs
+    # an empty table for every chunk without claims.
     spec = _check_name(name)
     return coerce(name, pd.DataFrame({column: [] for column in spec}))
 
@@ -181,7 +188,7 @@ def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
         )
     nullable = NULLABLE[name]
     data = {
-        column: _coerce_column(name, column, dtype, df[column].reset_index(drop=True), nullable)
+        column: coerce_column(name, column, dtype, df[column].reset_index(drop=True), nullable)
         for column, dtype in spec.items()
         if dtype != "fragments"
     }
@@ -190,18 +197,18 @@ def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(len(df)))
 
 
-def _fail(name: str, column: str, dtype: str, detail: str) -> FormatError:
+def fail(name: str, column: str, dtype: str, detail: str) -> FormatError:
     return FormatError("E305", name=name, column=column, dtype=dtype, detail=detail)
 
 
-def _coerce_column(
+def coerce_column(
     name: str, column: str, dtype: str, values: pd.Series, nullable: frozenset[str]
 ) -> pd.Series:
     if dtype == "dict":
         return pd.Series([_as_dict(name, column, v) for v in values], dtype=object)
     if column not in nullable and dtype != "dict" and len(values) and values.isna().any():
         row = int(values.isna().to_numpy().nonzero()[0][0])
-        raise _fail(name, column, dtype, f"row {row} has no value, and the column needs one")
+        raise fail(name, column, dtype, f"row {row} has no value, and the column needs one")
     try:
         if dtype == STR:
             return values.astype(STR)
@@ -219,7 +226,7 @@ def _coerce_column(
     except FormatError:
         raise
     except (TypeError, ValueError) as exc:
-        raise _fail(name, column, dtype, str(exc)) from exc
+        raise fail(name, column, dtype, str(exc)) from exc
     raise AssertionError(f"no rule for dtype {dtype}")  # pragma: no cover - spec is static
 
 
@@ -228,19 +235,27 @@ def _fragments_column(
 ) -> pd.Series:
     """Every span's pieces as a list of [start, end]: one piece where the span has no
     fragments; JSON text (Parquet, CSV) and arrays (pyarrow) read as lists."""
-    out = []
-    for row, (start, end, value) in enumerate(
-        zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True)
-    ):
-        given = _as_list(value)
-        if given is None:
-            out.append([[int(start), int(end)]])
-            continue
-        found = fragments.problem(int(start), int(end), given)
-        if found is not None:
-            raise _fail(name, "fragments", "list of [start, end]", f"row {row}: {found}")
-        out.append(fragments.pieces(int(start), int(end), fragments.normalise(given)))
-    return pd.Series(out, dtype=object)
+    return pd.Series(
+        [
+            fragment_pieces(name, row, int(start), int(end), value)
+            for row, (start, end, value) in enumerate(
+                zip(starts.tolist(), ends.tolist(), values.tolist(), strict=True)
+            )
+        ],
+        dtype=object,
+    )
+
+
+def fragment_pieces(name: str, row: int, start: int, end: int, value: Any) -> list[Any]:
+    """One span's pieces from its ``fragments`` cell (None, a list, an array or JSON text);
+    a cell that does not fit the span's offsets raises E305 naming ``row``."""
+    given = _as_list(value)
+    if given is None:
+        return [[start, end]]
+    found = fragments.problem(start, end, given)
+    if found is not None:
+        raise fail(name, "fragments", "list of [start, end]", f"row {row}: {found}")
+    return fragments.pieces(start, end, fragments.normalise(given))
 
 
 def fragments_of(value: Any) -> list[Any] | None:
@@ -277,10 +292,10 @@ def _as_dict(name: str, column: str, value: Any) -> dict[str, Any]:
         try:
             parsed = json.loads(value) if value else {}
         except json.JSONDecodeError as exc:
-            raise _fail(name, column, "dict", f"{value[:40]!r} is not JSON ({exc})") from exc
+            raise fail(name, column, "dict", f"{value[:40]!r} is not JSON ({exc})") from exc
         if isinstance(parsed, dict):
             return parsed
-    raise _fail(name, column, "dict", f"{value!r} is not a dict")
+    raise fail(name, column, "dict", f"{value!r} is not a dict")
 
 
 _TRUTH = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
@@ -298,7 +313,11 @@ def _as_boolean(values: pd.Series) -> pd.Series:
 def _as_category(name: str, column: str, values: pd.Series) -> pd.Series:
     fixed = FIXED_CATEGORIES.get((name, column))
     if isinstance(values.dtype, pd.CategoricalDtype):
-        if fixed is None or list(values.dtype.categories) == list(fixed):
+        categories = values.cat.categories
+        if categories.dtype != STR and all(isinstance(c, str) for c in categories):
+            # An empty dictionary (or one read from an older file) has object categories.
+            values = values.cat.set_categories(categories.astype(STR))
+        if fixed is None or list(values.cat.categories) == list(fixed):
             return values
         values = values.astype(object)
     text = values.astype(STR)
@@ -306,182 +325,13 @@ def _as_category(name: str, column: str, values: pd.Series) -> pd.Series:
         return text.astype("category")
     unknown = sorted(set(text.dropna()) - set(fixed))
     if unknown:
-        raise _fail(name, column, "category", f"{unknown} not in {list(fixed)}")
+        raise fail(name, column, "category", f"{unknown} not in {list(fixed)}")
     return text.astype(pd.CategoricalDtype(list(fixed)))
-
-
-# --- flattened views ---------------------------------------------------------------------------
-
-_KEY = ["doc_id", "annotator"]
 
 
 @lru_cache(maxsize=1)
 def _default_scheme() -> Scheme:
     return Scheme.default()
-
-
-def _attribute_default(scheme: Scheme, layer: str, name: str) -> Any:
-    attribute = scheme.attributes_for(layer).get(name)
-    return None if attribute is None else attribute.default
-
-
-def _layer(spans: pd.DataFrame, layer: str) -> pd.DataFrame:
-    return spans.loc[spans["layer"].astype(STR) == layer].reset_index(drop=True)
-
-
-def _first_tail(
-    heads: pd.DataFrame, spans: pd.DataFrame, relations: pd.DataFrame, type_: str, prefix: str
-) -> pd.DataFrame:
-    """For each row of ``heads``, the first (leftmost) span linked to it by ``type_``.
-
-    A quote normally has one cue and one source; where an annotator linked several, the row
-    keeps the leftmost so the table stays one row a quote, and the relations table keeps all.
-    """
-    rel = relations.loc[relations["type"].astype(STR) == type_]
-    rel = rel[[*_KEY, "head_span_id", "tail_span_id"]]
-    tails = spans[[*_KEY, "span_id", "start", "end", "text", "attrs"]].rename(
-        columns={
-            "span_id": "tail_span_id",
-            "start": f"{prefix}_start",
-            "end": f"{prefix}_end",
-            "text": f"{prefix}_text",
-            "attrs": f"{prefix}_attrs",
-        }
-    )
-    linked = rel.merge(tails, on=[*_KEY, "tail_span_id"], how="inner")
-    linked = linked.sort_values([f"{prefix}_start", f"{prefix}_end"], kind="stable")
-    linked = linked.drop_duplicates([*_KEY, "head_span_id"], keep="first")
-    linked = linked.rename(columns={"head_span_id": "span_id", "tail_span_id": f"{prefix}_span_id"})
-    return heads.merge(linked, on=[*_KEY, "span_id"], how="left")
-
-
-def _resolve_speakers(
-    rows: pd.DataFrame, spans: pd.DataFrame, relations: pd.DataFrame, prefix: str
-) -> tuple[list[Any], list[Any]]:
-    """Name and span id of who speaks, for rows carrying a ``{prefix}_span_id`` source.
-
-    The name is the text of the entity the source refers_to (so "he" reads "Vladimir Putin"),
-    else the source's ``attrs["speaker"]``, else the source text as written.
-    """
-    entities = _first_tail(
-        rows[[*_KEY, f"{prefix}_span_id"]].rename(columns={f"{prefix}_span_id": "span_id"}),
-        spans,
-        relations,
-        "refers_to",
-        "entity",
-    )
-    names: list[Any] = []
-    ids: list[Any] = []
-    for source_id, source_text, source_attrs, entity_id, entity_text in zip(
-        rows[f"{prefix}_span_id"].tolist(),
-        rows[f"{prefix}_text"].tolist(),
-        rows[f"{prefix}_attrs"].tolist(),
-        entities["entity_span_id"].tolist(),
-        entities["entity_text"].tolist(),
-        strict=True,
-    ):
-        if not isinstance(source_id, str):
-            names.append(None)
-            ids.append(None)
-        elif isinstance(entity_id, str):
-            names.append(entity_text)
-            ids.append(entity_id)
-        else:
-            speaker = source_attrs.get("speaker") if isinstance(source_attrs, dict) else None
-            names.append(speaker if isinstance(speaker, str) and speaker else source_text)
-            ids.append(source_id)
-    return names, ids
-
-
-def flatten_quotes(spans: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
-    """The ``quotes`` table: one row a quote span, with its cue, source and resolved speaker.
-
-    ``speaker_span_id`` is the entity the speaker was resolved to, else the source span.
-    """
-    quotes = _layer(spans, "quote")
-    if quotes.empty:
-        return empty_table("quotes")
-    rows = quotes[[*_KEY, "span_id", "start", "end", "text", "label"]]
-    rows = _first_tail(rows, spans, relations, "cue", "cue")
-    rows = _first_tail(rows, spans, relations, "said_by", "source")
-    speaker, speaker_span_id = _resolve_speakers(rows, spans, relations, "source")
-    out = pd.DataFrame(
-        {
-            "doc_id": rows["doc_id"],
-            "annotator": rows["annotator"],
-            "quote_id": rows["span_id"],
-            "start": rows["start"],
-            "end": rows["end"],
-            "text": rows["text"],
-            "quote_type": rows["label"].astype(STR),
-            "cue_start": rows["cue_start"],
-            "cue_end": rows["cue_end"],
-            "cue_text": rows["cue_text"],
-            "source_start": rows["source_start"],
-            "source_end": rows["source_end"],
-            "source_text": rows["source_text"],
-            "speaker": pd.Series(speaker, dtype=object),
-            "speaker_span_id": pd.Series(speaker_span_id, dtype=object),
-        }
-    )
-    return coerce("quotes", out)
-
-
-def flatten_claims(
-    spans: pd.DataFrame, relations: pd.DataFrame, *, scheme: Scheme | None = None
-) -> pd.DataFrame:
-    """The ``claims`` table: one row a claim span, with claimant and the quote it sits in.
-
-    ``checkworthy`` and ``hedged`` fall back to the scheme's defaults where the annotator left
-    them unset. ``claimant`` is "writer" where no claimed_by source is linked (the outlet makes
-    the claim). ``quote_id`` is the innermost quote of the same annotator containing the claim.
-    """
-    claims = _layer(spans, "claim")
-    if claims.empty:
-        return empty_table("claims")
-    scheme = scheme or _default_scheme()
-    rows = claims[[*_KEY, "span_id", "start", "end", "text", "label", "attrs"]]
-    rows = _first_tail(rows, spans, relations, "claimed_by", "source")
-    names, name_ids = _resolve_speakers(rows, spans, relations, "source")
-    default_checkworthy = _attribute_default(scheme, "claim", "checkworthy")
-    default_hedged = _attribute_default(scheme, "claim", "hedged")
-    attrs: list[dict[str, Any]] = rows["attrs"].tolist()
-    out = pd.DataFrame(
-        {
-            "doc_id": rows["doc_id"],
-            "annotator": rows["annotator"],
-            "claim_id": rows["span_id"],
-            "start": rows["start"],
-            "end": rows["end"],
-            "text": rows["text"],
-            "claim_type": rows["label"].astype(STR),
-            "checkworthy": pd.Series(
-                [a.get("checkworthy", default_checkworthy) for a in attrs], dtype=object
-            ),
-            "hedged": pd.Series([a.get("hedged", default_hedged) for a in attrs], dtype=object),
-            "claimant": pd.Series(
-                [name if isinstance(name, str) else "writer" for name in names], dtype=object
-            ),
-            "claimant_span_id": pd.Series(name_ids, dtype=object),
-            "quote_id": _containing_quote(rows, _layer(spans, "quote")),
-        }
-    )
-    return coerce("claims", out)
-
-
-def _containing_quote(claims: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
-    if quotes.empty:
-        return pd.Series([None] * len(claims), dtype=object)
-    left = claims[[*_KEY, "span_id", "start", "end"]].reset_index(names="_row")
-    right = quotes[[*_KEY, "span_id", "start", "end"]].rename(
-        columns={"span_id": "quote_id", "start": "q_start", "end": "q_end"}
-    )
-    pairs = left.merge(right, on=_KEY, how="inner")
-    inside = pairs.loc[(pairs["q_start"] <= pairs["start"]) & (pairs["end"] <= pairs["q_end"])]
-    inside = inside.assign(_length=inside["q_end"] - inside["q_start"])
-    inside = inside.sort_values(["_row", "_length", "q_start"], kind="stable")
-    best = inside.drop_duplicates("_row", keep="first").set_index("_row")["quote_id"]
-    return pd.Series([best.get(row) for row in range(len(claims))], dtype=object)
 
 
 def table_names(tables: Iterable[str]) -> list[str]:

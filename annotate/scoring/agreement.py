@@ -216,7 +216,7 @@ def _prepare(
 ) -> AgreementData:
     import pandas as pd
 
-    from ..formats.tables import flatten_claims, flatten_quotes
+    from ..formats.flatten import flatten_claims, flatten_quotes
 
     if len(names) < 2:
         raise AnnotateError("E416", got=len(names), names=", ".join(names) or "none")

@@ -7,7 +7,7 @@ compare, not a condition of the match) and :func:`compare_matched` says how ofte
 rows agree on each attribute.
 
 Speakers are compared like with like (:func:`same_attribution`): as resolved names (the entity
-a source refers to, see :func:`annotate.formats.tables.flatten_quotes`) where both sides
+a source refers to, see :func:`annotate.formats.flatten.flatten_quotes`) where both sides
 resolved the source, else as the mentions as written, so a side that resolved "he" to
 "Vladimir Putin" and one that left it "he" agree on the mention rather than disagree on a name
 only one of them gave. Names and mentions are normalised by :func:`normalise_name` and matched

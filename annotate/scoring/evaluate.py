@@ -305,7 +305,8 @@ def _flattened(
     offsets carried over from a changed text, and the documents scored, are the same as for
     the spans.
     """
-    from ..formats.tables import coerce, empty_table, flatten_claims, flatten_quotes
+    from ..formats.flatten import flatten_claims, flatten_quotes
+    from ..formats.tables import coerce, empty_table
 
     relations = only(tables.get("relations"), annotator)
     if relations is None:

@@ -99,10 +99,10 @@ class ReadMethods(StoreBase):
             self.read, list(annotators), page=page, limit=limit, preview_chars=preview_chars
         )
 
-    def iter_document_rows(self, *, page: int = 200_000) -> Iterator[list[tuple[Any, ...]]]:
-        """(doc_id, title, published, source, n_chars, position) tuples of every document in
-        queue order, ``page`` a read; never a text."""
-        return overview.iter_document_rows(self.read, page=page)
+    def iter_document_columns(self, *, page: int = 50_000) -> Iterator[dict[str, list[Any]]]:
+        """doc_id, title, published, source, n_chars and position columns of every document
+        in queue order, ``page`` documents a read; never a text."""
+        return overview.iter_document_columns(self.read, page=page)
 
     def statuses_of(self, annotators: Sequence[str]) -> dict[str, list[Any]]:
         """doc_id, annotator and status columns of the annotators' status rows, in one read."""

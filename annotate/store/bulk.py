@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..core.collector import collector_paused
 from ..errors import StoreError
 from .faults import GUARDED, HOLDS_NUL, current_operation, guard_values, has_nul
 
@@ -124,9 +125,13 @@ def _check_json(table: str, key: str, values: list[Any], texts: list[Any]) -> No
 
 def select_columns(connection: Connection, query: Any) -> dict[str, list[Any]]:
     """The query's rows as columns (see :func:`select_rows`)."""
-    keys, rows = select_rows(connection, query)
-    columns = list(zip(*rows, strict=True)) or [() for _ in keys]
-    return {key: list(values) for key, values in zip(keys, columns, strict=True)}
+    # The collector stays paused until the rows are gone: a pass on the way would walk every
+    # one of them (see select_rows), only for them to be freed a moment later.
+    with collector_paused():
+        keys, rows = select_rows(connection, query)
+        columns = list(zip(*rows, strict=True)) or [() for _ in keys]
+        del rows
+        return {key: list(values) for key, values in zip(keys, columns, strict=True)}
 
 
 def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -150,7 +155,9 @@ def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tup
     try:
         cursor.execute(statement, parameters)
         keys = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
+        # A row is a new container: a page of them would set off pass after pass.
+        with collector_paused():
+            rows = cursor.fetchall()
     except connection.dialect.loaded_dbapi.Error as exc:
         raise sa.exc.DBAPIError.instance(
             statement, parameters, exc, connection.dialect.loaded_dbapi.Error,

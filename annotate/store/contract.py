@@ -36,7 +36,10 @@ def iter_contract_rows(
     chunk_docs: int = CHUNK_DOCS,
 ) -> Iterator[dict[str, Columns]]:
     """Chunks of ``chunk_docs`` documents with their spans, relations, status and time, each
-    read in its own transaction by ``read`` (the Store's); see :func:`chunk_rows`."""
+    read in its own transaction by ``read`` (the Store's); see :func:`chunk_rows`.
+
+    One chunk after the other: reading the next on a second thread meanwhile was slower, as
+    making the rows' Python values holds the interpreter either way."""
     after: Key | None = None
     while True:
 

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from annotate.errors import FormatError
+from annotate.formats.flatten import flatten_claims, flatten_quotes
 from annotate.formats.tables import (
     COLUMNS,
     DTYPES,
@@ -12,8 +13,6 @@ from annotate.formats.tables import (
     TABLES,
     coerce,
     empty_table,
-    flatten_claims,
-    flatten_quotes,
 )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from annotate.formats.tables import coerce, flatten_claims, flatten_quotes
+from annotate.formats.flatten import flatten_claims, flatten_quotes
+from annotate.formats.tables import coerce
 from tests.support.paths import ROOT
 
 SpanRow = tuple[Any, ...]  # (annotator, doc_id, layer, label, start, end[, attrs[, span_id]])
