@@ -49,7 +49,7 @@ def suggest_project(
 
     Pass ``nlp`` (a loaded pipeline) to reuse one, else ``model`` is resolved and loaded.
     ``cluster`` (a Dask scheduler's address, or ``local:N``) parses on the cluster's workers
-    instead, ``task_docs`` documents a task (see :mod:`.cluster`); this process then only
+    instead, at most ``task_docs`` documents a task (see :mod:`.cluster`); this process then only
     reads the documents and writes the suggestions.
     """
     from .engine import DEFAULT_QUOTE_LABELS
