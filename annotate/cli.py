@@ -124,7 +124,8 @@ def suggest(
         help="Parse on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N "
         "worker processes here.")] = None,
     task_docs: Annotated[int, typer.Option(
-        help="With --cluster: documents sent to a worker at a time.")] = 64,
+        help="With --cluster: documents sent to a worker at a time (fewer towards the end "
+        "of a run, so the workers finish together).")] = 64,
     mode: Annotated[str, typer.Option(
         help="With a run folder: auto (per layer the model or the rules, whichever scored "
         "higher on dev) or model (the model's spans only).")] = "auto",

