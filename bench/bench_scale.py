@@ -506,17 +506,24 @@ def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any])
         "import time; import annotate, pandas, pyarrow; b = time.perf_counter(); "
         "p = annotate.open_project(" + repr(url) + "); f = p.status(); "
         "[p.progress(a) for a in ('alice', 'bob', 'carol')]; print(time.perf_counter() - b)")
+    overview = in_process(
+        "import time; import annotate, pandas, pyarrow; b = time.perf_counter(); "
+        "p = annotate.open_project(" + repr(url) + "); o = p.overview(); "
+        "[p.progress(a) for a in ('alice', 'bob', 'carol')]; print(time.perf_counter() - b)")
     lines = cli[2].splitlines()
     figures["status"] = {
         "cli_s": float(lines[-1]), "cli_mb": cli[1], "api_s": float(api[2].split()[-1]),
         "api_mb": api[1], "baseline_s": float(bare[2].split()[-1]), "baseline_mb": bare[1],
-        "header": lines[0],
+        "header": lines[0], "overview_s": float(overview[2].split()[-1]),
+        "overview_mb": overview[1],
     }
     f = figures["status"]
     print(f"status (CLI)  {f['cli_s']:>8.2f} s  {f['cli_mb']:.0f} MB peak   "
           f"project.status()+progress() {f['api_s']:.2f} s {f['api_mb']:.0f} MB   baseline "
           f"(bare SELECT of the columns) {f['baseline_s']:.2f} s {f['baseline_mb']:.0f} MB   "
           f"ratio {f['api_s'] / f['baseline_s']:.2f}  [{f['header']}]")
+    print(f"overview      project.overview()+progress() {f['overview_s']:.2f} s "
+          f"{f['overview_mb']:.0f} MB peak (the process, pandas and pyarrow imported)")
 
     seconds, spans, sample = store_suggestions(url)
     base = bare_spans(folder / "bare_spans.db", sample, spans)
