@@ -355,6 +355,8 @@ def main() -> None:
     parser.add_argument("--whole-tables-max", type=int, default=200_000,
                         help="largest project to read whole with project.tables()")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--no-docbin", action="store_true",
+                        help="leave out the DocBin export and its baseline (the longest step)")
     parser.add_argument("--spans-per-doc", type=int, default=20,
                         help="suggested spans a document (at least 2: a source and a quote)")
     parser.add_argument("--postgres", action="store_true",
@@ -557,6 +559,9 @@ def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any])
     figures["parquet"] = {"s": seconds, "mb": mb, "baseline_s": base_s, "baseline_mb": base_mb}
     print(f"parquet       {seconds:>8.2f} s  +{mb:.0f} MB   baseline (read_sql in chunks + "
           f"pyarrow writer) {base_s:.2f} s +{base_mb:.0f} MB   ratio {seconds / base_s:.2f}")
+    if args.no_docbin:
+        project.close()
+        return
     base_s, base_mb, _ = timed(lambda: blank_docbins(db, folder / "bare_docbin"))
     seconds, mb, _ = timed(lambda: project.export(folder / "export_spacy", formats="spacy"))
     figures["docbin"] = {"s": seconds, "mb": mb, "baseline_s": base_s, "baseline_mb": base_mb}

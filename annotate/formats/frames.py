@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-
 def tables_of(
     raw: dict[str, Columns], filters: Filters, *, shared_attrs: bool = False
 ) -> dict[str, pd.DataFrame]:
