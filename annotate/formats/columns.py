@@ -44,7 +44,7 @@ def contract_frame(name: str, columns: Columns, *, copy_dicts: bool = False) -> 
     import pyarrow as pa
 
     spec = DTYPES[name]
-    n = _length(columns)
+    n = column_length(columns)
     arrays: dict[str, pa.Array] = {}
     objects: dict[str, Any] = {}
     for column, dtype in spec.items():
@@ -75,9 +75,10 @@ def contract_arrow(name: str, columns: Columns) -> pa.Table:
     import pyarrow as pa
 
     spec = DTYPES[name]
+    n = column_length(columns)
     arrays: list[pa.Array] = []
     for column, dtype in spec.items():
-        values = columns.get(column, [None] * _length(columns))
+        values = columns.get(column, [None] * n)
         if dtype == "dict":
             arrays.append(pa.array(_dict_texts(values), pa.large_string()))
         elif dtype == "fragments":
@@ -111,7 +112,8 @@ def _pandas_metadata(name: str) -> dict[bytes, bytes]:
     return dict(schema.metadata or {})
 
 
-def _length(columns: Columns) -> int:
+def column_length(columns: Columns) -> int:
+    """The number of rows in ``columns`` (0 for no columns)."""
     return len(next(iter(columns.values()), []))
 
 

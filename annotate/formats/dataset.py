@@ -37,15 +37,11 @@ def iter_tables(
     ``shared_attrs`` lets spans with the same attributes share one dict (for readers that
     never change them, such as an export): decoding and writing them again is then once per
     distinct set, not once a span."""
-    filters = filters or Filters()
-    found = False
     from .frames import tables_of
 
-    for raw in store.iter_contract_rows(filters, chunk_docs=chunk_docs):
-        found = True
-        yield tables_of(raw, filters, shared_attrs=shared_attrs)
-    if not found:
-        yield empty_tables()
+    chosen = filters or Filters()
+    for raw in _raw_chunks(store, chosen, chunk_docs):
+        yield tables_of(raw, chosen, shared_attrs=shared_attrs)
 
 
 def iter_file_tables(
@@ -55,13 +51,22 @@ def iter_file_tables(
     form files hold them (see :func:`.frames.file_tables_of`): what a Parquet export writes."""
     from .frames import file_tables_of
 
-    filters = filters or Filters()
+    chosen = filters or Filters()
+    for raw in _raw_chunks(store, chosen, chunk_docs):
+        yield file_tables_of(raw, chosen)
+
+
+def _raw_chunks(
+    store: Store, filters: Filters, chunk_docs: int
+) -> Iterator[dict[str, dict[str, list[Any]]]]:
+    """The store's chunks of raw rows; a project without documents gives one chunk of none
+    (whose tables are empty)."""
     found = False
     for raw in store.iter_contract_rows(filters, chunk_docs=chunk_docs):
         found = True
-        yield file_tables_of(raw, filters)
+        yield raw
     if not found:
-        yield file_tables_of({"documents": {}}, filters)
+        yield {"documents": {}}
 
 
 def load_tables(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.collector import collector_paused
 from ..core.records import Filters
-from .columns import Columns, contract_arrow, contract_frame, dicts
+from .columns import Columns, column_length, contract_arrow, contract_frame, dicts
 from .flatten import flattened
 from .jsonio import JSONObject
 from .tables import empty_table
@@ -150,7 +150,7 @@ def _with_bylines(documents: Columns) -> Columns:
 
 def _rows_where(columns: Columns, keep: Callable[[int], bool]) -> Columns:
     """The rows of ``columns`` for which ``keep(row)`` holds."""
-    n = len(next(iter(columns.values()), []))
+    n = column_length(columns)
     rows = [row for row in range(n) if keep(row)]
     if len(rows) == n:
         return columns
