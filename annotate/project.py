@@ -423,6 +423,8 @@ class Project:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from .formats.columns import arrow_column
+
         people = [*self.annotator_names(), *self._gold()]
         # Large strings are what pandas' own strings hold: the frame then takes them as they
         # are, where plain strings were copied into a second set of buffers.
@@ -430,14 +432,14 @@ class Project:
         schema = pa.schema([("doc_id", text), ("title", text), ("published", text),
                             ("source", text), ("n_chars", pa.int64())])
         parts = [
-            pa.table({field.name: pa.array(columns[field.name], field.type) for field in schema})
+            pa.table({f.name: arrow_column(columns[f.name], f.type) for f in schema})
             for columns in self.store.iter_document_columns()
         ]
         table = pa.concat_tables(parts) if parts else schema.empty_table()
         found = self.store.statuses_of(people)
-        who = pa.array(found["annotator"], text)
-        ids = pa.array(found["doc_id"], text)
-        values = pa.array(found["status"], text)
+        who = arrow_column(found["annotator"], text)
+        ids = arrow_column(found["doc_id"], text)
+        values = arrow_column(found["status"], text)
         for name in people:
             mine = pc.equal(who, name)
             where = pc.index_in(table["doc_id"], value_set=ids.filter(mine))

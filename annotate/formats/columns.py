@@ -1,4 +1,4 @@
-"""Contract tables from columns given as lists, built through Arrow.
+"""Contract tables from columns given as lists (or Arrow arrays), built through Arrow.
 
 Strings, numbers, categories and timestamps go into Arrow arrays, a column in one call each,
 and become DataFrame columns from there: letting pandas infer and convert a column of Python
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-Columns = dict[str, list[Any]]
+# A column is a list, or an Arrow array (the documents' text columns as the store may read them).
+Columns = dict[str, Any]
 
 
 def contract_frame(name: str, columns: Columns, *, copy_dicts: bool = False) -> pd.DataFrame:
@@ -87,7 +88,7 @@ def contract_arrow(name: str, columns: Columns) -> pa.Table:
             )
             arrays.append(pa.array(texts, pa.large_string()))
         elif dtype == "str":
-            arrays.append(pa.array(values, pa.large_string()))  # as pandas' strings are
+            arrays.append(arrow_column(values, pa.large_string()))  # as pandas' strings are
         elif dtype in ("Int64", "boolean"):
             arrow_type = pa.int64() if dtype == "Int64" else pa.bool_()
             try:
@@ -125,8 +126,17 @@ def _array(name: str, column: str, dtype: str, values: list[Any]) -> pa.Array:
     if dtype.startswith("datetime64"):
         return _timestamps(values)
     if dtype == "str":
-        return pa.array(values, pa.string())
-    return pa.array(values, _ARROW_NUMBERS[dtype])
+        return arrow_column(values, pa.string())
+    return arrow_column(values, _ARROW_NUMBERS[dtype])
+
+
+def arrow_column(values: Any, arrow_type: Any) -> pa.Array:
+    """A column of ``arrow_type`` from a list, or from an Arrow array the store read."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array):
+        return values if values.type == arrow_type else values.cast(arrow_type)
+    return pa.array(values, arrow_type)
 
 
 def _dict_texts(values: Sequence[Any]) -> list[str]:

@@ -13,7 +13,7 @@ translated as usual.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -134,21 +134,35 @@ def select_columns(connection: Connection, query: Any) -> dict[str, list[Any]]:
         return {key: list(values) for key, values in zip(keys, columns, strict=True)}
 
 
-def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The query's rows as columns, fetched through the driver's own cursor: SQLAlchemy's
-    result rows cost as much again as the fetch on a table of millions, and these columns need
-    no conversion (raw JSON and timestamps are decoded column-wise by the caller)."""
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
+def driver_statement(dialect: Any, query: Any) -> tuple[str, Any]:
+    """``query`` as the dialect's driver takes it: the SQL text and its parameters, checked as
+    the engine checks every statement's (a driver's own cursor has no hook that would)."""
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     parameters: Any = (
         tuple(values[name] for name in compiled.positiontup or ())
         if compiled.positional
         else values
     )
-    guard_values(parameters, None)  # the driver's cursor has no hook that would
-    statement = str(compiled)
+    guard_values(parameters, None)
+    return str(compiled), parameters
+
+
+def list_select(connection: Connection) -> Callable[..., dict[str, list[Any]]]:
+    """``select(query, arrow=names)`` on ``connection``, every column a list: what a reader
+    that hands some columns over as Arrow (see :mod:`.arrow_reads`) falls back to."""
+
+    def select(query: Any, arrow: Iterable[str] = ()) -> dict[str, list[Any]]:
+        return select_columns(connection, query)
+
+    return select
+
+
+def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The query's rows as columns, fetched through the driver's own cursor: SQLAlchemy's
+    result rows cost as much again as the fetch on a table of millions, and these columns need
+    no conversion (raw JSON and timestamps are decoded column-wise by the caller)."""
+    statement, parameters = driver_statement(connection.dialect, query)
     driver = connection.connection.driver_connection
     assert driver is not None
     cursor = driver.cursor()

@@ -22,11 +22,17 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Filters
 from . import tables as t
-from .bulk import select_columns as _columns
+from .arrow_reads import ArrowReader, Unreadable
+from .bulk import list_select
 
-Columns = dict[str, list[Any]]
+# A column is a list, or (the documents' text columns, read through ADBC) an Arrow array.
+Columns = dict[str, Any]
 Key = tuple[int, str]  # (position, doc_id): where a chunk ends
+Select = Callable[..., Columns]  # select(query, arrow=column names) -> columns
 CHUNK_DOCS = 2000
+# The documents' columns that are only handed on to Arrow (a DataFrame, a Parquet file): a
+# reader that has them as Arrow already need not make a Python object of each value.
+_ARROW_DOCUMENTS = frozenset({"title", "source", "published", "text", "text_sha256", "n_chars"})
 
 
 def iter_contract_rows(
@@ -34,38 +40,54 @@ def iter_contract_rows(
     filters: Filters,
     *,
     chunk_docs: int = CHUNK_DOCS,
+    arrow_reader: Callable[[], ArrowReader | None] = lambda: None,
 ) -> Iterator[dict[str, Columns]]:
     """Chunks of ``chunk_docs`` documents with their spans, relations, status and time, each
-    read in its own transaction by ``read`` (the Store's); see :func:`chunk_rows`.
+    read in its own transaction, see :func:`chunk_rows`: by the reader ``arrow_reader`` opens
+    where there is one (the documents' text columns then come as Arrow arrays), otherwise, and
+    from the first chunk that reader cannot read, by ``read`` (the Store's).
 
     One chunk after the other: reading the next on a second thread meanwhile was slower, as
     making the rows' Python values holds the interpreter either way."""
-    after: Key | None = None
-    while True:
+    reader = arrow_reader()
+    try:
+        after: Key | None = None
+        while True:
 
-        def work(connection: Connection, after: Key | None = after) -> Any:
-            return chunk_rows(connection, filters, after, chunk_docs)
+            def work(select: Select, after: Key | None = after) -> Any:
+                return chunk_rows(select, filters, after, chunk_docs)
 
-        chunk, last = read(work)
-        if last is None:
-            return
-        yield chunk
-        if len(chunk["documents"]["doc_id"]) < chunk_docs:
-            return
-        after = last
+            read_here: tuple[dict[str, Columns], Key | None] | None = None
+            if reader is not None:
+                try:
+                    read_here = reader.read(work)
+                except Unreadable:
+                    reader.close()
+                    reader = None
+            chunk, last = read_here or read(lambda connection: work(list_select(connection)))
+            if last is None:
+                return
+            yield chunk
+            if len(chunk["documents"]["doc_id"]) < chunk_docs:
+                return
+            after = last
+    finally:
+        if reader is not None:
+            reader.close()
 
 
 def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns]:
     """Every table of the contract as columns, in one read (small projects and tests)."""
-    rows, _ = chunk_rows(connection, filters, None, None)
+    rows, _ = chunk_rows(list_select(connection), filters, None, None)
     return rows
 
 
 def chunk_rows(
-    connection: Connection, filters: Filters, after: Key | None, limit: int | None
+    select: Select, filters: Filters, after: Key | None, limit: int | None
 ) -> tuple[dict[str, Columns], Key | None]:
     """The documents after ``after`` in queue order (``limit`` of them, or all), and every
-    row of theirs; and the key of the last one (``None`` when there were none)."""
+    row of theirs, read by ``select``; and the key of the last one (``None`` when there were
+    none). The documents' text columns may come as Arrow arrays (see ``_ARROW_DOCUMENTS``)."""
     s, r, d, st, w = t.spans.c, t.relations.c, t.documents.c, t.doc_status.c, t.work_time.c
     order = (d.position, d.doc_id)
     document_query = sa.select(
@@ -78,7 +100,7 @@ def chunk_rows(
         document_query = document_query.where(d.doc_id.in_(filters.doc_ids))
     if limit is not None:
         document_query = document_query.limit(limit)
-    documents = _columns(connection, document_query)
+    documents = select(document_query, _ARROW_DOCUMENTS)
     positions = documents.pop("position")
     if not positions:
         return {name: {} for name in ("spans", "relations", "status", "time")} | {
@@ -125,10 +147,10 @@ def chunk_rows(
     if filters.labels is not None:
         span_query = span_query.where(s.label.in_(filters.labels))
     return {
-        "spans": _columns(connection, span_query),
-        "relations": _columns(connection, relation_query),
-        "status": _columns(connection, status_query),
-        "time": _columns(connection, time_query),
+        "spans": select(span_query),
+        "relations": select(relation_query),
+        "status": select(status_query),
+        "time": select(time_query),
         "documents": documents,
     }, last
 
