@@ -180,7 +180,7 @@ class Project:
     def iter_tables(
         self,
         *,
-        chunk_docs: int = 2000,
+        chunk_docs: int | None = None,
         annotator: str | Iterable[str] | None = None,
         layer: str | Iterable[str] | None = None,
         label: str | Iterable[str] | None = None,
@@ -189,7 +189,8 @@ class Project:
     ) -> Iterator[dict[str, pd.DataFrame]]:
         """:meth:`tables` a chunk of ``chunk_docs`` documents at a time, in queue order: each
         chunk holds the six tables for its documents, so a project of any size goes through
-        in the memory of one chunk.
+        in the memory of one chunk. By default a chunk holds as many documents as make about
+        60,000 rows and 20 million characters of text.
 
         >>> for chunk in project.iter_tables(chunk_docs=5000, annotator="gold"):  # doctest: +SKIP
         ...     train_on(chunk["spans"])
@@ -213,12 +214,13 @@ class Project:
         split: float | None = None,
         seed: int = 0,
         force: bool = False,
-        chunk_docs: int = 2000,
+        chunk_docs: int | None = None,
     ) -> Manifest:
         """Write the (filtered) tables to ``out`` in each format, with a manifest.
 
-        The project is read and written ``chunk_docs`` documents at a time, so memory stays
-        flat whatever its size (see :func:`annotate.formats.exporting.export_chunks`).
+        The project is read and written ``chunk_docs`` documents at a time (by default, as
+        many as make about 60,000 rows, see :meth:`iter_tables`), so memory stays flat
+        whatever its size (see :func:`annotate.formats.exporting.export_chunks`).
 
         Formats: parquet, csv, jsonl (the tables), spacy (DocBin, ``split`` for train/dev),
         prodigy, conll, brat, label-studio, doccano, hf (Hugging Face ``datasets``, ``split``

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from ..store import Store
 
-CHUNK_DOCS = 2000  # documents a chunk: a few MB of rows for news articles
 TABLE_ORDER = ("documents", "spans", "relations", "quotes", "claims", "doc_status")
 
 
@@ -27,12 +26,13 @@ def iter_tables(
     store: Store,
     filters: Filters | None = None,
     *,
-    chunk_docs: int = CHUNK_DOCS,
+    chunk_docs: int | None = None,
     shared_attrs: bool = False,
 ) -> Iterator[dict[str, pd.DataFrame]]:
     """documents, spans, relations, quotes, claims and doc_status, ``chunk_docs`` documents
-    at a time. Every chunk holds all six tables (some may be empty); a project without
-    documents gives one chunk of empty tables.
+    at a time, or by default as many as make a chunk of about 60,000 rows and 20 million
+    characters of text (see :mod:`annotate.store.contract`). Every chunk holds all six tables
+    (some may be empty); a project without documents gives one chunk of empty tables.
 
     ``shared_attrs`` lets spans with the same attributes share one dict (for readers that
     never change them, such as an export): decoding and writing them again is then once per
@@ -45,7 +45,7 @@ def iter_tables(
 
 
 def iter_file_tables(
-    store: Store, filters: Filters | None = None, *, chunk_docs: int = CHUNK_DOCS
+    store: Store, filters: Filters | None = None, *, chunk_docs: int | None = None
 ) -> Iterator[dict[str, pa.Table]]:
     """The six tables as :func:`iter_tables` reads them, each chunk as Arrow tables in the
     form files hold them (see :func:`.frames.file_tables_of`): what a Parquet export writes."""
@@ -57,7 +57,7 @@ def iter_file_tables(
 
 
 def _raw_chunks(
-    store: Store, filters: Filters, chunk_docs: int
+    store: Store, filters: Filters, chunk_docs: int | None
 ) -> Iterator[dict[str, dict[str, list[Any]]]]:
     """The store's chunks of raw rows; a project without documents gives one chunk of none
     (whose tables are empty)."""
@@ -70,7 +70,7 @@ def _raw_chunks(
 
 
 def load_tables(
-    store: Store, filters: Filters | None = None, *, chunk_docs: int = CHUNK_DOCS
+    store: Store, filters: Filters | None = None, *, chunk_docs: int | None = None
 ) -> dict[str, pd.DataFrame]:
     """documents, spans, relations, quotes, claims and doc_status as whole DataFrames."""
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_ORDER}
@@ -111,4 +111,4 @@ def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-__all__ = ["CHUNK_DOCS", "Filters", "iter_file_tables", "iter_tables", "load_tables"]
+__all__ = ["Filters", "iter_file_tables", "iter_tables", "load_tables"]

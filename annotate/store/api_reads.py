@@ -131,13 +131,14 @@ class ReadMethods(StoreBase):
         return self.read(lambda connection: contract.contract_rows(connection, chosen))
 
     def iter_contract_rows(
-        self, filters: Filters | None = None, *, chunk_docs: int = contract.CHUNK_DOCS
+        self, filters: Filters | None = None, *, chunk_docs: int | None = None
     ) -> Iterator[dict[str, dict[str, Any]]]:
-        """The contract's raw rows a chunk of ``chunk_docs`` documents at a time, in queue
-        order, each chunk in one read (see :mod:`.contract`); the documents' text columns may
-        be Arrow arrays, every other column is a list."""
+        """The contract's raw rows a chunk of ``chunk_docs`` documents at a time (by default
+        sized by its rows), in queue order, each chunk in one read (see :mod:`.contract`); the
+        documents' text columns may be Arrow arrays, every other column is a list."""
         return contract.iter_contract_rows(
-            self.read, filters or Filters(), chunk_docs=max(1, chunk_docs),
+            self.read, filters or Filters(),
+            chunk_docs=None if chunk_docs is None else max(1, chunk_docs),
             arrow_reader=lambda: open_arrow_reader(self.engine),
         )
 

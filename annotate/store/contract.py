@@ -29,7 +29,16 @@ from .bulk import list_select
 Columns = dict[str, Any]
 Key = tuple[int, str]  # (position, doc_id): where a chunk ends
 Select = Callable[..., Columns]  # select(query, arrow=column names) -> columns
-CHUNK_DOCS = 2000
+# Where the caller does not say how many documents a chunk holds, the first holds
+# FIRST_CHUNK_DOCS and each next one as many as make about ROWS_A_CHUNK rows (documents,
+# spans, relations, statuses) and CHARS_A_CHUNK characters of text, as the last chunk had them:
+# a chunk has a cost of its own (its queries, its tables), so a project of short articles with
+# few spans is read in larger chunks, and one with many spans or long texts in smaller ones.
+# Memory stays that of one chunk whatever the project's size.
+FIRST_CHUNK_DOCS = 2000
+ROWS_A_CHUNK = 60_000
+CHARS_A_CHUNK = 20_000_000
+MIN_CHUNK_DOCS, MAX_CHUNK_DOCS = 100, 20_000
 # The documents' columns that are only handed on to Arrow (a DataFrame, a Parquet file): a
 # reader that has them as Arrow already need not make a Python object of each value.
 _ARROW_DOCUMENTS = frozenset({"title", "source", "published", "text", "text_sha256", "n_chars"})
@@ -39,23 +48,25 @@ def iter_contract_rows(
     read: Callable[[Callable[[Connection], Any]], Any],
     filters: Filters,
     *,
-    chunk_docs: int = CHUNK_DOCS,
+    chunk_docs: int | None = None,
     arrow_reader: Callable[[], ArrowReader | None] = lambda: None,
 ) -> Iterator[dict[str, Columns]]:
-    """Chunks of ``chunk_docs`` documents with their spans, relations, status and time, each
-    read in its own transaction, see :func:`chunk_rows`: by the reader ``arrow_reader`` opens
-    where there is one (the documents' text columns then come as Arrow arrays), otherwise, and
-    from the first chunk that reader cannot read, by ``read`` (the Store's).
+    """Chunks of ``chunk_docs`` documents (or as many as the rows make, see FIRST_CHUNK_DOCS)
+    with their spans, relations, status and time, each read in its own transaction, see
+    :func:`chunk_rows`: by the reader ``arrow_reader`` opens where there is one (the documents'
+    text columns then come as Arrow arrays), otherwise, and from the first chunk that reader
+    cannot read, by ``read`` (the Store's).
 
     One chunk after the other: reading the next on a second thread meanwhile was slower, as
     making the rows' Python values holds the interpreter either way."""
     reader = arrow_reader()
+    size = chunk_docs or FIRST_CHUNK_DOCS
     try:
         after: Key | None = None
         while True:
 
-            def work(select: Select, after: Key | None = after) -> Any:
-                return chunk_rows(select, filters, after, chunk_docs)
+            def work(select: Select, after: Key | None = after, size: int = size) -> Any:
+                return chunk_rows(select, filters, after, size)
 
             read_here: tuple[dict[str, Columns], Key | None] | None = None
             if reader is not None:
@@ -68,12 +79,33 @@ def iter_contract_rows(
             if last is None:
                 return
             yield chunk
-            if len(chunk["documents"]["doc_id"]) < chunk_docs:
+            if len(chunk["documents"]["doc_id"]) < size:
                 return
             after = last
+            if chunk_docs is None:
+                size = next_chunk_docs(chunk)
     finally:
         if reader is not None:
             reader.close()
+
+
+def next_chunk_docs(chunk: dict[str, Columns]) -> int:
+    """How many documents make about ROWS_A_CHUNK rows and CHARS_A_CHUNK characters, going by
+    ``chunk``."""
+    documents = chunk["documents"]
+    docs = len(documents["doc_id"])
+    rows = docs + sum(len(chunk[name].get("doc_id", ())) for name in ("spans", "relations",
+                                                                      "status"))
+    lengths = documents["n_chars"]
+    chars = sum(lengths) if isinstance(lengths, list) else _arrow_sum(lengths)
+    scale = min(ROWS_A_CHUNK / max(rows, 1), CHARS_A_CHUNK / max(chars, 1))
+    return max(MIN_CHUNK_DOCS, min(MAX_CHUNK_DOCS, int(docs * scale)))
+
+
+def _arrow_sum(values: Any) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.sum(values).as_py() or 0)
 
 
 def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns]:

@@ -84,6 +84,31 @@ def test_tables_in_chunks_equal_the_tables_in_one(
     assert seen == seeded.doc_ids()  # queue order, each document once
 
 
+def test_chunks_sized_by_their_rows_and_texts_equal_the_tables_in_one(
+    seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a chunk_docs, a chunk holds as many documents as the last one's rows and
+    characters say make a chunk: fewer after documents with much work or long texts, more
+    after short ones with little."""
+    from annotate.store import contract
+
+    _fill(seeded, tmp_path)
+    whole = load_tables(seeded, chunk_docs=100_000)
+    monkeypatch.setattr(contract, "FIRST_CHUNK_DOCS", 2)
+    monkeypatch.setattr(contract, "MIN_CHUNK_DOCS", 1)
+    # The seed articles hold two people's work (20 rows): then one document a chunk.
+    monkeypatch.setattr(contract, "ROWS_A_CHUNK", 12)
+    sizes = [len(chunk["documents"]) for chunk in iter_tables(seeded)]
+    assert sizes == [2] + [1] * 9
+    _same(load_tables(seeded), whole)
+    # The seed articles are long and the others 48 characters or so: one, then two a chunk.
+    monkeypatch.setattr(contract, "ROWS_A_CHUNK", 10**9)
+    monkeypatch.setattr(contract, "CHARS_A_CHUNK", 100)
+    sizes = [len(chunk["documents"]) for chunk in iter_tables(seeded)]
+    assert sizes[:2] == [2, 1] and set(sizes[2:]) == {2} and sum(sizes) == 11
+    _same(load_tables(seeded), whole)
+
+
 def test_categories_unite_across_chunks(seeded: Store, tmp_path: Path) -> None:
     _fill(seeded, tmp_path)
     spans = load_tables(seeded, chunk_docs=1)["spans"]
