@@ -140,8 +140,9 @@ def arrow_column(values: Any, arrow_type: Any) -> pa.Array:
 
 
 def _dict_texts(values: Sequence[Any]) -> list[str]:
-    """Each dict's JSON text as the files write it (:func:`.jsonio.dumps`): stored text is
-    rewritten once per distinct text, a dict once per object (rows share decoded dicts)."""
+    """Each dict's JSON text as the files write it (:func:`.jsonio.dumps`): stored text in
+    that form is kept as it is, other stored text is rewritten once per distinct text, a dict
+    once per object (rows share decoded dicts)."""
     by_text: dict[str, str] = {}
     by_object: dict[int, str] = {}
     out: list[str] = []
@@ -149,10 +150,7 @@ def _dict_texts(values: Sequence[Any]) -> list[str]:
         if isinstance(value, str):
             text = by_text.get(value)
             if text is None:
-                parsed = json.loads(value) if value else {}
-                text = by_text[value] = dumps(
-                    JSONObject(parsed) if isinstance(parsed, dict) else {}
-                )
+                text = by_text[value] = value if _compact_object(value) else _rewritten(value)
         elif isinstance(value, dict):
             text = by_object.get(id(value))
             if text is None:
@@ -161,6 +159,19 @@ def _dict_texts(values: Sequence[Any]) -> list[str]:
             text = "{}"
         out.append(text)
     return out
+
+
+def _compact_object(text: str) -> bool:
+    """Whether ``text`` is an object as the store writes JSON now (compact, see
+    ``annotate.store.engine.json_text``), which is how the files write it. Text the store
+    wrote before that has a ``": "`` after every key; compact text has one only inside a
+    string, where it is merely rewritten to the same."""
+    return text.startswith("{") and '": ' not in text
+
+
+def _rewritten(text: str) -> str:
+    parsed = json.loads(text) if text else {}
+    return dumps(JSONObject(parsed) if isinstance(parsed, dict) else {})
 
 
 def _fragment_texts(

@@ -8,6 +8,7 @@ cannot be written is opened read-only: reading works and every write gets E129.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import random
 import re
@@ -132,7 +133,9 @@ def _create(engine_url: str | sa.engine.URL, url: str, **options: Any) -> Engine
     try:
         # hide_parameters: SQLAlchemy's error text would otherwise carry the statement's
         # parameters, that is, article text.
-        return sa.create_engine(engine_url, hide_parameters=True, **options)
+        return sa.create_engine(
+            engine_url, hide_parameters=True, json_serializer=json_text, **options
+        )
     except sa.exc.NoSuchModuleError:
         scheme = sa.engine.make_url(url).drivername
         close = difflib.get_close_matches(_base(scheme), _KNOWN_SCHEMES, n=1)
@@ -145,6 +148,24 @@ def _create(engine_url: str | sa.engine.URL, url: str, **options: Any) -> Engine
         raise StoreError("E703", url=redact(url), module=module, package=package) from None
     except sa.exc.ArgumentError as exc:
         raise StoreError("E704", url=redact(url), detail=safe_detail(str(exc))) from None
+
+
+# JSON columns hold compact text with non-ASCII characters as they are: the form the export
+# files write (see annotate.formats.jsonio), so an export can copy a stored text as it is.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_COMPACT_ASCII = json.JSONEncoder(separators=(",", ":"))
+
+
+def json_text(value: Any) -> str:
+    """``value`` as the JSON text a JSON column stores: compact, and non-ASCII as it is, unless
+    it holds a lone surrogate, which UTF-8 cannot hold (then escaped, as \\udc80)."""
+    text = _COMPACT.encode(value)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return _COMPACT_ASCII.encode(value)
+    return text
 
 
 def _base(scheme: str) -> str:

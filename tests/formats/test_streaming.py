@@ -226,3 +226,50 @@ def test_parquet_alone_is_written_from_arrow_as_the_dataframes_write_it(
         assert mine.loc["source", "attrs"] == {"note": "ça va"}
         meta = read_tables(tmp_path / "arrow")["documents"].set_index("doc_id").loc["w", "meta"]
         assert meta == {"desk": "Außenpolitik", "tags": ["a", 1, None], "byline": "Zoë Ünal"}
+
+
+def test_metadata_stored_compact_or_as_before_is_written_compact_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store keeps JSON compact, as the files write it, so a Parquet export copies a
+    document's stored metadata as it is; metadata the store wrote before (spaced, non-ASCII
+    escaped) is rewritten. Either way both export paths write the same text."""
+    import sqlite3
+
+    from annotate.formats import columns
+
+    store = Store(tmp_path / "p.db")
+    store.add_documents([
+        Document(doc_id="new", text="Written now.", meta={"desk": "Außen", "n": 1.5,
+                                                         "said": 'he said": "no"'}),
+        Document(doc_id="old", text="Written before.", meta={"desk": "Außen"}),
+        Document(doc_id="none", text="No metadata."),
+    ])
+    raw = sqlite3.connect(tmp_path / "p.db")
+    stored = dict(raw.execute("SELECT doc_id, meta FROM documents"))
+    assert stored["new"] == '{"desk":"Außen","n":1.5,"said":"he said\\": \\"no\\""}'
+    raw.execute("UPDATE documents SET meta = ? WHERE doc_id = 'old'",
+                (json.dumps({"desk": "Außen", "tags": ["a", None]}),))
+    raw.commit()
+    raw.close()
+    rewritten: list[str] = []
+    rewrite = columns._rewritten
+    monkeypatch.setattr(columns, "_rewritten", lambda text: rewritten.append(text) or rewrite(text))
+    project = Project(store)
+    project.export(tmp_path / "arrow", formats="parquet")
+    project.export(tmp_path / "frames", formats=["parquet", "csv"])
+    texts = {
+        path: pd.read_parquet(tmp_path / path / "documents.parquet").set_index("doc_id")["meta"]
+        for path in ("arrow", "frames")
+    }
+    pd.testing.assert_series_equal(texts["arrow"], texts["frames"])
+    assert texts["arrow"].to_dict() == {
+        "new": stored["new"], "old": '{"desk":"Außen","tags":["a",null]}', "none": "{}"}
+    # Of the stored texts only the one written before was rewritten, and the compact one with
+    # ": " in a string, which is not told apart from spaced text (rewritten to the same).
+    before = '{"desk": "Au\\u00dfen", "tags": ["a", null]}'
+    assert sorted(rewritten) == sorted([stored["new"], before])
+    assert read_tables(tmp_path / "arrow")["documents"].set_index("doc_id")["meta"].to_dict() == {
+        "new": {"desk": "Außen", "n": 1.5, "said": 'he said": "no"'},
+        "old": {"desk": "Außen", "tags": ["a", None]}, "none": {}}
+    store.close()

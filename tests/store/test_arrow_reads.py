@@ -77,6 +77,18 @@ def test_chunks_through_arrow_are_the_rows_sqlalchemy_reads(
     store.close()
 
 
+@pytest.mark.parametrize("folder", ["with space", "what?#frag", "per%20cent", "Ünï 🙂"])
+def test_a_project_in_a_folder_with_any_name_is_read_through_arrow(
+    tmp_path: Path, folder: str
+) -> None:
+    (tmp_path / folder).mkdir()
+    store = _project(tmp_path / folder / "p.db")
+    fast = list(store.iter_contract_rows())
+    assert isinstance(fast[0]["documents"]["text"], pa.Array)
+    assert _as_lists(fast) == _as_lists(_by_sqlalchemy(store, Filters(), 2000))
+    store.close()
+
+
 def test_a_value_of_another_type_written_by_another_program_is_read_as_before(
     tmp_path: Path,
 ) -> None:
