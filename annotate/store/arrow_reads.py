@@ -106,10 +106,16 @@ def _arrow_type(column_type: sa.types.TypeEngine[Any]) -> Any:
 
 def _typed(values: Any, wanted: Any, name: str) -> Any:
     """The column as the store types it; a column of NULLs only (the driver calls it int64)
-    gets the type it should have."""
+    gets the type it should have. Text that is not UTF-8 (written by another program; the
+    driver copies its bytes) is left to SQLAlchemy, which refuses it with a coded error."""
     import pyarrow as pa
 
     if values.type == wanted:
+        if wanted == pa.string():
+            try:
+                values.validate(full=True)
+            except pa.ArrowInvalid as exc:
+                raise Unreadable(f"column {name}: {exc}") from exc
         return values
     if values.null_count == len(values):
         return pa.chunked_array([pa.nulls(len(values), wanted)], wanted)

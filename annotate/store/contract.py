@@ -78,12 +78,13 @@ def iter_contract_rows(
             chunk, last = read_here or read(lambda connection: work(list_select(connection)))
             if last is None:
                 return
+            full = len(chunk["documents"]["doc_id"]) == size
+            if chunk_docs is None:
+                size = next_chunk_docs(chunk)  # before the caller has the chunk to change
             yield chunk
-            if len(chunk["documents"]["doc_id"]) < size:
+            if not full:
                 return
             after = last
-            if chunk_docs is None:
-                size = next_chunk_docs(chunk)
     finally:
         if reader is not None:
             reader.close()

@@ -108,6 +108,26 @@ def test_a_value_of_another_type_written_by_another_program_is_read_as_before(
     store.close()
 
 
+def test_text_that_is_not_utf8_is_refused_with_a_coded_error_as_before(
+    tmp_path: Path,
+) -> None:
+    """ADBC copies a text's bytes as they are; SQLAlchemy refuses bytes that are not UTF-8
+    with E136, and so does the export through ADBC, before any chunk is half made."""
+    from annotate.errors import StoreError
+
+    store = _project(tmp_path / "p.db")
+    other = sqlite3.connect(tmp_path / "p.db")
+    other.execute("UPDATE documents SET title = CAST(X'41FF42' AS TEXT) WHERE doc_id = 'd3'")
+    other.commit()
+    other.close()
+    for read in (lambda: list(store.iter_contract_rows()),
+                 lambda: _by_sqlalchemy(store, Filters(), 2000)):
+        with pytest.raises(StoreError) as caught:
+            read()
+        assert caught.value.code == "E136" and "title" in str(caught.value)
+    store.close()
+
+
 def test_a_chunk_is_one_snapshot_and_no_snapshot_is_held_between_chunks(
     tmp_path: Path,
 ) -> None:
