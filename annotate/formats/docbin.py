@@ -32,7 +32,7 @@ from .builder import BatchBuilder, Unknown
 from .docs import AnnotatedDoc, annotated_docs
 from .manifest import ExportNote, WriteReport
 from .tables import SCHEMA_VERSION
-from .tokens import blank_nlp, choose_ents, place_spans
+from .tokens import Boundaries, blank_nlp, choose_ents, place_spans
 
 FORMAT = "spacy"
 USER_DATA_KEY = "annotate"
@@ -44,7 +44,7 @@ FRESH_VOCAB_STRINGS = 50_000  # strings the pipeline holds before a fresh one is
 
 
 @contextmanager
-def _msgpack_hooks_once() -> Iterator[None]:
+def msgpack_hooks_once() -> Iterator[None]:
     """Look up srsly's msgpack encoders and decoders once for the whole export.
 
     srsly asks its catalogue registries for every msgpack call, and each lookup scans every
@@ -90,24 +90,25 @@ def split_documents(
     return sorted(ids[:n_train]), sorted(ids[n_train:])
 
 
-def to_doc(tokenised: Any, unit: AnnotatedDoc) -> tuple[Any, list[ExportNote]]:
-    """A ``Doc`` holding ``unit``'s spans and relations, built on a copy of ``tokenised``."""
+def to_doc(
+    tokenised: Any, unit: AnnotatedDoc, boundaries: Boundaries | None = None
+) -> tuple[Any, list[ExportNote]]:
+    """A ``Doc`` holding ``unit``'s spans and relations, built on a copy of ``tokenised``
+    (whose :class:`.tokens.Boundaries` the caller may have)."""
     from spacy.tokens import Span
 
     doc = tokenised.copy()
+    known = boundaries or Boundaries(tokenised)
     layers: dict[str, list[Any]] = {}
     for record in unit.spans:
         layers.setdefault(record.layer, []).append(record)
     notes: list[ExportNote] = []
     records: dict[str, list[dict[str, Any]]] = {}
     for layer, spans in layers.items():
-        placed, layer_notes = place_spans(doc, unit, spans, fmt=FORMAT)
+        placed, layer_notes = place_spans(doc, unit, spans, fmt=FORMAT, boundaries=known,
+                                          with_ids=True)
         notes.extend(layer_notes)
-        group = [
-            Span(doc, span.start, span.end, label=record.label, span_id=record.span_id)
-            for record, span in placed
-        ]
-        doc.spans[layer] = group
+        doc.spans[layer] = [span for _, span in placed]
         records[layer] = [
             {
                 "span_id": record.span_id,
@@ -123,7 +124,8 @@ def to_doc(tokenised: Any, unit: AnnotatedDoc) -> tuple[Any, list[ExportNote]]:
             ents, ent_notes = choose_ents(
                 placed, unit, fmt=FORMAT, fallback="kept in doc.spans['entity'] only"
             )
-            doc.ents = ents
+            # Entities carry no span id: set on doc.ents, it would become every token's ENT_ID.
+            doc.ents = [Span(doc, ent.start, ent.end, label=ent.label) for ent in ents]
             notes.extend(ent_notes)
     doc.user_data[USER_DATA_KEY] = {
         "schema_version": SCHEMA_VERSION,
@@ -196,7 +198,8 @@ class DocBinFiles:
             self._nlp = spacy.blank("en")
         tokenised: Any = None
         tokenised_text: str | None = None
-        with _msgpack_hooks_once():
+        boundaries: Boundaries | None = None
+        with msgpack_hooks_once():
             for unit in units:
                 # Units come grouped by document: tokenise each text once for all its
                 # annotators (compared with the text kept here, as Doc.text is rebuilt from
@@ -204,7 +207,8 @@ class DocBinFiles:
                 if tokenised is None or tokenised_text != unit.text:
                     tokenised = self._nlp.make_doc(unit.text)
                     tokenised_text = unit.text
-                doc, notes = to_doc(tokenised, unit)
+                    boundaries = Boundaries(tokenised)
+                doc, notes = to_doc(tokenised, unit, boundaries)
                 self.report.notes.extend(notes)
                 name = next(n for n, ids in parts.items() if unit.doc_id in ids)
                 bins[name].add(doc)
@@ -281,7 +285,7 @@ def read_docbin(
     if not path.is_file():
         raise FormatError("E307", path=str(path))
     try:
-        with _msgpack_hooks_once():
+        with msgpack_hooks_once():
             docbin = DocBin(store_user_data=True).from_disk(path)
             docs = list(docbin.get_docs(blank_nlp().vocab))
     except Exception as exc:  # DocBin raises ValueError, KeyError or msgpack errors alike

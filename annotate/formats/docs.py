@@ -58,26 +58,32 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """Table ``name`` coerced to the contract, or an empty one if the caller left it out."""
+def table(
+    tables: Mapping[str, pd.DataFrame], name: str, *, coerced: bool = False
+) -> pd.DataFrame:
+    """Table ``name`` coerced to the contract (unless ``coerced`` says it is), or an empty one
+    if the caller left it out."""
     frame = tables.get(name)
-    return empty_table(name) if frame is None else coerce(name, frame)
+    if frame is None:
+        return empty_table(name)
+    return frame if coerced else coerce(name, frame)
 
 
 def annotated_docs(
-    tables: Mapping[str, pd.DataFrame], *, fmt: str
+    tables: Mapping[str, pd.DataFrame], *, fmt: str, coerced: bool = False
 ) -> tuple[list[AnnotatedDoc], list[ExportNote]]:
     """One :class:`AnnotatedDoc` per (document, annotator), in document order then annotator.
 
     Spans keep their table order sorted by offsets; relations whose spans are not in the export
-    (filtered out by the caller) are dropped and reported, never written dangling.
+    (filtered out by the caller) are dropped and reported, never written dangling. ``coerced``
+    says the tables are the contract's already (an export's), so they are not checked again.
     """
     if "documents" not in tables:
         raise FormatError("E315", name="documents", fmt=fmt)
-    documents = table(tables, "documents")
-    spans = table(tables, "spans")
-    relations = table(tables, "relations")
-    status = table(tables, "doc_status")
+    documents = table(tables, "documents", coerced=coerced)
+    spans = table(tables, "spans", coerced=coerced)
+    relations = table(tables, "relations", coerced=coerced)
+    status = table(tables, "doc_status", coerced=coerced)
 
     texts: dict[str, tuple[str, str | None, str | None, str | None, dict[str, Any]]] = {}
     for doc_id, text, title, source, published, meta in zip(
@@ -131,7 +137,8 @@ def annotated_docs(
                 ),
                 doc_id=doc_id,
                 annotator=annotator,
-                fragments=fragments.normalise(pieces),
+                # The contract lists one piece for a span of one piece, which has none.
+                fragments=None if len(pieces) == 1 else fragments.normalise(pieces),
             )
         )
     rel_by_key: dict[tuple[str, str], list[DocRelation]] = defaultdict(list)

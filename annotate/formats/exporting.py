@@ -165,7 +165,7 @@ def export_chunks(
             if per_document:
                 if "documents" not in prepared:
                     raise FormatError("E315", name="documents", fmt=per_document[0])
-                units, notes = annotated_docs(prepared, fmt="export")
+                units, notes = annotated_docs(prepared, fmt="export", coerced=True)
                 report.notes += notes
                 if docbins is not None:
                     docbins.add(units)

@@ -25,27 +25,53 @@ def blank_nlp(*, sentences: bool = False) -> Any:
     return nlp
 
 
-def align(doc: Any, start: int, end: int, label: str = "") -> tuple[Any, bool]:
+class Boundaries:
+    """Where a tokenised text's tokens start and end, by character offset: a span on token
+    boundaries is found with two lookups, where ``Doc.char_span`` makes a Token object of
+    every token it passes (most of a DocBin export of many spans). Good for every copy of the
+    Doc, as copies keep the tokens."""
+
+    def __init__(self, doc: Any) -> None:
+        from spacy.attrs import IDX, LENGTH
+
+        offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        self.starts = {idx: i for i, (idx, _) in enumerate(offsets)}
+        self.ends = {idx + length: i + 1 for i, (idx, length) in enumerate(offsets)}
+
+
+def align(
+    doc: Any, start: int, end: int, label: str = "", *, span_id: str | int = 0,
+    boundaries: Boundaries | None = None,
+) -> tuple[Any, bool]:
     """The token span for characters ``[start, end)`` and whether it is exact.
 
     Spans not on token boundaries are widened to the tokens they touch (``expand``), so
     nothing is silently dropped; the caller reports the widening. ``None`` only when not even
     a widened span exists (offsets outside the text).
     """
-    span = doc.char_span(start, end, label=label)
-    if span is not None:
-        return span, True
-    return doc.char_span(start, end, label=label, alignment_mode="expand"), False
+    from spacy.tokens import Span
+
+    known = boundaries or Boundaries(doc)
+    first, last = known.starts.get(start), known.ends.get(end)
+    if first is not None and last is not None and first < last:
+        return Span(doc, first, last, label=label, span_id=span_id), True
+    widened = doc.char_span(start, end, label=label, span_id=span_id, alignment_mode="expand")
+    return widened, False
 
 
 def place_spans(
-    doc: Any, unit: AnnotatedDoc, spans: list[SpanRecord], *, fmt: str
+    doc: Any, unit: AnnotatedDoc, spans: list[SpanRecord], *, fmt: str,
+    boundaries: Boundaries | None = None, with_ids: bool = False,
 ) -> tuple[list[tuple[SpanRecord, Any]], list[ExportNote]]:
-    """Each span with its token span in ``doc``; widened or unplaceable spans are reported."""
+    """Each span with its token span in ``doc``, labelled (and ``with_ids``, carrying the
+    span's id); widened or unplaceable spans are reported. ``boundaries`` are ``doc``'s, when
+    the caller has them."""
     placed: list[tuple[SpanRecord, Any]] = []
     notes: list[ExportNote] = []
+    known = boundaries or Boundaries(doc)
     for record in spans:
-        span, exact = align(doc, record.start, record.end, record.label)
+        span, exact = align(doc, record.start, record.end, record.label,
+                            span_id=record.span_id if with_ids else 0, boundaries=known)
         if span is None:
             notes.append(
                 ExportNote(
