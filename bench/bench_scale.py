@@ -38,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -328,55 +328,22 @@ def read_sql_parquet(db: Path, out: Path) -> None:
 
 def blank_docbins(db: Path, out: Path) -> None:
     """DocBins of the texts alone, tokenised by ``blank("en")``."""
-    _without_registry_scans(lambda: _blank_docbins(db, out))
-
-
-def _blank_docbins(db: Path, out: Path) -> None:
     import spacy
-    from spacy.tokens import DocBin
 
-    out.mkdir(exist_ok=True)
     nlp = spacy.blank("en")
-    connection = sqlite3.connect(db)
-    cursor = connection.execute("SELECT text FROM documents ORDER BY position")
-    part = 0
-    while rows := cursor.fetchmany(2000):
-        docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-        for doc in nlp.pipe(row[0] for row in rows):
-            docbin.add(doc)
-        part += 1
-        docbin.to_disk(out / f"part{part}.spacy")
-    connection.close()
+    _docbin_parts(db, out, lambda connection, rows: nlp.pipe(text for _, text in rows))
 
 
 def handmade_docbins(db: Path, out: Path) -> None:
     """DocBins as one would build them by hand from the same rows: each document tokenised
     once, and for each annotator a copy with its spans in ``doc.spans`` (by layer), its
     entities in ``doc.ents`` and its span rows in ``user_data``; no checks, no notes."""
-    _without_registry_scans(lambda: _handmade_docbins(db, out))
-
-
-def _without_registry_scans(step: Callable[[], None]) -> None:
-    """``step`` with srsly's msgpack registries looked up once, as the export does (each
-    lookup scans every installed package's entry points): a baseline then measures spaCy's
-    work, not that scan."""
-    from annotate.formats.docbin import msgpack_hooks_once
-
-    with msgpack_hooks_once():
-        step()
-
-
-def _handmade_docbins(db: Path, out: Path) -> None:
     import spacy
-    from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
-    out.mkdir(exist_ok=True)
     nlp = spacy.blank("en")
-    connection = sqlite3.connect(db)
-    cursor = connection.execute("SELECT doc_id, text FROM documents ORDER BY position")
-    part = 0
-    while rows := cursor.fetchmany(2000):
+
+    def docs(connection: sqlite3.Connection, rows: list[Any]) -> Iterator[Any]:
         marks = ",".join("?" * len(rows))
         spans: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         for row in connection.execute(
@@ -384,7 +351,6 @@ def _handmade_docbins(db: Path, out: Path) -> None:
             f"WHERE doc_id IN ({marks})", [doc_id for doc_id, _ in rows]
         ):
             spans.setdefault(row[0], {}).setdefault(row[1], []).append(row)
-        docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
         for doc_id, text in rows:
             tokenised = nlp.make_doc(text)
             for annotator, mine in spans.get(doc_id, {}).items():
@@ -403,9 +369,33 @@ def _handmade_docbins(db: Path, out: Path) -> None:
                     "spans": [{"span_id": r[2], "layer": r[3], "label": r[4], "start": r[5],
                                "end": r[6], "attrs": json.loads(r[7] or "{}")} for r in mine],
                 }
+                yield doc
+
+    _docbin_parts(db, out, docs)
+
+
+def _docbin_parts(
+    db: Path, out: Path, docs: Callable[[sqlite3.Connection, list[Any]], Iterable[Any]]
+) -> None:
+    """A DocBin file for every 2,000 documents in queue order, of ``docs(connection, rows)``
+    for their (doc_id, text) rows. srsly's msgpack registries are looked up once, as the
+    export does (each lookup scans every installed package's entry points), so a baseline
+    measures spaCy's work, not that scan."""
+    from spacy.tokens import DocBin
+
+    from annotate.formats.docbin import msgpack_hooks_once
+
+    out.mkdir(exist_ok=True)
+    connection = sqlite3.connect(db)
+    cursor = connection.execute("SELECT doc_id, text FROM documents ORDER BY position")
+    part = 0
+    with msgpack_hooks_once():
+        while rows := cursor.fetchmany(2000):
+            docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+            for doc in docs(connection, rows):
                 docbin.add(doc)
-        part += 1
-        docbin.to_disk(out / f"part{part}.spacy")
+            part += 1
+            docbin.to_disk(out / f"part{part}.spacy")
     connection.close()
 
 
