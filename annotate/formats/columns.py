@@ -1,4 +1,4 @@
-"""Contract tables from columns given as lists (or Arrow arrays), built through Arrow.
+"""Contract tables from columns given as lists, built through Arrow.
 
 Strings, numbers, categories and timestamps go into Arrow arrays, a column in one call each,
 and become DataFrame columns from there: letting pandas infer and convert a column of Python
@@ -33,8 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-# A column is a list, or an Arrow array (the documents' text columns as the store may read them).
-Columns = dict[str, Any]
+Columns = dict[str, list[Any]]
 
 
 def contract_frame(name: str, columns: Columns, *, copy_dicts: bool = False) -> pd.DataFrame:
@@ -131,7 +130,7 @@ def _array(name: str, column: str, dtype: str, values: list[Any]) -> pa.Array:
 
 
 def arrow_column(values: Any, arrow_type: Any) -> pa.Array:
-    """A column of ``arrow_type`` from a list, or from an Arrow array the store read."""
+    """A column of ``arrow_type`` from a list (or an Arrow array, cast where it differs)."""
     import pyarrow as pa
 
     if isinstance(values, pa.Array):

@@ -4,8 +4,8 @@ data contract's rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -20,10 +20,7 @@ from ..core.records import (
 )
 from . import contract, overview
 from . import tables as t
-from .arrow_reads import open_arrow_reader, read_arrow
 from .base import StoreBase
-
-T = TypeVar("T")
 
 
 class ReadMethods(StoreBase):
@@ -102,21 +99,15 @@ class ReadMethods(StoreBase):
             self.read, list(annotators), page=page, limit=limit, preview_chars=preview_chars
         )
 
-    def iter_document_columns(self, *, page: int = 50_000) -> Iterator[dict[str, Any]]:
-        """doc_id, title, published, source and n_chars columns of every document in queue
-        order, ``page`` documents a read; never a text. A column is an Arrow array where the
-        database is read through ADBC (a SQLite file), else a list."""
-        return overview.iter_document_columns(self._read_arrow, page=page)
+    def iter_document_columns(self, *, page: int = 50_000) -> Iterator[dict[str, list[Any]]]:
+        """doc_id, title, published, source, n_chars and position columns of every document
+        in queue order, ``page`` documents a read; never a text."""
+        return overview.iter_document_columns(self.read, page=page)
 
-    def statuses_of(self, annotators: Sequence[str]) -> dict[str, Any]:
-        """doc_id, annotator and status columns of the annotators' status rows, in one read
-        (Arrow arrays or lists, as :meth:`iter_document_columns`)."""
+    def statuses_of(self, annotators: Sequence[str]) -> dict[str, list[Any]]:
+        """doc_id, annotator and status columns of the annotators' status rows, in one read."""
         wanted = list(annotators)
-        return self._read_arrow(lambda select: overview.statuses_of(select, wanted))
-
-    def _read_arrow(self, work: Callable[[Callable[..., dict[str, Any]]], T]) -> T:
-        """``work(select)`` in one read, through ADBC where it can (see :mod:`.arrow_reads`)."""
-        return read_arrow(self.engine, self.read, work)
+        return self.read(lambda connection: overview.statuses_of(connection, wanted))
 
     def status_counts(self) -> dict[str, dict[str, int]]:
         """annotator -> {status: documents}, counted by the database."""
@@ -132,14 +123,12 @@ class ReadMethods(StoreBase):
 
     def iter_contract_rows(
         self, filters: Filters | None = None, *, chunk_docs: int | None = None
-    ) -> Iterator[dict[str, dict[str, Any]]]:
+    ) -> Iterator[dict[str, dict[str, list[Any]]]]:
         """The contract's raw rows a chunk of ``chunk_docs`` documents at a time (by default
-        sized by its rows), in queue order, each chunk in one read (see :mod:`.contract`); the
-        documents' text columns may be Arrow arrays, every other column is a list."""
+        sized by its rows), in queue order, each chunk in one read (see :mod:`.contract`)."""
         return contract.iter_contract_rows(
             self.read, filters or Filters(),
             chunk_docs=None if chunk_docs is None else max(1, chunk_docs),
-            arrow_reader=lambda: open_arrow_reader(self.engine),
         )
 
     def all_decisions(

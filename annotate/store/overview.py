@@ -5,7 +5,7 @@ the few characters a list shows where a document has no title.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,8 +14,7 @@ from sqlalchemy.engine import Connection
 from . import tables as t
 from .bulk import select_columns
 
-Columns = dict[str, Any]  # a column: a list, or an Arrow array where the reader has one
-Select = Callable[..., Columns]  # select(query, arrow=column names) -> columns
+Columns = dict[str, list[Any]]
 
 
 def overview_page(
@@ -50,50 +49,43 @@ def overview_page(
     return select_columns(connection, query)
 
 
-# The overview's columns that a reader through ADBC hands over as Arrow arrays (see
-# :mod:`.arrow_reads`): a million documents' ids and titles need never be Python strings.
-OVERVIEW_ARROW = frozenset({"doc_id", "title", "published", "source", "n_chars"})
-STATUS_ARROW = frozenset({"doc_id", "annotator", "status"})
-
-
-def document_columns(select: Select, *, after: tuple[int, str] | None, limit: int) -> Columns:
+def document_columns(
+    connection: Connection, *, after: tuple[int, str] | None, limit: int
+) -> Columns:
     """doc_id, title, published, source, n_chars and position of up to ``limit`` documents
-    after ``after`` in queue order, as columns (all but position may be Arrow arrays)."""
+    after ``after`` in queue order, as columns."""
     d = t.documents.c
-    query = sa.select(d.doc_id, d.title, d.published, d.source, d.n_chars, d.position,
-                      d.doc_id.label("last_id"))
+    query = sa.select(d.doc_id, d.title, d.published, d.source, d.n_chars, d.position)
     query = query.order_by(d.position, d.doc_id).limit(limit)
     if after is not None:
         query = query.where(sa.tuple_(d.position, d.doc_id) > sa.tuple_(*after))
-    return select(query, OVERVIEW_ARROW)
+    return select_columns(connection, query)
 
 
-def iter_document_columns(read_arrow: Any, *, page: int) -> Iterator[Columns]:
-    """Pages of :func:`document_columns`, each in its own read (``read_arrow`` is the
-    Store's)."""
+def iter_document_columns(read: Any, *, page: int) -> Iterator[Columns]:
+    """Pages of :func:`document_columns`, each in its own read (``read`` is the Store's)."""
     after: tuple[int, str] | None = None
     while True:
-        columns = read_arrow(
-            lambda select, after=after: document_columns(select, after=after, limit=page)
+        columns = read(
+            lambda connection, after=after: document_columns(connection, after=after, limit=page)
         )
-        positions, ids = columns.pop("position"), columns.pop("last_id")
-        if not positions:
+        if not columns["doc_id"]:
             return
         yield columns
-        if len(positions) < page:
+        if len(columns["doc_id"]) < page:
             return
-        after = (positions[-1], ids[-1])
+        after = (columns["position"][-1], columns["doc_id"][-1])
 
 
-def statuses_of(select: Select, annotators: Sequence[str]) -> Columns:
-    """doc_id, annotator and status of every status row of ``annotators`` (Arrow arrays or
-    lists): for a whole project's overview, joined to the documents by the caller (a lookup
-    per document and annotator in SQL costs several times as much as reading the documents)."""
+def statuses_of(connection: Connection, annotators: Sequence[str]) -> Columns:
+    """doc_id, annotator and status of every status row of ``annotators``: for a whole
+    project's overview, joined to the documents by the caller (a lookup per document and
+    annotator in SQL costs several times as much as reading the documents)."""
     st = t.doc_status.c
     query = sa.select(st.doc_id, st.annotator, st.status).where(
         st.annotator.in_(list(annotators))
     )
-    return select(query, STATUS_ARROW)
+    return select_columns(connection, query)
 
 
 def iter_overview(
