@@ -1,4 +1,4 @@
-"""Contract tables from columns given as lists, built through Arrow.
+"""Contract tables from columns given as lists (or Arrow arrays), built through Arrow.
 
 Strings, numbers, categories and timestamps go into Arrow arrays, a column in one call each,
 and become DataFrame columns from there: letting pandas infer and convert a column of Python
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-Columns = dict[str, list[Any]]
+# A column is a list, or an Arrow array (the documents' text columns as the store may read them).
+Columns = dict[str, Any]
 
 
 def contract_frame(name: str, columns: Columns, *, copy_dicts: bool = False) -> pd.DataFrame:

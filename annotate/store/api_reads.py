@@ -20,6 +20,7 @@ from ..core.records import (
 )
 from . import contract, overview
 from . import tables as t
+from .arrow_reads import open_arrow_reader
 from .base import StoreBase
 
 
@@ -123,12 +124,15 @@ class ReadMethods(StoreBase):
 
     def iter_contract_rows(
         self, filters: Filters | None = None, *, chunk_docs: int | None = None
-    ) -> Iterator[dict[str, dict[str, list[Any]]]]:
+    ) -> Iterator[dict[str, dict[str, Any]]]:
         """The contract's raw rows a chunk of ``chunk_docs`` documents at a time (by default
-        sized by its rows), in queue order, each chunk in one read (see :mod:`.contract`)."""
+        sized by its rows), in queue order, each chunk in one read (see :mod:`.contract`); in a
+        large SQLite project the documents' text columns are Arrow arrays (see
+        :mod:`.arrow_reads`), every other column is a list."""
         return contract.iter_contract_rows(
             self.read, filters or Filters(),
             chunk_docs=None if chunk_docs is None else max(1, chunk_docs),
+            arrow_reader=lambda: open_arrow_reader(self.engine, self.document_count),
         )
 
     def all_decisions(

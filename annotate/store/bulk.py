@@ -13,7 +13,7 @@ translated as usual.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -146,6 +146,16 @@ def driver_statement(dialect: Any, query: Any) -> tuple[str, Any]:
     )
     guard_values(parameters, None)
     return str(compiled), parameters
+
+
+def list_select(connection: Connection) -> Callable[..., dict[str, list[Any]]]:
+    """``select(query, arrow=names)`` on ``connection``, every column a list: what a reader
+    that hands some columns over as Arrow (see :mod:`.arrow_reads`) falls back to."""
+
+    def select(query: Any, arrow: Iterable[str] = ()) -> dict[str, list[Any]]:
+        return select_columns(connection, query)
+
+    return select
 
 
 def select_rows(connection: Connection, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -14,7 +14,9 @@ decoded row by row they were most of the time of a large table.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,10 +24,13 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Filters
 from . import tables as t
-from .bulk import select_columns as _columns
+from .arrow_reads import ArrowReader, Unreadable
+from .bulk import list_select
 
-Columns = dict[str, list[Any]]
+# A column is a list, or (the documents' text columns, read through ADBC) an Arrow array.
+Columns = dict[str, Any]
 Key = tuple[int, str]  # (position, doc_id): where a chunk ends
+Select = Callable[..., Columns]  # select(query, arrow=column names) -> columns
 # Where the caller does not say how many documents a chunk holds, the first holds
 # FIRST_CHUNK_DOCS and each next one as many as make about ROWS_A_CHUNK rows (documents,
 # spans, relations, statuses) and CHARS_A_CHUNK characters of text, as the last chunk had them:
@@ -36,6 +41,9 @@ FIRST_CHUNK_DOCS = 2000
 ROWS_A_CHUNK = 60_000
 CHARS_A_CHUNK = 20_000_000
 MIN_CHUNK_DOCS, MAX_CHUNK_DOCS = 100, 20_000
+# The documents' columns that are only handed on to Arrow (a DataFrame, a Parquet file): a
+# reader that has them as Arrow already need not make a Python object of each value.
+_ARROW_DOCUMENTS = frozenset({"title", "source", "published", "text", "text_sha256", "n_chars"})
 
 
 def iter_contract_rows(
@@ -43,30 +51,62 @@ def iter_contract_rows(
     filters: Filters,
     *,
     chunk_docs: int | None = None,
+    arrow_reader: Callable[[], ArrowReader | None] = lambda: None,
 ) -> Iterator[dict[str, Columns]]:
     """Chunks of ``chunk_docs`` documents (or as many as the rows make, see FIRST_CHUNK_DOCS)
-    with their spans, relations, status and time, each read in its own transaction by
-    ``read`` (the Store's); see :func:`chunk_rows`.
+    with their spans, relations, status and time, each read in its own transaction, see
+    :func:`chunk_rows`: by the reader ``arrow_reader`` opens where there is one (the documents'
+    text columns then come as Arrow arrays), otherwise, and from the first chunk that reader
+    cannot read, by ``read`` (the Store's).
 
-    One chunk after the other: reading the next on a second thread meanwhile was slower, as
-    making the rows' Python values holds the interpreter either way."""
+    With a reader, the next chunk is read while the caller has this one: the reader's process
+    does the database's work, so the two overlap. Through ``read``, one chunk after the other:
+    reading ahead on a thread was slower, as making the rows' Python values holds the
+    interpreter either way."""
+    reader = arrow_reader()
     size = chunk_docs or FIRST_CHUNK_DOCS
-    after: Key | None = None
-    while True:
+    ahead = ThreadPoolExecutor(max_workers=1) if reader is not None else None
+    coming: Future[Any] | None = None
 
-        def work(connection: Connection, after: Key | None = after, size: int = size) -> Any:
-            return chunk_rows(connection, filters, after, size)
+    def work(after: Key | None, size: int) -> Callable[[Select], Any]:
+        return lambda select: chunk_rows(select, filters, after, size)
 
-        chunk, last = read(work)
-        if last is None:
-            return
-        full = len(chunk["documents"]["doc_id"]) == size
-        if chunk_docs is None:
-            size = next_chunk_docs(chunk)  # before the caller has the chunk to change
-        yield chunk
-        if not full:
-            return
-        after = last
+    try:
+        after: Key | None = None
+        while True:
+            read_here: tuple[dict[str, Columns], Key | None] | None = None
+            if reader is not None:
+                try:
+                    read_here = coming.result() if coming else reader.read(work(after, size))
+                except Unreadable:
+                    reader.close()
+                    reader = None
+            coming = None
+            here = work(after, size)
+
+            def through_sqlalchemy(connection: Connection, here: Any = here) -> Any:
+                return here(list_select(connection))
+
+            chunk, last = read_here or read(through_sqlalchemy)
+            if last is None:
+                return
+            full = len(chunk["documents"]["doc_id"]) == size
+            if chunk_docs is None:
+                size = next_chunk_docs(chunk)  # before the caller has the chunk to change
+            if full and reader is not None and ahead is not None:
+                coming = ahead.submit(reader.read, work(last, size))
+            yield chunk
+            if not full:
+                return
+            after = last
+    finally:
+        if coming is not None:  # the reader is closed only once nobody reads with it
+            with contextlib.suppress(Exception):
+                coming.result()
+        if ahead is not None:
+            ahead.shutdown()
+        if reader is not None:
+            reader.close()
 
 
 def next_chunk_docs(chunk: dict[str, Columns]) -> int:
@@ -76,22 +116,30 @@ def next_chunk_docs(chunk: dict[str, Columns]) -> int:
     docs = len(documents["doc_id"])
     rows = docs + sum(len(chunk[name].get("doc_id", ())) for name in ("spans", "relations",
                                                                       "status"))
-    chars = sum(documents["n_chars"])
+    lengths = documents["n_chars"]
+    chars = sum(lengths) if isinstance(lengths, list) else _arrow_sum(lengths)
     scale = min(ROWS_A_CHUNK / max(rows, 1), CHARS_A_CHUNK / max(chars, 1))
     return max(MIN_CHUNK_DOCS, min(MAX_CHUNK_DOCS, int(docs * scale)))
 
 
+def _arrow_sum(values: Any) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.sum(values).as_py() or 0)
+
+
 def contract_rows(connection: Connection, filters: Filters) -> dict[str, Columns]:
     """Every table of the contract as columns, in one read (small projects and tests)."""
-    rows, _ = chunk_rows(connection, filters, None, None)
+    rows, _ = chunk_rows(list_select(connection), filters, None, None)
     return rows
 
 
 def chunk_rows(
-    connection: Connection, filters: Filters, after: Key | None, limit: int | None
+    select: Select, filters: Filters, after: Key | None, limit: int | None
 ) -> tuple[dict[str, Columns], Key | None]:
     """The documents after ``after`` in queue order (``limit`` of them, or all), and every
-    row of theirs; and the key of the last one (``None`` when there were none)."""
+    row of theirs, read by ``select``; and the key of the last one (``None`` when there were
+    none). The documents' text columns may come as Arrow arrays (see ``_ARROW_DOCUMENTS``)."""
     s, r, d, st, w = t.spans.c, t.relations.c, t.documents.c, t.doc_status.c, t.work_time.c
     order = (d.position, d.doc_id)
     document_query = sa.select(
@@ -104,7 +152,7 @@ def chunk_rows(
         document_query = document_query.where(d.doc_id.in_(filters.doc_ids))
     if limit is not None:
         document_query = document_query.limit(limit)
-    documents = _columns(connection, document_query)
+    documents = select(document_query, _ARROW_DOCUMENTS)
     positions = documents.pop("position")
     if not positions:
         return {name: {} for name in ("spans", "relations", "status", "time")} | {
@@ -151,10 +199,10 @@ def chunk_rows(
     if filters.labels is not None:
         span_query = span_query.where(s.label.in_(filters.labels))
     return {
-        "spans": _columns(connection, span_query),
-        "relations": _columns(connection, relation_query),
-        "status": _columns(connection, status_query),
-        "time": _columns(connection, time_query),
+        "spans": select(span_query),
+        "relations": select(relation_query),
+        "status": select(status_query),
+        "time": select(time_query),
         "documents": documents,
     }, last
 
