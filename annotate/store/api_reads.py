@@ -100,10 +100,14 @@ class ReadMethods(StoreBase):
             self.read, list(annotators), page=page, limit=limit, preview_chars=preview_chars
         )
 
-    def iter_document_columns(self, *, page: int = 50_000) -> Iterator[dict[str, list[Any]]]:
-        """doc_id, title, published, source, n_chars and position columns of every document
-        in queue order, ``page`` documents a read; never a text."""
-        return overview.iter_document_columns(self.read, page=page)
+    def iter_document_columns(self, *, page: int = 50_000) -> Iterator[dict[str, Any]]:
+        """doc_id, title, published, source and n_chars columns of every document in queue
+        order, ``page`` documents a read; never a text. In a large SQLite project they are
+        Arrow arrays (see :mod:`.arrow_reads`), otherwise lists."""
+        return overview.iter_document_columns(
+            self.read, page=page,
+            arrow_reader=lambda: open_arrow_reader(self.engine, self.document_count),
+        )
 
     def statuses_of(self, annotators: Sequence[str]) -> dict[str, list[Any]]:
         """doc_id, annotator and status columns of the annotators' status rows, in one read."""

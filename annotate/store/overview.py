@@ -5,16 +5,17 @@ the few characters a list shows where a document has no title.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import tables as t
-from .bulk import select_columns
+from .arrow_reads import ArrowReader, Unreadable
+from .bulk import list_select, select_columns
 
-Columns = dict[str, list[Any]]
+Columns = dict[str, Any]  # a column: a list, or an Arrow array where a reader has one
 
 
 def overview_page(
@@ -49,32 +50,59 @@ def overview_page(
     return select_columns(connection, query)
 
 
+# The overview's columns that a reader through ADBC hands over as Arrow arrays (see
+# :mod:`.arrow_reads`): a million documents' ids and titles need never be Python strings.
+_OVERVIEW_ARROW = frozenset({"doc_id", "title", "published", "source", "n_chars"})
+
+
 def document_columns(
-    connection: Connection, *, after: tuple[int, str] | None, limit: int
+    select: Callable[..., Columns], *, after: tuple[int, str] | None, limit: int
 ) -> Columns:
     """doc_id, title, published, source, n_chars and position of up to ``limit`` documents
-    after ``after`` in queue order, as columns."""
+    after ``after`` in queue order, as columns (through a reader, all but position are Arrow
+    arrays), with ``last_id``, the doc_id as a list, for the next page."""
     d = t.documents.c
-    query = sa.select(d.doc_id, d.title, d.published, d.source, d.n_chars, d.position)
+    query = sa.select(d.doc_id, d.title, d.published, d.source, d.n_chars, d.position,
+                      d.doc_id.label("last_id"))
     query = query.order_by(d.position, d.doc_id).limit(limit)
     if after is not None:
         query = query.where(sa.tuple_(d.position, d.doc_id) > sa.tuple_(*after))
-    return select_columns(connection, query)
+    return select(query, _OVERVIEW_ARROW)
 
 
-def iter_document_columns(read: Any, *, page: int) -> Iterator[Columns]:
-    """Pages of :func:`document_columns`, each in its own read (``read`` is the Store's)."""
-    after: tuple[int, str] | None = None
-    while True:
-        columns = read(
-            lambda connection, after=after: document_columns(connection, after=after, limit=page)
-        )
-        if not columns["doc_id"]:
-            return
-        yield columns
-        if len(columns["doc_id"]) < page:
-            return
-        after = (columns["position"][-1], columns["doc_id"][-1])
+def iter_document_columns(
+    read: Any, *, page: int, arrow_reader: Callable[[], ArrowReader | None] = lambda: None
+) -> Iterator[Columns]:
+    """Pages of :func:`document_columns`, each in its own read: by the reader
+    ``arrow_reader`` opens where there is one, otherwise (and from the first page it cannot
+    read) by ``read``, the Store's."""
+    reader = arrow_reader()
+    try:
+        after: tuple[int, str] | None = None
+        while True:
+
+            def work(select: Callable[..., Columns], after: Any = after) -> Columns:
+                return document_columns(select, after=after, limit=page)
+
+            columns: Columns | None = None
+            if reader is not None:
+                try:
+                    columns = reader.read(work)
+                except Unreadable:
+                    reader.close()
+                    reader = None
+            if columns is None:
+                columns = read(lambda connection, work=work: work(list_select(connection)))
+            positions, ids = columns.pop("position"), columns.pop("last_id")
+            if not positions:
+                return
+            yield columns
+            if len(positions) < page:
+                return
+            after = (positions[-1], ids[-1])
+    finally:
+        if reader is not None:
+            reader.close()
 
 
 def statuses_of(connection: Connection, annotators: Sequence[str]) -> Columns:

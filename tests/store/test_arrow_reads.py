@@ -264,3 +264,24 @@ print("whole")
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert check.execute("SELECT count(*) FROM spans WHERE annotator = 'bob'").fetchone() == (3,)
     check.close()
+
+
+def test_the_status_overview_through_the_worker_is_the_one_sqlalchemy_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from annotate.project import Project
+
+    store = _project(tmp_path / "p.db")
+    store.set_status("d1", "done", annotator="bob", comment=None)
+    project = Project(store)
+    pages = list(store.iter_document_columns(page=3))
+    assert [len(page["doc_id"]) for page in pages] == [3, 3, 1]
+    assert all(isinstance(page["title"], pa.Array) for page in pages)
+    fast = project.status()
+    monkeypatch.setattr(arrow_reads, "WORKER_FROM_DOCUMENTS", 10**9)
+    assert not isinstance(next(store.iter_document_columns(page=3))["title"], pa.Array)
+    pd.testing.assert_frame_equal(fast, project.status())
+    assert fast.set_index("doc_id").loc["d1", "bob"] == "done"
+    store.close()
