@@ -233,6 +233,13 @@ class Errors:
         "backup, or save what is readable with `sqlite3 {path} .recover`."
     )
 
+    E138 = (
+        "{operation}: {column} holds {char}, half of a UTF-16 surrogate pair without its other "
+        "half, at character {at}. It is no character, so it cannot be stored or written as "
+        "UTF-8; nothing was saved. Fix the text where it came from (a pair such as "
+        "\\ud83d\\ude00 is one character) or remove it."
+    )
+
     E140 = (
         "Unit {unit!r} of document {doc_id!r} was already decided by {reviewer} ({what}, at "
         "{at}), so your decision was not saved. Look at theirs first: it is shown now. To "

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from ..core.records import Document, DocumentsOutcome
 from . import tables as t
 from .bulk import insert_columns, select_columns
-from .faults import guard_values
+from .faults import check_surrogates, guard_values, holds_surrogate
 
 BATCH = 2000  # documents per transaction: about 50 ms of holding SQLite's write lock
 IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on parameters
@@ -71,6 +71,9 @@ def _driver_rows(connection: Connection, statement: str, parameters: Any) -> lis
         cursor.close()
 
 
+_TEXT_FIELDS = ("doc_id", "text", "title", "source", "byline", "published")
+
+
 def add_batch(
     connection: Connection,
     documents: Sequence[Document],
@@ -85,6 +88,14 @@ def add_batch(
     """
     outcome = DocumentsOutcome()
     d = t.documents.c
+    if hashes is None:
+        # Hashing encodes the text as UTF-8, which half a surrogate pair fails: refuse it
+        # first, with its code (rows with hashes are checked as they are inserted).
+        for document in documents:
+            for field in _TEXT_FIELDS:
+                value = getattr(document, field)
+                if isinstance(value, str) and holds_surrogate(value):
+                    check_surrogates(f"documents.{field}", value)
     shas = list(hashes) if hashes is not None else [doc.text_sha256 for doc in documents]
     position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)
     existing = known_hashes(connection, [doc.doc_id for doc in documents])

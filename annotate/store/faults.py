@@ -244,6 +244,7 @@ def guard_values(parameters: Any, context: Any) -> None:
             return
         for where, value in _strings(parameters, "a parameter"):
             _check_nul(where, value)
+            check_surrogates(where, value)
         return
     limits = _limits(compiled) if (context.isinsert or context.isupdate) else _NO_LIMITS
     for row in context.compiled_parameters:
@@ -251,6 +252,8 @@ def guard_values(parameters: Any, context: Any) -> None:
             if isinstance(value, str):
                 if "\x00" in value:
                     _check_nul(_column(compiled, key), value)
+                if not value.isascii():
+                    check_surrogates(_column(compiled, key), value)
                 limit = limits.get(key)
                 if limit is not None and len(value) > limit:
                     raise StoreError(
@@ -310,10 +313,25 @@ def _plain_strings(parameters: Any) -> bool:
         isinstance(parameters, list | tuple)
         and set(map(type, parameters)) <= {str}
         and not any(map(HOLDS_NUL, parameters))
+        and not any(map(holds_surrogate, parameters))
     )
 
 
 HOLDS_NUL = methodcaller("__contains__", "\x00")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def holds_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half a UTF-16 surrogate pair (no ASCII text can)."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def check_surrogates(where: str, text: str) -> None:
+    """E138 for half a surrogate pair in ``text``: UTF-8, so every database, cannot hold it."""
+    found = _SURROGATE.search(text) if not text.isascii() else None
+    if found is not None:
+        raise StoreError("E138", operation=current_operation(), column=where,
+                         char=f"\\u{ord(found.group()):04x}", at=found.start())
 
 
 def _check_nul(where: str, text: str) -> None:

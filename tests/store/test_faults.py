@@ -343,6 +343,15 @@ def _bad_calls(store: Store, tmp_path: Path) -> dict[str, Callable[[], object]]:
         "lookup with long id": lambda: store.document("f" * 100),
         "ingest long id": lambda: ingest(store, [long_id]),
         "ingest nul text": lambda: ingest(store, [nul_text]),
+        # Half a surrogate pair: UTF-8 cannot hold it, so neither database can.
+        "document text with half a pair": lambda: store.add_documents(
+            [Document("half-pair", f"{MARK} \ud83d alone.")]),
+        "document title with half a pair": lambda: store.add_documents(
+            [Document("half-title", f"{MARK} title.", title="Zo\udce9")]),
+        "new text with half a pair": lambda: store.add_documents(
+            [Document(doc_id, f"{MARK} \udfff")], update=True),
+        "status comment with half a pair": lambda: store.set_status(
+            doc_id, "flagged", annotator="alice", comment=f"{MARK} \ud800"),
     }
 
 
@@ -355,6 +364,8 @@ EXPECTED = {
     "suggestion attrs": "E127", "lookup with nul": "E127", "document text": "E127",
     "document id": "E128", "setting key": "E128", "suggestions for a long id": "E128",
     "duplicate document": "E136", "value json cannot hold": "E136", "lookup with long id": "E101",
+    "document text with half a pair": "E138", "document title with half a pair": "E138",
+    "new text with half a pair": "E138", "status comment with half a pair": "E138",
 }
 
 
@@ -395,4 +406,9 @@ def test_refused_value_names_the_operation_and_the_column(tmp_path: Path) -> Non
         store.write(lambda c: c.execute(t.documents.insert().values(
             **_document_row("d" * 65, "text"))))
     assert "documents.doc_id is 65 characters long, more than the 64" in str(caught.value)
+    with pytest.raises(StoreError) as caught:
+        store.add_documents([Document("half", "A text with half a pair \ud83d in it.")])
+    assert str(caught.value).startswith(
+        "[E138] Store.add_documents: documents.text holds \\ud83d, half of a UTF-16 "
+        "surrogate pair without its other half, at character 24.")
     store.close()
