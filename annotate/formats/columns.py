@@ -163,7 +163,7 @@ def _dict_texts(values: Sequence[Any]) -> list[str]:
 
 def _compact_object(text: str) -> bool:
     """Whether ``text`` is an object as the store writes JSON now (compact, see
-    ``annotate.store.engine.json_text``), which is how the files write it. Text the store
+    :mod:`annotate.core.jsonform`), which is how the files write it. Text the store
     wrote before that has a ``": "`` after every key; compact text has one only inside a
     string, where it is merely rewritten to the same."""
     return text.startswith("{") and '": ' not in text

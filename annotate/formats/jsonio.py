@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.jsonform import COMPACT
 from ..core.textfile import MAX_JSON_DEPTH, describe_char, find_bad_string, line_at
 from ..errors import FormatError
 
@@ -46,15 +47,11 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-# One encoder for every line: json.dumps with options builds a new one each call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def dumps(value: Any) -> str:
     """One compact JSON line, non-ASCII kept readable."""
     if type(value) is JSONObject:  # JSON types only: nothing to make plain
-        return _ENCODER.encode(value)
-    return _ENCODER.encode(to_jsonable(value))
+        return COMPACT.encode(value)
+    return COMPACT.encode(to_jsonable(value))
 
 
 class JSONObject(dict[str, Any]):

@@ -34,10 +34,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlencode
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..core.collector import collector_paused
-from .bulk import driver_statement
+from .bulk import driver_statement, list_select
 
 T = TypeVar("T")
 
@@ -121,6 +121,22 @@ class ArrowReader:
         return columns
 
 
+def read_by(
+    reader: ArrowReader | None,
+    read: Callable[[Callable[[Connection], T]], T],
+    work: Callable[[Callable[..., dict[str, Any]]], T],
+) -> tuple[T, ArrowReader | None]:
+    """``work(select)`` by ``reader`` where there is one, else by ``read`` (the Store's, every
+    column a list); and the reader to go on with. A reader that cannot read it is closed and
+    None comes back in its place, so the rest is read by ``read``."""
+    if reader is not None:
+        try:
+            return reader.read(work), reader
+        except Unreadable:
+            reader.close()
+    return read(lambda connection: work(list_select(connection))), None
+
+
 def _arrow_type(column_type: sa.types.TypeEngine[Any]) -> Any:
     import pyarrow as pa
 
@@ -183,4 +199,4 @@ def _database_file(url: sa.engine.URL) -> Path | None:
     return path.resolve() if os.path.isfile(path) else None
 
 
-__all__ = ["WORKER_FROM_DOCUMENTS", "ArrowReader", "Unreadable", "open_arrow_reader"]
+__all__ = ["WORKER_FROM_DOCUMENTS", "ArrowReader", "Unreadable", "open_arrow_reader", "read_by"]

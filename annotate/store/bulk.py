@@ -111,8 +111,8 @@ def _checked(table: str, column: sa.Column[Any], values: list[Any]) -> list[Any]
         at = next(text for text in texts if "\x00" in text).find("\x00")
         raise StoreError("E127", operation=current_operation(),
                          column=f"{table}.{column.name}", position=f" at character {at}")
-    if any(map(holds_surrogate, texts)):
-        check_surrogates(f"{table}.{column.name}", next(filter(holds_surrogate, texts)))
+    for text in filter(holds_surrogate, texts):
+        check_surrogates(f"{table}.{column.name}", text)
     limit = getattr(column.type, "length", None)
     if isinstance(limit, int) and limit > 0:
         longest = max(map(len, texts))

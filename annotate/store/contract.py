@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.records import Filters
 from . import tables as t
-from .arrow_reads import ArrowReader, Unreadable
+from .arrow_reads import ArrowReader, Unreadable, read_by
 from .bulk import list_select
 
 # A column is a list, or (the documents' text columns, read through ADBC) an Arrow array.
@@ -65,7 +65,7 @@ def iter_contract_rows(
     interpreter either way."""
     reader = arrow_reader()
     size = chunk_docs or FIRST_CHUNK_DOCS
-    ahead = ThreadPoolExecutor(max_workers=1) if reader is not None else None
+    ahead = ThreadPoolExecutor(max_workers=1)
     coming: Future[Any] | None = None
 
     def work(after: Key | None, size: int) -> Callable[[Select], Any]:
@@ -74,26 +74,24 @@ def iter_contract_rows(
     try:
         after: Key | None = None
         while True:
-            read_here: tuple[dict[str, Columns], Key | None] | None = None
-            if reader is not None:
+            read_ahead: tuple[dict[str, Columns], Key | None] | None = None
+            if coming is not None and reader is not None:
                 try:
-                    read_here = coming.result() if coming else reader.read(work(after, size))
+                    read_ahead = coming.result()
                 except Unreadable:
                     reader.close()
                     reader = None
             coming = None
-            here = work(after, size)
-
-            def through_sqlalchemy(connection: Connection, here: Any = here) -> Any:
-                return here(list_select(connection))
-
-            chunk, last = read_here or read(through_sqlalchemy)
+            if read_ahead is not None:
+                chunk, last = read_ahead
+            else:
+                (chunk, last), reader = read_by(reader, read, work(after, size))
             if last is None:
                 return
             full = len(chunk["documents"]["doc_id"]) == size
             if chunk_docs is None:
                 size = next_chunk_docs(chunk)  # before the caller has the chunk to change
-            if full and reader is not None and ahead is not None:
+            if full and reader is not None:
                 coming = ahead.submit(reader.read, work(last, size))
             yield chunk
             if not full:
@@ -103,8 +101,7 @@ def iter_contract_rows(
         if coming is not None:  # the reader is closed only once nobody reads with it
             with contextlib.suppress(Exception):
                 coming.result()
-        if ahead is not None:
-            ahead.shutdown()
+        ahead.shutdown()
         if reader is not None:
             reader.close()
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from ..core.records import Document, DocumentsOutcome
 from . import tables as t
 from .bulk import insert_columns, select_columns
-from .faults import check_surrogates, guard_values, holds_surrogate
+from .faults import check_surrogates, guard_values
 
 BATCH = 2000  # documents per transaction: about 50 ms of holding SQLite's write lock
 IN_LIST = 900  # ids per IN (...) list, well under every back end's limit on parameters
@@ -94,7 +94,7 @@ def add_batch(
         for document in documents:
             for field in _TEXT_FIELDS:
                 value = getattr(document, field)
-                if isinstance(value, str) and holds_surrogate(value):
+                if isinstance(value, str):
                     check_surrogates(f"documents.{field}", value)
     shas = list(hashes) if hashes is not None else [doc.text_sha256 for doc in documents]
     position = int(connection.execute(sa.select(sa.func.max(d.position))).scalar() or 0)

@@ -8,7 +8,6 @@ cannot be written is opened read-only: reading works and every write gets E129.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import random
 import re
@@ -21,6 +20,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..core.jsonform import compact_json
 from ..errors import StoreError
 from .faults import (
     current_operation,
@@ -133,8 +133,10 @@ def _create(engine_url: str | sa.engine.URL, url: str, **options: Any) -> Engine
     try:
         # hide_parameters: SQLAlchemy's error text would otherwise carry the statement's
         # parameters, that is, article text.
+        # JSON columns hold the form the export files write, so an export copies them as
+        # they are.
         return sa.create_engine(
-            engine_url, hide_parameters=True, json_serializer=json_text, **options
+            engine_url, hide_parameters=True, json_serializer=compact_json, **options
         )
     except sa.exc.NoSuchModuleError:
         scheme = sa.engine.make_url(url).drivername
@@ -148,24 +150,6 @@ def _create(engine_url: str | sa.engine.URL, url: str, **options: Any) -> Engine
         raise StoreError("E703", url=redact(url), module=module, package=package) from None
     except sa.exc.ArgumentError as exc:
         raise StoreError("E704", url=redact(url), detail=safe_detail(str(exc))) from None
-
-
-# JSON columns hold compact text with non-ASCII characters as they are: the form the export
-# files write (see annotate.formats.jsonio), so an export can copy a stored text as it is.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_COMPACT_ASCII = json.JSONEncoder(separators=(",", ":"))
-
-
-def json_text(value: Any) -> str:
-    """``value`` as the JSON text a JSON column stores: compact, and non-ASCII as it is, unless
-    it holds a lone surrogate, which UTF-8 cannot hold (then escaped, as \\udc80)."""
-    text = _COMPACT.encode(value)
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return _COMPACT_ASCII.encode(value)
-    return text
 
 
 def _base(scheme: str) -> str:

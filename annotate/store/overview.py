@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import tables as t
-from .arrow_reads import ArrowReader, Unreadable
-from .bulk import list_select, select_columns
+from .arrow_reads import ArrowReader, read_by
+from .bulk import select_columns
 
 Columns = dict[str, Any]  # a column: a list, or an Arrow array where a reader has one
 
@@ -84,15 +84,7 @@ def iter_document_columns(
             def work(select: Callable[..., Columns], after: Any = after) -> Columns:
                 return document_columns(select, after=after, limit=page)
 
-            columns: Columns | None = None
-            if reader is not None:
-                try:
-                    columns = reader.read(work)
-                except Unreadable:
-                    reader.close()
-                    reader = None
-            if columns is None:
-                columns = read(lambda connection, work=work: work(list_select(connection)))
+            columns, reader = read_by(reader, read, work)
             positions, ids = columns.pop("position"), columns.pop("last_id")
             if not positions:
                 return

@@ -393,11 +393,11 @@ def test_settings_written_at_once_by_many_writers_never_collide(db_url: str) -> 
 def test_metadata_is_stored_compact_and_a_lone_surrogate_in_it_escaped(store: Store) -> None:
     """JSON is stored compact with non-ASCII as it is (the form exports write); half a
     surrogate pair, which UTF-8 cannot hold, is escaped instead of failing the write."""
+    from annotate.core.jsonform import compact_json
     from annotate.core.records import Document
-    from annotate.store.engine import json_text
 
     meta = {"desk": "Außen", "odd": "a\ud800b", "tags": [1, None]}
-    assert json_text({"desk": "Außen"}) == '{"desk":"Außen"}'
-    assert json_text(meta) == '{"desk":"Au\\u00dfen","odd":"a\\ud800b","tags":[1,null]}'
+    assert compact_json({"desk": "Außen"}) == '{"desk":"Außen"}'
+    assert compact_json(meta) == '{"desk":"Au\\u00dfen","odd":"a\\ud800b","tags":[1,null]}'
     store.add_documents([Document(doc_id="m", text="Some text.", meta=meta)])
     assert store.document("m").meta == meta
