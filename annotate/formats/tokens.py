@@ -40,8 +40,7 @@ class Boundaries:
 
 
 def align(
-    doc: Any, start: int, end: int, label: str = "", *, span_id: str | int = 0,
-    boundaries: Boundaries | None = None,
+    doc: Any, start: int, end: int, label: str, *, span_id: str | int, boundaries: Boundaries
 ) -> tuple[Any, bool]:
     """The token span for characters ``[start, end)`` and whether it is exact.
 
@@ -51,8 +50,7 @@ def align(
     """
     from spacy.tokens import Span
 
-    known = boundaries or Boundaries(doc)
-    first, last = known.starts.get(start), known.ends.get(end)
+    first, last = boundaries.starts.get(start), boundaries.ends.get(end)
     if first is not None and last is not None and first < last:
         return Span(doc, first, last, label=label, span_id=span_id), True
     widened = doc.char_span(start, end, label=label, span_id=span_id, alignment_mode="expand")
