@@ -228,16 +228,17 @@ class Project:
         earlier export wrote are replaced; anything else in the way is an error (E325) unless
         ``force=True``, and other files in ``out`` are left alone.
         """
+        from .formats import registry
         from .formats.dataset import Filters, iter_file_tables, iter_tables
         from .formats.exporting import export_chunks, resolve_formats
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         chosen = [formats] if isinstance(formats, str) else list(formats)
-        # Parquet alone is written from Arrow tables, never made into DataFrames; every other
-        # format reads the DataFrames.
+        # The table files (Parquet, CSV, JSON Lines) are written from Arrow tables, never
+        # made into DataFrames; the per-document formats read the DataFrames.
         chunks = (
             iter_file_tables(self.store, filters, chunk_docs=chunk_docs)
-            if resolve_formats(chosen) == ["parquet"]
+            if all(registry.find(fmt).writes_tables for fmt in resolve_formats(chosen))
             else iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True)
         )
         return export_chunks(

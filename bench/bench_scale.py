@@ -15,8 +15,10 @@ Each figure is printed with its baseline, measured in the same run on the same d
   and ``project.iter_tables()`` against ``pandas.read_sql`` of the same rows; peak memory
   growth while each runs;
 - exports: Parquet (``project.export``) against ``read_sql`` in chunks + a pyarrow writer of
-  the same rows; DocBin against tokenising the same texts into DocBins with ``blank("en")``,
-  and against DocBins built by hand from the same texts and spans (``handmade_docbins``).
+  the same rows; CSV and JSON Lines against ``read_sql`` in chunks + pandas' ``to_csv`` and
+  ``to_json(lines=True)``, and against the Parquet baseline; DocBin against tokenising the
+  same texts into DocBins with ``blank("en")``, and against DocBins built by hand from the
+  same texts and spans (``handmade_docbins``).
 
     .venv/bin/python bench/bench_scale.py --docs 100000 [--folder /tmp/annotate-scale]
 
@@ -326,6 +328,24 @@ def read_sql_parquet(db: Path, out: Path) -> None:
     connection.close()
 
 
+def read_sql_text(db: Path, out: Path, fmt: str) -> None:
+    """The tables' rows read by ``pandas.read_sql`` in chunks and written by pandas' own CSV
+    or JSON Lines writer."""
+    import pandas as pd
+
+    out.mkdir(exist_ok=True)
+    connection = sqlite3.connect(db)
+    for name, sql in TABLE_SQL.items():
+        path = out / f"{name}.{fmt}"
+        for number, frame in enumerate(pd.read_sql(sql, connection, chunksize=100_000)):
+            if fmt == "csv":
+                frame.to_csv(path, mode="a" if number else "w", header=not number, index=False)
+            else:
+                with path.open("a" if number else "w", encoding="utf-8") as handle:
+                    frame.to_json(handle, orient="records", lines=True, force_ascii=False)
+    connection.close()
+
+
 def blank_docbins(db: Path, out: Path) -> None:
     """DocBins of the texts alone, tokenised by ``blank("en")``."""
     import spacy
@@ -615,6 +635,14 @@ def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any])
     figures["parquet"] = {"s": seconds, "mb": mb, "baseline_s": base_s, "baseline_mb": base_mb}
     print(f"parquet       {seconds:>8.2f} s  +{mb:.0f} MB   baseline (read_sql in chunks + "
           f"pyarrow writer) {base_s:.2f} s +{base_mb:.0f} MB   ratio {seconds / base_s:.2f}")
+    for fmt in ("csv", "jsonl"):
+        text_s, text_mb, _ = timed(lambda f=fmt: read_sql_text(db, folder / f"bare_{f}", f))
+        seconds, mb, _ = timed(lambda f=fmt: project.export(folder / f"export_{f}", formats=f))
+        figures[fmt] = {"s": seconds, "mb": mb, "baseline_s": text_s, "baseline_mb": text_mb,
+                        "parquet_baseline_s": base_s}
+        print(f"{fmt:<13} {seconds:>8.2f} s  +{mb:.0f} MB   baseline (read_sql in chunks + pandas' "
+              f"writer) {text_s:.2f} s +{text_mb:.0f} MB   ratio {seconds / text_s:.2f}   ratio to "
+              f"the parquet baseline {seconds / base_s:.2f}")
     if args.no_docbin:
         project.close()
         return
@@ -628,7 +656,8 @@ def run(n: int, folder: Path, args: argparse.Namespace, figures: dict[str, Any])
           f"hand-built DocBins of the same spans {hand_s:.2f} s +{hand_mb:.0f} MB   "
           f"ratio {seconds / hand_s:.2f}")
     project.close()
-    for name in ("bare_parquet", "bare_docbin", "hand_docbin", "export", "export_spacy"):
+    for name in ("bare_parquet", "bare_csv", "bare_jsonl", "bare_docbin", "hand_docbin", "export",
+                 "export_csv", "export_jsonl", "export_spacy"):
         shutil.rmtree(folder / name, ignore_errors=True)
 
 

@@ -127,7 +127,7 @@ def export_chunks(
     from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
     chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
     Chunks of Arrow tables in the file form (:func:`.dataset.iter_file_tables`) are written
-    to Parquet as they are, when Parquet is the only format.
+    as they are, when every format is a table file's (Parquet, CSV, JSON Lines).
     """
     chosen = resolve_formats(formats)
     if split is not None:
@@ -149,8 +149,8 @@ def export_chunks(
         gathered: list[AnnotatedDoc] = []  # for the formats written at the end
         for chunk in chunks:
             if _arrow(chunk):
-                if per_document or any(fmt != "parquet" for fmt in table_files):
-                    raise ValueError("Arrow chunks are written as Parquet only")
+                if per_document:
+                    raise ValueError("Arrow chunks are written to the table files only")
                 for files in table_files.values():
                     files.write_arrow(chunk)
                 counted = _counted_columns(chunk)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from ..errors import FormatError
 from .jsonio import dumps, iter_jsonl
 from .tables import JSON_COLUMNS, TABLES, coerce, table_names
+from .text_tables import write_csv, write_jsonl
 
 TableFormat = Literal["parquet", "csv", "jsonl"]
 TABLE_FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl")
@@ -117,32 +118,32 @@ class TableFiles:
             path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
             if self.fmt == "parquet":
                 self._write_parquet(name, json_text(frame, name), path)
-            elif self.fmt == "csv":
-                if first or len(frame):
-                    json_text(frame, name).to_csv(
-                        path, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ",
-                        mode="w" if first else "a", header=first,
-                    )
             else:
-                _write_jsonl(frame, path, append=not first)
+                self._write_text(name, _arrow_of(json_text(frame, name)), path, first=first)
 
     def write_arrow(self, tables: Mapping[str, pa.Table]) -> None:
-        """Append tables already in the file form (:func:`.frames.file_tables_of`); Parquet
-        only, the one format written straight from Arrow."""
-        if self.fmt != "parquet":
-            raise ValueError(f"Arrow tables are written as Parquet, not {self.fmt}")
+        """Append tables already in the file form (:func:`.frames.file_tables_of`), written
+        as they are: the files hold what :meth:`write` writes of the same tables as DataFrames
+        (see :mod:`.text_tables`)."""
         for name in table_names(tables):
+            first = name not in self.paths
             path = self.paths.setdefault(name, self.out / f"{name}.{self.fmt}")
-            self._append_parquet(name, tables[name], path)
+            if self.fmt == "parquet":
+                self._append_parquet(name, tables[name], path)
+            else:
+                self._write_text(name, tables[name], path, first=first)
+
+    def _write_text(self, name: str, table: pa.Table, path: Path, *, first: bool) -> None:
+        with path.open("wb" if first else "ab") as handle:
+            if self.fmt == "csv":
+                write_csv(table, handle, header=first)
+            else:
+                write_jsonl(table, handle, json_columns=JSON_COLUMNS.get(name, ()))
 
     def _write_parquet(self, name: str, frame: pd.DataFrame, path: Path) -> None:
-        import pyarrow as pa
-
         if name in self._parquet and not len(frame):
             return
-        # One thread: a chunk's columns are too short for a pool's start-up to pay off.
-        self._append_parquet(name, pa.Table.from_pandas(frame, preserve_index=False, nthreads=1),
-                             path)
+        self._append_parquet(name, _arrow_of(frame), path)
 
     def _append_parquet(self, name: str, table: pa.Table, path: Path) -> None:
         import pyarrow.parquet as pq
@@ -165,12 +166,11 @@ class TableFiles:
         return [self.paths[name] for name in table_names(self.paths)]
 
 
-def _write_jsonl(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
-    columns = list(frame.columns)
-    with path.open("a" if append else "w", encoding="utf-8", newline="\n") as handle:
-        for row in zip(*(frame[c].tolist() for c in columns), strict=True):
-            handle.write(dumps(dict(zip(columns, row, strict=True))))
-            handle.write("\n")
+def _arrow_of(frame: pd.DataFrame) -> pa.Table:
+    import pyarrow as pa
+
+    # One thread: a chunk's columns are too short for a pool's start-up to pay off.
+    return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
 
 
 def read_table(path: str | Path, *, name: str | None = None) -> pd.DataFrame:

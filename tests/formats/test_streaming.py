@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from annotate.core.records import DocSuggestions, Document, RelationSuggestion, SpanSuggestion
 from annotate.corpus.ingest import ingest
 from annotate.formats.dataset import Filters, iter_tables, load_tables
+from annotate.formats.exporting import export_chunks
 from annotate.formats.files import read_tables
 from annotate.formats.manifest import read_manifest
 from annotate.formats.tables import COLUMNS, ORIGINS
@@ -200,31 +202,48 @@ def _fill_awkward(store: Store, tmp_path: Path) -> None:
                    start=1, end=20, attrs={"checkworthy": "no"})
 
 
+def _export_from_frames(project: Project, out: Path, formats: list[str], **filters: str) -> Any:
+    """The export as it is written from the contract's DataFrames (as for any per-document
+    format), whatever the formats."""
+    chosen = Filters.of(**filters)
+    return export_chunks(
+        iter_tables(project.store, chosen, chunk_docs=3, shared_attrs=True), out,
+        formats=formats, filters=chosen.to_json(), coerced=True,
+    )
+
+
 @pytest.mark.parametrize("filters", [{}, {"status": "done"}, {"annotator": "alice"},
                                      {"layer": ["quote", "claim"]}])
-def test_parquet_alone_is_written_from_arrow_as_the_dataframes_write_it(
+def test_table_files_are_written_from_arrow_as_the_dataframes_write_them(
     seeded: Store, tmp_path: Path, filters: dict[str, str]
 ) -> None:
-    """Parquet by itself skips the DataFrames; written with CSV beside it, it is made from
-    them. Both files read back the same, in annotate and in plain pandas."""
+    """The table files skip the DataFrames; written with a per-document format, they are made
+    from them. CSV and JSON Lines come out byte for byte the same, and Parquet reads back the
+    same, in annotate and in plain pandas."""
     _fill_awkward(seeded, tmp_path)
     project = Project(seeded)
-    arrow = project.export(tmp_path / "arrow", formats="parquet", chunk_docs=3, **filters)
-    frames = project.export(tmp_path / "frames", formats=["parquet", "csv"], chunk_docs=3,
-                            **filters)
-    _same(read_tables(tmp_path / "arrow"), read_tables(tmp_path / "frames"))
+    formats = ["parquet", "csv", "jsonl"]
+    arrow = project.export(tmp_path / "arrow", formats=formats, chunk_docs=3, **filters)
+    frames = _export_from_frames(project, tmp_path / "frames", formats, **filters)
     assert arrow.counts == frames.counts and arrow.annotators == frames.annotators
     for name in COLUMNS:
+        for fmt in ("csv", "jsonl"):
+            written = (tmp_path / "arrow" / f"{name}.{fmt}").read_bytes()
+            assert written == (tmp_path / "frames" / f"{name}.{fmt}").read_bytes(), (name, fmt)
         plain = pd.read_parquet(tmp_path / "arrow" / f"{name}.parquet")
         if len(plain):  # an empty categorical has no values to type its categories by
             pd.testing.assert_frame_equal(
                 plain, pd.read_parquet(tmp_path / "frames" / f"{name}.parquet"))
-    spans = read_tables(tmp_path / "arrow")["spans"]
+    for fmt in formats:
+        _same(read_tables(tmp_path / "arrow", fmt=fmt),  # type: ignore[arg-type]
+              read_tables(tmp_path / "frames", fmt=fmt))  # type: ignore[arg-type]
+    tables = read_tables(tmp_path / "arrow", fmt="jsonl")
     if not filters:
+        spans = tables["spans"]
         mine = spans[spans["doc_id"] == "w"].set_index("layer")
         assert mine.loc["quote", "fragments"] == [[0, 21], [34, 53]]
         assert mine.loc["source", "attrs"] == {"note": "ça va"}
-        meta = read_tables(tmp_path / "arrow")["documents"].set_index("doc_id").loc["w", "meta"]
+        meta = tables["documents"].set_index("doc_id").loc["w", "meta"]
         assert meta == {"desk": "Außenpolitik", "tags": ["a", 1, None], "byline": "Zoë Ünal"}
 
 
@@ -257,7 +276,7 @@ def test_metadata_stored_compact_or_as_before_is_written_compact_both_ways(
     monkeypatch.setattr(columns, "_rewritten", lambda text: rewritten.append(text) or rewrite(text))
     project = Project(store)
     project.export(tmp_path / "arrow", formats="parquet")
-    project.export(tmp_path / "frames", formats=["parquet", "csv"])
+    _export_from_frames(project, tmp_path / "frames", ["parquet"])
     texts = {
         path: pd.read_parquet(tmp_path / path / "documents.parquet").set_index("doc_id")["meta"]
         for path in ("arrow", "frames")
