@@ -229,18 +229,16 @@ class Project:
         ``force=True``, and other files in ``out`` are left alone.
         """
         from .formats import registry
-        from .formats.dataset import Filters, iter_file_tables, iter_tables
+        from .formats.dataset import Filters, iter_export_chunks
         from .formats.exporting import export_chunks, resolve_formats
 
         filters = Filters.of(annotator=annotator, layer=layer, label=label, status=status)
         chosen = [formats] if isinstance(formats, str) else list(formats)
-        # The table files (Parquet, CSV, JSON Lines) are written from Arrow tables, never
-        # made into DataFrames; the per-document formats read the DataFrames.
-        chunks = (
-            iter_file_tables(self.store, filters, chunk_docs=chunk_docs)
-            if all(registry.find(fmt).writes_tables for fmt in resolve_formats(chosen))
-            else iter_tables(self.store, filters, chunk_docs=chunk_docs, shared_attrs=True)
-        )
+        # Each chunk of rows becomes Arrow tables for the table files and units for the
+        # per-document formats, each only when asked for; no DataFrame is built.
+        table_files = [registry.find(fmt).writes_tables for fmt in resolve_formats(chosen)]
+        chunks = iter_export_chunks(self.store, filters, chunk_docs=chunk_docs,
+                                    tables=any(table_files), units=not all(table_files))
         return export_chunks(
             chunks,
             out,

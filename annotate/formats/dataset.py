@@ -15,9 +15,9 @@ from ..core.records import Filters
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
 
     from ..store import Store
+    from .frames import ExportChunk
 
 TABLE_ORDER = ("documents", "spans", "relations", "quotes", "claims", "doc_status")
 
@@ -44,16 +44,23 @@ def iter_tables(
         yield tables_of(raw, chosen, shared_attrs=shared_attrs)
 
 
-def iter_file_tables(
-    store: Store, filters: Filters | None = None, *, chunk_docs: int | None = None
-) -> Iterator[dict[str, pa.Table]]:
-    """The six tables as :func:`iter_tables` reads them, each chunk as Arrow tables in the
-    form files hold them (see :func:`.frames.file_tables_of`): what a Parquet export writes."""
-    from .frames import file_tables_of
+def iter_export_chunks(
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    chunk_docs: int | None = None,
+    tables: bool = True,
+    units: bool = False,
+) -> Iterator[ExportChunk]:
+    """The six tables as :func:`iter_tables` reads them, a chunk at a time as an export
+    writes them, made without DataFrames: with ``tables`` as Arrow tables in the form files
+    hold them, with ``units`` as (document, annotator) units (see
+    :func:`.frames.export_chunk_of`)."""
+    from .frames import export_chunk_of
 
     chosen = filters or Filters()
     for raw in _raw_chunks(store, chosen, chunk_docs):
-        yield file_tables_of(raw, chosen)
+        yield export_chunk_of(raw, chosen, tables=tables, units=units)
 
 
 def _raw_chunks(
@@ -111,4 +118,4 @@ def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-__all__ = ["Filters", "iter_file_tables", "iter_tables", "load_tables"]
+__all__ = ["Filters", "iter_export_chunks", "iter_tables", "load_tables"]

@@ -10,7 +10,7 @@ left out: an empty unit would claim an absence nobody checked.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,26 +80,46 @@ def annotated_docs(
     """
     if "documents" not in tables:
         raise FormatError("E315", name="documents", fmt=fmt)
-    documents = table(tables, "documents", coerced=coerced)
-    spans = table(tables, "spans", coerced=coerced)
-    relations = table(tables, "relations", coerced=coerced)
-    status = table(tables, "doc_status", coerced=coerced)
+    columns = {
+        name: {column: _plain_list(frame[column]) for column in frame.columns}
+        for name in ("documents", "spans", "relations", "doc_status")
+        for frame in [table(tables, name, coerced=coerced)]
+    }
+    return units_of_columns(
+        columns["documents"], columns["spans"], columns["relations"], columns["doc_status"],
+        fmt=fmt,
+    )
 
-    texts: dict[str, tuple[str, str | None, str | None, str | None, dict[str, Any]]] = {}
+
+def _plain_list(series: pd.Series) -> list[Any]:
+    """A column's values as Python objects: a category's values as text, missing as None."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    return [None if value is pd.NA or value is pd.NaT or value != value else value
+            for value in series.tolist()] if series.hasnans else series.tolist()
+
+
+def units_of_columns(
+    documents: Mapping[str, Sequence[Any]],
+    spans: Mapping[str, Sequence[Any]],
+    relations: Mapping[str, Sequence[Any]],
+    status: Mapping[str, Sequence[Any]],
+    *,
+    fmt: str,
+) -> tuple[list[AnnotatedDoc], list[ExportNote]]:
+    """:func:`annotated_docs` of tables given as columns (lists, one a column, with the
+    contract's names): what an export builds straight from the store's rows, without
+    DataFrames. A span's ``fragments`` are its pieces, or None for a span of one piece."""
+    texts: dict[str, tuple[str, str | None, str | None, str | None, Any]] = {}
     for doc_id, text, title, source, published, meta in zip(
-        documents["doc_id"].tolist(),
-        documents["text"].tolist(),
-        documents["title"].tolist(),
-        documents["source"].tolist(),
-        documents["published"].tolist(),
-        documents["meta"].tolist(),
-        strict=True,
+        documents["doc_id"], documents["text"], documents["title"], documents["source"],
+        documents["published"], documents["meta"], strict=True,
     ):
         texts.setdefault(
             doc_id,
             (text, _text_or_none(title), _text_or_none(source), _text_or_none(published), meta),
         )
-    orphans = sorted(set(spans["doc_id"].tolist()) - texts.keys())
+    orphans = sorted(set(spans.get("doc_id", ())) - texts.keys())
     if orphans:
         shown = ", ".join(map(repr, orphans[:5])) + (" ..." if len(orphans) > 5 else "")
         raise FormatError("E312", doc_ids=shown)
@@ -110,24 +130,13 @@ def annotated_docs(
     # not reused for another dict.
     plain: dict[int, Any] = {}
     for doc_id, annotator, span_id, layer, label, start, end, text, origin, attrs, pieces in zip(
-        spans["doc_id"].tolist(),
-        spans["annotator"].tolist(),
-        spans["span_id"].tolist(),
-        spans["layer"].astype(str).tolist(),
-        spans["label"].astype(str).tolist(),
-        spans["start"].tolist(),
-        spans["end"].tolist(),
-        spans["text"].tolist(),
-        spans["origin"].astype(object).tolist(),
-        spans["attrs"].tolist(),
-        spans["fragments"].tolist(),
-        strict=True,
+        *(spans.get(column, ()) for column in _SPAN_COLUMNS), strict=True,
     ):
         by_key[(doc_id, annotator)].append(
             SpanRecord(
                 span_id=span_id,
-                layer=layer,
-                label=label,
+                layer=str(layer),
+                label=str(label),
                 start=int(start),
                 end=int(end),
                 text=text,
@@ -138,30 +147,26 @@ def annotated_docs(
                 doc_id=doc_id,
                 annotator=annotator,
                 # The contract lists one piece for a span of one piece, which has none.
-                fragments=None if len(pieces) == 1 else fragments.normalise(pieces),
+                fragments=None if pieces is None or len(pieces) == 1
+                else fragments.normalise(pieces),
             )
         )
     rel_by_key: dict[tuple[str, str], list[DocRelation]] = defaultdict(list)
     for doc_id, annotator, relation_id, type_, head, tail, relation_attrs in zip(
-        relations["doc_id"].tolist(),
-        relations["annotator"].tolist(),
-        relations["relation_id"].tolist(),
-        relations["type"].astype(str).tolist(),
-        relations["head_span_id"].tolist(),
-        relations["tail_span_id"].tolist(),
-        relations["attrs"].tolist(),
-        strict=True,
+        *(relations.get(column, ()) for column in _RELATION_COLUMNS), strict=True,
     ):
         rel_by_key[(doc_id, annotator)].append(
-            DocRelation(relation_id, type_, head, tail, to_jsonable(relation_attrs))
+            DocRelation(relation_id, str(type_), head, tail, to_jsonable(relation_attrs))
         )
 
     keys = set(by_key) | {k for k in rel_by_key if k[0] in texts}
-    done = status.loc[status["status"].astype(str) == "done", ["doc_id", "annotator"]]
     keys |= {
-        k
-        for k in zip(done["doc_id"].tolist(), done["annotator"].tolist(), strict=True)
-        if k[0] in texts
+        (doc_id, annotator)
+        for doc_id, annotator, value in zip(
+            status.get("doc_id", ()), status.get("annotator", ()), status.get("status", ()),
+            strict=True,
+        )
+        if value == "done" and doc_id in texts
     }
     order = {doc_id: n for n, doc_id in enumerate(texts)}
 
@@ -200,3 +205,9 @@ def annotated_docs(
             )
         )
     return units, notes
+
+
+_SPAN_COLUMNS = ("doc_id", "annotator", "span_id", "layer", "label", "start", "end", "text",
+                 "origin", "attrs", "fragments")
+_RELATION_COLUMNS = ("doc_id", "annotator", "relation_id", "type", "head_span_id",
+                     "tail_span_id", "attrs")

@@ -30,6 +30,7 @@ from .docbin import DocBinFiles
 from .docs import AnnotatedDoc, annotated_docs
 from .files import TableFiles, TableFormat
 from .flatten import flatten_claims, flatten_quotes
+from .frames import ExportChunk
 from .manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -107,7 +108,7 @@ def export(
 
 
 def export_chunks(
-    chunks: Iterable[Mapping[str, Any]],
+    chunks: Iterable[Mapping[str, Any] | ExportChunk],
     out_dir: str | Path,
     *,
     formats: Sequence[str] | str,
@@ -126,8 +127,9 @@ def export_chunks(
     :class:`.docbin.DocBinFiles`). Prodigy, CoNLL and brat files are written once, at the end,
     from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
     chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
-    Chunks of Arrow tables in the file form (:func:`.dataset.iter_file_tables`) are written
-    as they are, when every format is a table file's (Parquet, CSV, JSON Lines).
+    A chunk may also be an :class:`.frames.ExportChunk` (as :func:`.dataset.iter_export_chunks`
+    gives them): its Arrow tables are written to the table files as they are, and its units
+    (made when per-document formats are asked for) to the other formats.
     """
     chosen = resolve_formats(formats)
     if split is not None:
@@ -148,30 +150,30 @@ def export_chunks(
             docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
         gathered: list[AnnotatedDoc] = []  # for the formats written at the end
         for chunk in chunks:
-            if _arrow(chunk):
-                if per_document:
-                    raise ValueError("Arrow chunks are written to the table files only")
+            if isinstance(chunk, ExportChunk):
                 for files in table_files.values():
-                    files.write_arrow(chunk)
-                counted = _counted_columns(chunk)
-                counts = _add_counts(counts, count_tables(counted))
-                annotators.update(annotators_of(counted))
-                continue
-            prepared = prepare_tables(chunk, coerced=coerced)
-            for files in table_files.values():
-                files.write(prepared, coerced=True)
-            counts = _add_counts(counts, count_tables(prepared))
-            annotators.update(annotators_of(prepared))
-            if per_document:
-                if "documents" not in prepared:
-                    raise FormatError("E315", name="documents", fmt=per_document[0])
-                units, notes = annotated_docs(prepared, fmt="export", coerced=True)
-                report.notes += notes
-                if docbins is not None:
-                    docbins.add(units)
-                if any(fmt != "spacy" for fmt in per_document):
-                    gathered += units
-            del prepared
+                    files.write_arrow(chunk.tables)
+                counted: Mapping[str, pd.DataFrame] = {
+                    name: table.to_pandas() for name, table in chunk.counted.items()
+                }
+                units, notes = chunk.units, chunk.notes
+            else:
+                counted = prepare_tables(chunk, coerced=coerced)
+                for files in table_files.values():
+                    files.write(counted, coerced=True)
+                units, notes = [], []
+                if per_document:
+                    if "documents" not in counted:
+                        raise FormatError("E315", name="documents", fmt=per_document[0])
+                    units, notes = annotated_docs(counted, fmt="export", coerced=True)
+            counts = _add_counts(counts, count_tables(counted))
+            annotators.update(annotators_of(counted))
+            report.notes += notes
+            if docbins is not None:
+                docbins.add(units)
+            if any(fmt != "spacy" for fmt in per_document):
+                gathered += units
+            del counted, units
         for fmt in chosen:
             if fmt in table_files:
                 report.files += table_files[fmt].close()
@@ -190,21 +192,6 @@ def export_chunks(
         manifest.annotators = sorted(annotators)
         write_manifest(manifest, stage)
     return manifest
-
-
-def _arrow(chunk: Mapping[str, Any]) -> bool:
-    return any(not isinstance(table, pd.DataFrame) for table in chunk.values())
-
-
-# What the manifest counts and names, read from an Arrow chunk (doc_id keeps the row count).
-_COUNTED = ("doc_id", "annotator", "layer", "label", "type", "status")
-
-
-def _counted_columns(chunk: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    return {
-        name: table.select([c for c in _COUNTED if c in table.column_names]).to_pandas()
-        for name, table in chunk.items()
-    }
 
 
 def _add_counts(total: dict[str, Any], more: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,20 +4,34 @@ The store hands each table over as lists, a list a column (see :mod:`annotate.st
 the filters that SQL does not apply (status, and relations whose spans were filtered out) are
 applied to those lists, and each table is built by :func:`.columns.contract_frame`. The store
 checked every row when it was written, so nothing is coerced again.
+
+An export builds no DataFrame: :func:`export_chunk_of` makes the tables as the files hold them
+(:func:`.columns.contract_arrow`) and the per-document formats' units
+(:func:`.docs.units_of_columns`) straight from the lists.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.collector import collector_paused
 from ..core.records import Filters
-from .columns import Columns, column_length, contract_arrow, contract_frame, dicts
+from .columns import (
+    Columns,
+    arrow_column,
+    column_length,
+    contract_arrow,
+    contract_frame,
+    dicts,
+)
+from .docs import AnnotatedDoc, units_of_columns
 from .flatten import flattened
 from .jsonio import JSONObject
-from .tables import empty_table
+from .manifest import ExportNote
+from .tables import empty_table, fragment_pieces
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,23 +63,80 @@ def tables_of(
         }
 
 
-def file_tables_of(raw: dict[str, Columns], filters: Filters) -> dict[str, pa.Table]:
-    """The six tables of one chunk as Arrow tables in the form files hold them (dicts and
-    fragments as JSON text; see :mod:`.files`), built without a DataFrame where the store's
-    rows are written as they are: the export of a large project to Parquet."""
+# What an export's manifest counts and names (see .manifest.count_tables); doc_id keeps the
+# row count.
+COUNTED_COLUMNS = ("doc_id", "annotator", "layer", "label", "type", "status")
+
+
+@dataclass(slots=True)
+class ExportChunk:
+    """One chunk of an export, made straight from the store's rows: the six tables' columns
+    that the manifest counts (as Arrow tables), the tables as Arrow tables in the file form
+    when table files are written, and the (document, annotator) units when per-document
+    formats are, with the notes of relations left out."""
+
+    counted: dict[str, pa.Table]
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    units: list[AnnotatedDoc] = field(default_factory=list)
+    notes: list[ExportNote] = field(default_factory=list)
+
+
+def export_chunk_of(
+    raw: dict[str, Columns], filters: Filters, *, tables: bool, units: bool
+) -> ExportChunk:
+    """The :class:`ExportChunk` of one chunk of the store's raw rows: its file tables when
+    ``tables``; its documents as :class:`.docs.AnnotatedDoc` when ``units`` (as
+    :func:`.docs.annotated_docs` makes them of the same tables as DataFrames)."""
     if not raw["documents"].get("doc_id"):
         raw = {name: {} for name in ("documents", "spans", "relations", "status", "time")}
     with collector_paused():
         chunk = _Chunk(raw, filters, copy=False)
         quotes, claims = chunk.flattened()
-        return {
-            "documents": contract_arrow("documents", chunk.documents),
-            "spans": contract_arrow("spans", chunk.spans),
-            "relations": contract_arrow("relations", chunk.relations),
-            "quotes": contract_arrow("quotes", quotes or {}),
-            "claims": contract_arrow("claims", claims or {}),
-            "doc_status": contract_arrow("doc_status", chunk.status),
-        }
+        columns = {"documents": chunk.documents, "spans": chunk.spans,
+                   "relations": chunk.relations, "quotes": quotes or {}, "claims": claims or {},
+                   "doc_status": chunk.status}
+        made = ExportChunk({name: _counted(values) for name, values in columns.items()})
+        if tables:
+            made.tables = {name: contract_arrow(name, values) for name, values in columns.items()}
+        if units and column_length(chunk.documents):
+            made.units, made.notes = units_of_columns(
+                _document_lists(chunk.documents), _span_lists(chunk.spans), chunk.relations,
+                chunk.status, fmt="export",
+            )
+        return made
+
+
+def _counted(columns: Columns) -> pa.Table:
+    """The columns of a table the manifest counts, categories as they are in the file form."""
+    import pyarrow as pa
+
+    return pa.table({
+        name: pa.array(columns[name], pa.string()).dictionary_encode()
+        if name != "doc_id" else arrow_column(columns[name], pa.large_string())
+        for name in COUNTED_COLUMNS if name in columns
+    })
+
+
+def _document_lists(documents: Columns) -> Columns:
+    """The documents' columns as lists (the store may read texts as Arrow arrays), metadata
+    decoded."""
+    lists = {
+        name: values.to_pylist() if hasattr(values, "to_pylist") else values
+        for name, values in documents.items()
+    }
+    return {**lists, "meta": dicts(lists.get("meta", []), copy=False)}
+
+
+def _span_lists(spans: Columns) -> Columns:
+    """The spans' columns with each span's pieces (None for a span of one piece)."""
+    pieces = [
+        None if value is None else fragment_pieces("spans", row, start, end, value)
+        for row, (start, end, value) in enumerate(zip(
+            spans.get("start", ()), spans.get("end", ()), spans.get("fragments", ()),
+            strict=True,
+        ))
+    ]
+    return {**spans, "fragments": pieces}
 
 
 class _Chunk:

@@ -217,15 +217,21 @@ def _export_from_frames(project: Project, out: Path, formats: list[str], **filte
 def test_table_files_are_written_from_arrow_as_the_dataframes_write_them(
     seeded: Store, tmp_path: Path, filters: dict[str, str]
 ) -> None:
-    """The table files skip the DataFrames; written with a per-document format, they are made
-    from them. CSV and JSON Lines come out byte for byte the same, and Parquet reads back the
-    same, in annotate and in plain pandas."""
+    """An export is made from the store's rows without DataFrames: Arrow tables for the table
+    files, units for the per-document formats. Made from the contract's DataFrames instead,
+    every file but Parquet comes out byte for byte the same, and Parquet reads back the same,
+    in annotate and in plain pandas."""
     _fill_awkward(seeded, tmp_path)
     project = Project(seeded)
-    formats = ["parquet", "csv", "jsonl"]
+    formats = ["parquet", "csv", "jsonl", "spacy", "prodigy", "conll", "brat", "label-studio",
+               "doccano"]
     arrow = project.export(tmp_path / "arrow", formats=formats, chunk_docs=3, **filters)
     frames = _export_from_frames(project, tmp_path / "frames", formats, **filters)
     assert arrow.counts == frames.counts and arrow.annotators == frames.annotators
+    assert arrow.notes == frames.notes
+    written = {f.path: f.sha256 for f in arrow.files if not f.path.endswith(".parquet")}
+    assert len(written) > 20
+    assert written == {f.path: f.sha256 for f in frames.files if not f.path.endswith(".parquet")}
     for name in COLUMNS:
         for fmt in ("csv", "jsonl"):
             written = (tmp_path / "arrow" / f"{name}.{fmt}").read_bytes()
@@ -234,7 +240,7 @@ def test_table_files_are_written_from_arrow_as_the_dataframes_write_them(
         if len(plain):  # an empty categorical has no values to type its categories by
             pd.testing.assert_frame_equal(
                 plain, pd.read_parquet(tmp_path / "frames" / f"{name}.parquet"))
-    for fmt in formats:
+    for fmt in ("parquet", "csv", "jsonl"):
         _same(read_tables(tmp_path / "arrow", fmt=fmt),  # type: ignore[arg-type]
               read_tables(tmp_path / "frames", fmt=fmt))  # type: ignore[arg-type]
     tables = read_tables(tmp_path / "arrow", fmt="jsonl")
