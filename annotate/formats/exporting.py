@@ -23,6 +23,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from ..core.collector import collector_paused
 from ..core.scheme import Scheme
 from ..errors import FormatError
 from . import docbin, registry
@@ -149,31 +150,40 @@ def export_chunks(
         if "spacy" in chosen:
             docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
         gathered: list[AnnotatedDoc] = []  # for the formats written at the end
-        for chunk in chunks:
-            if isinstance(chunk, ExportChunk):
-                for files in table_files.values():
-                    files.write_arrow(chunk.tables)
-                counted: Mapping[str, pd.DataFrame] = {
-                    name: table.to_pandas() for name, table in chunk.counted.items()
-                }
-                units, notes = chunk.units, chunk.notes
-            else:
-                counted = prepare_tables(chunk, coerced=coerced)
-                for files in table_files.values():
-                    files.write(counted, coerced=True)
-                units, notes = [], []
-                if per_document:
-                    if "documents" not in counted:
-                        raise FormatError("E315", name="documents", fmt=per_document[0])
-                    units, notes = annotated_docs(counted, fmt="export", coerced=True)
-            counts = _add_counts(counts, count_tables(counted))
-            annotators.update(annotators_of(counted))
-            report.notes += notes
-            if docbins is not None:
-                docbins.add(units)
-            if any(fmt != "spacy" for fmt in per_document):
-                gathered += units
-            del counted, units
+        remaining = iter(chunks)
+        while True:
+            # A chunk's rows, units and Docs are hundreds of thousands of objects, alive from
+            # its making to the end of its writing: the cycle collector's passes over them
+            # cost more than their work. Paused for that time, it finds the few small cycles
+            # the Docs leave once the chunk is gone.
+            with collector_paused():
+                chunk = next(remaining, None)
+                if chunk is None:
+                    break
+                if isinstance(chunk, ExportChunk):
+                    for files in table_files.values():
+                        files.write_arrow(chunk.tables)
+                    counted: Mapping[str, pd.DataFrame] = {
+                        name: table.to_pandas() for name, table in chunk.counted.items()
+                    }
+                    units, notes = chunk.units, chunk.notes
+                else:
+                    counted = prepare_tables(chunk, coerced=coerced)
+                    for files in table_files.values():
+                        files.write(counted, coerced=True)
+                    units, notes = [], []
+                    if per_document:
+                        if "documents" not in counted:
+                            raise FormatError("E315", name="documents", fmt=per_document[0])
+                        units, notes = annotated_docs(counted, fmt="export", coerced=True)
+                counts = _add_counts(counts, count_tables(counted))
+                annotators.update(annotators_of(counted))
+                report.notes += notes
+                if docbins is not None:
+                    docbins.add(units)
+                if any(fmt != "spacy" for fmt in per_document):
+                    gathered += units
+                del chunk, counted, units
         for fmt in chosen:
             if fmt in table_files:
                 report.files += table_files[fmt].close()

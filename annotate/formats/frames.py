@@ -91,7 +91,10 @@ def export_chunk_of(
         raw = {name: {} for name in ("documents", "spans", "relations", "status", "time")}
     with collector_paused():
         chunk = _Chunk(raw, filters, copy=False)
-        quotes, claims = chunk.flattened()
+        if tables:
+            quotes, claims = chunk.flattened()
+        else:  # only counted: a row a quote or claim span, as in the views
+            quotes, claims = _layer_rows(chunk.spans, "quote"), _layer_rows(chunk.spans, "claim")
         columns = {"documents": chunk.documents, "spans": chunk.spans,
                    "relations": chunk.relations, "quotes": quotes or {}, "claims": claims or {},
                    "doc_status": chunk.status}
@@ -115,6 +118,12 @@ def _counted(columns: Columns) -> pa.Table:
         if name != "doc_id" else arrow_column(columns[name], pa.large_string())
         for name in COUNTED_COLUMNS if name in columns
     })
+
+
+def _layer_rows(spans: Columns, layer: str) -> Columns:
+    """The document and annotator of each span of ``layer``."""
+    rows = [row for row, value in enumerate(spans.get("layer", ())) if value == layer]
+    return {column: [spans[column][row] for row in rows] for column in ("doc_id", "annotator")}
 
 
 def _document_lists(documents: Columns) -> Columns:

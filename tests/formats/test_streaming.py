@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,13 @@ def test_table_files_are_written_from_arrow_as_the_dataframes_write_them(
     written = {f.path: f.sha256 for f in arrow.files if not f.path.endswith(".parquet")}
     assert len(written) > 20
     assert written == {f.path: f.sha256 for f in frames.files if not f.path.endswith(".parquet")}
+    # Without table files, the quotes and claims are counted without being made.
+    alone = project.export(tmp_path / "alone", formats=["spacy", "brat"], chunk_docs=3,
+                           **filters)
+    assert alone.counts == frames.counts and alone.annotators == frames.annotators
+    assert gc.isenabled()  # paused for each chunk's writing only
+    assert {f.path: f.sha256 for f in alone.files} == {
+        path: sha for path, sha in written.items() if path.startswith(("spacy/", "brat/"))}
     for name in COLUMNS:
         for fmt in ("csv", "jsonl"):
             written = (tmp_path / "arrow" / f"{name}.{fmt}").read_bytes()
