@@ -275,31 +275,48 @@ def annotation_conf(units: Sequence[AnnotatedDoc], scheme: Scheme) -> str:
     return conf.render(scheme)
 
 
+class BratFiles:
+    """A ``.txt`` and an ``.ann`` file a unit under ``<annotator>/``, written a chunk of units
+    at a time (each :meth:`add`), so an export of any size holds one chunk; :meth:`close`
+    writes ``annotation.conf`` with every type the units used and gives the report."""
+
+    def __init__(self, out_dir: Path, *, scheme: Scheme | None = None) -> None:
+        self.out = out_dir
+        self.scheme = scheme or _default_scheme()
+        self.mapping = load_events(None, self.scheme)
+        self.report = WriteReport()
+        self.conf = ConfTypes()
+        self.written: list[Path] = []
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        for unit in units:
+            folder = self.out / to_file_name(unit.annotator)
+            folder.mkdir(exist_ok=True)
+            stem = to_file_name(unit.doc_id)
+            ann, notes = to_ann(unit, self.scheme, mapping=self.mapping, conf=self.conf)
+            self.report.notes.extend(notes)
+            # newline="" keeps the text's own line breaks, so offsets count the same characters.
+            with (folder / f"{stem}.txt").open("w", encoding="utf-8", newline="") as handle:
+                handle.write(unit.text)
+            with (folder / f"{stem}.ann").open("w", encoding="utf-8", newline="") as handle:
+                handle.write(ann)
+            self.written += [folder / f"{stem}.txt", folder / f"{stem}.ann"]
+
+    def close(self) -> WriteReport:
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / "annotation.conf"
+        path.write_text(self.conf.render(self.scheme), encoding="utf-8")
+        self.report.files += [path, *self.written]
+        return self.report
+
+
 def write_units(
     units: Sequence[AnnotatedDoc], out_dir: Path, *, scheme: Scheme | None = None
 ) -> WriteReport:
-    scheme = scheme or _default_scheme()
-    mapping = load_events(None, scheme)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = WriteReport()
-    conf = ConfTypes()
-    written = []
-    for unit in units:
-        folder = out_dir / to_file_name(unit.annotator)
-        folder.mkdir(exist_ok=True)
-        stem = to_file_name(unit.doc_id)
-        ann, notes = to_ann(unit, scheme, mapping=mapping, conf=conf)
-        report.notes.extend(notes)
-        # newline="" keeps the text's own line breaks, so offsets count the same characters.
-        with (folder / f"{stem}.txt").open("w", encoding="utf-8", newline="") as handle:
-            handle.write(unit.text)
-        with (folder / f"{stem}.ann").open("w", encoding="utf-8", newline="") as handle:
-            handle.write(ann)
-        written += [folder / f"{stem}.txt", folder / f"{stem}.ann"]
-    path = out_dir / "annotation.conf"
-    path.write_text(conf.render(scheme), encoding="utf-8")
-    report.files += [path, *written]
-    return report
+    files = BratFiles(out_dir, scheme=scheme)
+    files.add(units)
+    return files.close()
 
 
 def write_brat(

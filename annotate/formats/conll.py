@@ -24,12 +24,13 @@ from typing import Any
 import pandas as pd
 
 from ..core.scheme import Scheme
+from .annotator_files import AnnotatorFiles
 from .batch import ImportBatch
 from .builder import BatchBuilder, Unknown
 from .docs import AnnotatedDoc, annotated_docs
 from .jsonio import lines, read_text
 from .manifest import WriteReport
-from .naming import from_file_name, to_file_name
+from .naming import from_file_name
 from .tokens import blank_nlp, choose_ents, place_spans
 
 FORMAT = "conll"
@@ -74,25 +75,29 @@ def _clean(token: str) -> str:
     return re.sub(r"\s", "_", token)
 
 
+class ConllFiles(AnnotatorFiles):
+    """``<annotator>.conll`` files, each chunk's units appended (see :class:`AnnotatorFiles`)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(out_dir, suffix=".conll")
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        nlp = blank_nlp(sentences=True)
+        parsed: Any = None
+        parsed_text: str | None = None  # Doc.text is rebuilt from the tokens on every call
+        with self.appending() as write:
+            # Units come grouped by document: each text is parsed once for its annotators,
+            # and only one parse is held.
+            for unit in units:
+                if parsed_text != unit.text:
+                    parsed, parsed_text = nlp(unit.text), unit.text
+                write(unit, "\n".join(_lines(parsed, unit, self.report)) + "\n")
+
+
 def write_units(units: Sequence[AnnotatedDoc], out_dir: Path) -> WriteReport:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = WriteReport()
-    nlp = blank_nlp(sentences=True)
-    parsed_cache: dict[str, Any] = {}
-    by_annotator: dict[str, list[AnnotatedDoc]] = {}
-    for unit in units:
-        by_annotator.setdefault(unit.annotator, []).append(unit)
-    for annotator in sorted(by_annotator):
-        path = out_dir / f"{to_file_name(annotator)}.conll"
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            for unit in by_annotator[annotator]:
-                parsed = parsed_cache.get(unit.doc_id)
-                if parsed is None:
-                    parsed = parsed_cache[unit.doc_id] = nlp(unit.text)
-                handle.write("\n".join(_lines(parsed, unit, report)) + "\n")
-        report.files.append(path)
-        report.doc_ids[path] = [unit.doc_id for unit in by_annotator[annotator]]
-    return report
+    files = ConllFiles(out_dir)
+    files.add(units)
+    return files.close()
 
 
 def write_conll(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> WriteReport:

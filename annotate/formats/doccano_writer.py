@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.scheme import Scheme
+from .annotator_files import AnnotatorFiles
 from .docs import AnnotatedDoc
 from .jsonio import dumps
 from .manifest import ExportNote, WriteReport
-from .naming import qualify, to_file_name
+from .naming import qualify
 
 FORMAT = "doccano"
 
@@ -88,20 +89,22 @@ def to_line(unit: AnnotatedDoc) -> tuple[dict[str, Any], list[ExportNote]]:
     return line, notes
 
 
+class DoccanoFiles(AnnotatorFiles):
+    """``<annotator>.jsonl`` files, each chunk's units appended (see :class:`AnnotatorFiles`)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(out_dir, suffix=".jsonl")
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        with self.appending() as write:
+            for unit in units:
+                line, notes = to_line(unit)
+                self.report.notes.extend(notes)
+                write(unit, dumps(line) + "\n")
+
+
 def write_units(units: Sequence[AnnotatedDoc], out_dir: Path) -> WriteReport:
     """Write ``<annotator>.jsonl`` for every annotator into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = WriteReport()
-    by_annotator: dict[str, list[AnnotatedDoc]] = {}
-    for unit in units:
-        by_annotator.setdefault(unit.annotator, []).append(unit)
-    for annotator in sorted(by_annotator):
-        path = out_dir / f"{to_file_name(annotator)}.jsonl"
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            for unit in by_annotator[annotator]:
-                line, notes = to_line(unit)
-                report.notes.extend(notes)
-                handle.write(dumps(line) + "\n")
-        report.files.append(path)
-        report.doc_ids[path] = [unit.doc_id for unit in by_annotator[annotator]]
-    return report
+    files = DoccanoFiles(out_dir)
+    files.add(units)
+    return files.close()

@@ -27,8 +27,7 @@ from ..core.collector import collector_paused
 from ..core.scheme import Scheme
 from ..errors import FormatError
 from . import docbin, registry
-from .docbin import DocBinFiles
-from .docs import AnnotatedDoc, annotated_docs
+from .docs import annotated_docs
 from .files import TableFiles, TableFormat
 from .flatten import flatten_claims, flatten_quotes
 from .frames import ExportChunk
@@ -125,9 +124,11 @@ def export_chunks(
 
     The tables' files grow by each chunk (Parquet row groups, CSV and JSON lines rows); the
     DocBin is written a file per chunk when there is more than one (see
-    :class:`.docbin.DocBinFiles`). Prodigy, CoNLL and brat files are written once, at the end,
-    from every chunk's documents. The manifest counts every chunk. ``coerced`` says the
-    chunks hold the contract's columns and dtypes already (as ``iter_tables`` gives them).
+    :class:`.docbin.DocBinFiles`); the other per-document formats append each chunk's
+    documents to their files (see :mod:`.writers`), but Hugging Face ``datasets``, which
+    is built from every chunk's documents at the end. The manifest counts every chunk.
+    ``coerced`` says the chunks hold the contract's columns and dtypes already (as
+    ``iter_tables`` gives them).
     A chunk may also be an :class:`.frames.ExportChunk` (as :func:`.dataset.iter_export_chunks`
     gives them): its Arrow tables are written to the table files as they are, and its units
     (made when per-document formats are asked for) to the other formats.
@@ -146,10 +147,9 @@ def export_chunks(
             for fmt in chosen if registry.find(fmt).writes_tables
         }
         per_document = [fmt for fmt in chosen if fmt not in table_files]
-        docbins = None
-        if "spacy" in chosen:
-            docbins = DocBinFiles(stage / "spacy", split=split, seed=seed)
-        gathered: list[AnnotatedDoc] = []  # for the formats written at the end
+        # exporter_of admitted only formats with a writer
+        unit_writers = {fmt: registry.find(fmt).write()(stage / fmt, options)
+                        for fmt in per_document}
         remaining = iter(chunks)
         while True:
             # A chunk's rows, units and Docs are hundreds of thousands of objects, alive from
@@ -179,21 +179,14 @@ def export_chunks(
                 counts = _add_counts(counts, count_tables(counted))
                 annotators.update(annotators_of(counted))
                 report.notes += notes
-                if docbins is not None:
-                    docbins.add(units)
-                if any(fmt != "spacy" for fmt in per_document):
-                    gathered += units
+                for writer in unit_writers.values():
+                    writer.add(units)
                 del chunk, counted, units
         for fmt in chosen:
             if fmt in table_files:
                 report.files += table_files[fmt].close()
-            elif fmt == "spacy" and docbins is not None:
-                part, split_info = docbins.close()
-                report.extend(part)
             else:
-                entry = registry.find(fmt)
-                assert entry.writer is not None  # exporter_of admitted only writers
-                part, info = entry.write()(gathered, stage / fmt, options)
+                part, info = unit_writers[fmt].close()
                 split_info = info or split_info
                 report.extend(part)
         manifest = build_manifest({}, stage, report, formats=chosen, filters=filters,

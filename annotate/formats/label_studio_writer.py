@@ -236,18 +236,47 @@ def to_tasks(
     return tasks, notes
 
 
+class LabelStudioFiles:
+    """``config.xml`` and ``tasks.json``, the tasks written a chunk of units at a time (each
+    :meth:`add` appends its documents' tasks to the JSON array), so an export of any size holds
+    one chunk. The file is the text ``json.dumps(tasks, indent=1)`` gives of all of them."""
+
+    def __init__(self, out_dir: Path, *, scheme: Scheme | None = None) -> None:
+        self.out = out_dir
+        self.scheme = scheme or _default_scheme()
+        self.path = out_dir / TASKS_FILE
+        self.report = WriteReport()
+        self.doc_ids: list[str] = []
+        self.tasks = 0
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        tasks, notes = to_tasks(units, self.scheme)  # a document's units come in one chunk
+        self.report.notes.extend(notes)
+        with self.path.open("a" if self.tasks else "w", encoding="utf-8") as handle:
+            for task in tasks:
+                text = json.dumps(to_jsonable(task), ensure_ascii=False, indent=1)
+                # An item of the array, indented one level deeper (JSON text has no raw
+                # newline but its indentation's).
+                handle.write(("[\n " if not self.tasks else ",\n ") + text.replace("\n", "\n "))
+                self.tasks += 1
+        self.doc_ids += dict.fromkeys(unit.doc_id for unit in units)
+
+    def close(self) -> WriteReport:
+        self.out.mkdir(parents=True, exist_ok=True)
+        config = self.out / CONFIG_FILE
+        config.write_text(labeling_config(self.scheme), encoding="utf-8")
+        with self.path.open("a" if self.tasks else "w", encoding="utf-8") as handle:
+            handle.write("\n]\n" if self.tasks else "[]\n")
+        self.report.files += [config, self.path]
+        self.report.doc_ids[self.path] = list(dict.fromkeys(self.doc_ids))
+        return self.report
+
+
 def write_units(
     units: Sequence[AnnotatedDoc], out_dir: Path, *, scheme: Scheme | None = None
 ) -> WriteReport:
     """Write ``config.xml`` and ``tasks.json`` into ``out_dir``."""
-    scheme = scheme or _default_scheme()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks, notes = to_tasks(units, scheme)
-    config = out_dir / CONFIG_FILE
-    config.write_text(labeling_config(scheme), encoding="utf-8")
-    path = out_dir / TASKS_FILE
-    text = json.dumps(to_jsonable(tasks), ensure_ascii=False, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
-    report = WriteReport(files=[config, path], notes=notes)
-    report.doc_ids[path] = list(dict.fromkeys(unit.doc_id for unit in units))
-    return report
+    files = LabelStudioFiles(out_dir, scheme=scheme)
+    files.add(units)
+    return files.close()

@@ -18,7 +18,7 @@ reviewed result itself to ``review_annotator``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,21 +98,41 @@ def _endpoint(span: dict[str, Any]) -> dict[str, Any]:
     return {k: span[k] for k in keys}
 
 
-def write_units(units: list[AnnotatedDoc], out_dir: Path) -> WriteReport:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / FILE_NAME
-    report = WriteReport(files=[path])
-    nlp = blank_nlp()
-    tokenised: Any = None
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for unit in units:
-            if tokenised is None or tokenised.text != unit.text:
-                tokenised = nlp.make_doc(unit.text)
-            task, notes = to_task(tokenised, unit)
-            report.notes.extend(notes)
-            handle.write(dumps(task))
-            handle.write("\n")
-    return report
+class ProdigyFile:
+    """``annotations.jsonl`` written a chunk of units at a time (each :meth:`add` appends a
+    task a unit), so an export of any size holds one chunk; :meth:`close` gives the report."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out = out_dir
+        self.path = out_dir / FILE_NAME
+        self.report = WriteReport(files=[self.path])
+        self._started = False
+
+    def add(self, units: Sequence[AnnotatedDoc]) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        nlp = blank_nlp()
+        tokenised: Any = None
+        with self.path.open("a" if self._started else "w", encoding="utf-8",
+                            newline="\n") as handle:
+            for unit in units:
+                if tokenised is None or tokenised.text != unit.text:
+                    tokenised = nlp.make_doc(unit.text)
+                task, notes = to_task(tokenised, unit)
+                self.report.notes.extend(notes)
+                handle.write(dumps(task))
+                handle.write("\n")
+        self._started = True
+
+    def close(self) -> WriteReport:
+        if not self._started:
+            self.add([])
+        return self.report
+
+
+def write_units(units: Sequence[AnnotatedDoc], out_dir: Path) -> WriteReport:
+    file = ProdigyFile(out_dir)
+    file.add(units)
+    return file.close()
 
 
 def write_prodigy(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> WriteReport:

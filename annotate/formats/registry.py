@@ -8,7 +8,7 @@ writer is either the contract tables (``tables``) or a function of the annotated
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +18,7 @@ from ..errors import FormatError
 if TYPE_CHECKING:
     from ..core.scheme import Scheme
     from .batch import ImportBatch
-    from .docs import AnnotatedDoc
-    from .manifest import WriteReport
+    from .writers import UnitWriter
 
 Reader = Callable[..., "ImportBatch"]
 
@@ -33,9 +32,9 @@ class WriteOptions:
     scheme: Scheme | None = None
 
 
-DocumentWriter = Callable[
-    ["Sequence[AnnotatedDoc]", Path, WriteOptions], "tuple[WriteReport, dict[str, Any] | None]"
-]
+# Opens a format's writer in a folder: it takes the annotated documents a chunk at a time
+# (see .writers).
+DocumentWriter = Callable[[Path, WriteOptions], "UnitWriter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ class FileFormat:
     help: str  # one line, for --help and error messages
     reader: str | None = None  # import: "module:function" returning an ImportBatch
     writes_tables: bool = False  # export: the contract tables as files of this format
-    writer: str | None = None  # export: "module:function" of (units, folder, WriteOptions)
+    writer: str | None = None  # export: "module:function" of (folder, WriteOptions)
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
     @property

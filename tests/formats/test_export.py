@@ -84,7 +84,7 @@ def test_failed_export_leaves_target_untouched(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(prodigy_module, "write_units", explode)
+    monkeypatch.setattr(prodigy_module, "to_task", explode)
     with pytest.raises(RuntimeError, match="disk on fire"):
         export(tables, out, formats=["parquet", "csv", "prodigy"], filters={"run": 2})
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -174,6 +174,23 @@ def test_docbin_in_chunks_holds_every_unit_once(
     assert read_manifest(tmp_path / "many").files == many.files
 
 
+@pytest.mark.parametrize("fmt", ["prodigy", "conll", "brat", "label-studio", "doccano"])
+def test_per_document_files_written_a_chunk_at_a_time_equal_those_written_at_once(
+    seeded: Store, tmp_path: Path, fmt: str
+) -> None:
+    """Each chunk's documents are appended to the files as they come (memory holds one
+    chunk); the files are byte for byte those of an export in one chunk."""
+    _fill_awkward(seeded, tmp_path)
+    project = Project(seeded)
+    many = project.export(tmp_path / "many", formats=fmt, chunk_docs=2)
+    one = project.export(tmp_path / "one", formats=fmt, chunk_docs=100_000)
+    assert len(many.files) >= (2 if fmt in ("conll", "doccano") else 1)
+    assert [(f.path, f.sha256, f.doc_ids) for f in many.files] == [
+        (f.path, f.sha256, f.doc_ids) for f in one.files]
+    assert sorted(map(str, many.notes)) == sorted(map(str, one.notes))
+    assert many.counts == one.counts
+
+
 def test_flattened_tables_equal_those_made_from_every_span(seeded: Store, tmp_path: Path) -> None:
     from annotate.formats.flatten import flatten_claims, flatten_quotes
 
