@@ -36,7 +36,7 @@ from ..core.scheme import Scheme
 from ..errors import FormatError
 from .docbin import split_documents
 from .docs import AnnotatedDoc, annotated_docs
-from .manifest import ExportNote, WriteReport
+from .manifest import ExportNote, Notes, WriteReport
 from .tables import _default_scheme
 from .tokens import blank_nlp, choose_ents, place_spans
 
@@ -233,7 +233,8 @@ def write_units(
     finally:
         if not quiet:
             datasets.enable_progress_bars()
-    report = WriteReport(files=sorted(p for p in out_dir.rglob("*") if p.is_file()), notes=notes)
+    report = WriteReport(files=sorted(p for p in out_dir.rglob("*") if p.is_file()),
+                         notes=Notes(notes))
     return report, split_info
 
 

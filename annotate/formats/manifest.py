@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,56 @@ class ExportNote:
     detail: str
 
 
+NOTES_KEPT = 1_000  # notes of one format and kind an export keeps in full
+
+
+class Notes(list[ExportNote]):
+    """An export's notes: the first :data:`NOTES_KEPT` of each format and kind, and how many
+    more there were (``left_out``). A note can be a span's (a model's attributes doccano
+    cannot hold), so a large project's export would otherwise hold, and its manifest list,
+    millions of notes that say the same."""
+
+    def __init__(self, notes: Iterable[ExportNote] = ()) -> None:
+        super().__init__()
+        self.kept: Counter[tuple[str, str]] = Counter()
+        self.left_out: Counter[tuple[str, str]] = Counter()
+        self.extend(notes)
+
+    def append(self, note: ExportNote) -> None:
+        key = (note.format, note.kind)
+        if self.kept[key] >= NOTES_KEPT:
+            self.left_out[key] += 1
+        else:
+            self.kept[key] += 1
+            super().append(note)
+
+    def extend(self, notes: Iterable[ExportNote]) -> None:
+        if isinstance(notes, Notes):
+            for key, count in notes.left_out.items():
+                self.left_out[key] += count
+        for note in notes:
+            self.append(note)
+
+    def __iadd__(self, notes: Iterable[ExportNote]) -> Notes:  # type: ignore[override,misc]
+        self.extend(notes)
+        return self
+
+    def summaries(self) -> list[ExportNote]:
+        """A note for each format and kind that had more than were kept, with the count."""
+        return [
+            ExportNote(fmt, kind, "", "", None,
+                       f"{count:,} more notes of this kind, not listed (the first "
+                       f"{NOTES_KEPT:,} are)")
+            for (fmt, kind), count in sorted(self.left_out.items())
+        ]
+
+
 @dataclass(slots=True)
 class WriteReport:
     """What a writer produced: files, notes, and document order where a file loses the ids."""
 
     files: list[Path] = field(default_factory=list)
-    notes: list[ExportNote] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
     doc_ids: dict[Path, list[str]] = field(default_factory=dict)
 
     def extend(self, other: WriteReport) -> None:
@@ -189,7 +233,7 @@ def build_manifest(
         counts=count_tables(tables),
         files=sorted(entries, key=lambda e: e.path),
         split=split,
-        notes=list(report.notes),
+        notes=[*report.notes, *report.notes.summaries()],
     )
 
 

@@ -191,6 +191,27 @@ def test_per_document_files_written_a_chunk_at_a_time_equal_those_written_at_onc
     assert many.counts == one.counts
 
 
+def test_notes_of_a_kind_past_the_limit_are_counted_not_listed(
+    seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note a span (doccano holds no attributes) would make a large export hold, and its
+    manifest list, millions of notes: past the limit, each kind is counted instead."""
+    from annotate.formats import manifest as manifest_module
+
+    _fill(seeded, tmp_path)
+    project = Project(seeded)
+    listed = [n for n in project.export(tmp_path / "all", formats="doccano").notes
+              if n.kind == "attributes-left-out"]
+    assert len(listed) > 5
+    monkeypatch.setattr(manifest_module, "NOTES_KEPT", 3)
+    capped = project.export(tmp_path / "capped", formats=["doccano", "spacy"], chunk_docs=2)
+    mine = [n for n in capped.notes if n.kind == "attributes-left-out"]
+    assert mine[:3] == listed[:3]
+    assert len(mine) == 4 and mine[3].doc_id == "" and mine[3].item_id is None
+    assert mine[3].detail.startswith(f"{len(listed) - 3:,} more notes of this kind")
+    assert read_manifest(tmp_path / "capped").notes == capped.notes
+
+
 def test_flattened_tables_equal_those_made_from_every_span(seeded: Store, tmp_path: Path) -> None:
     from annotate.formats.flatten import flatten_claims, flatten_quotes
 
