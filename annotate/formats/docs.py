@@ -81,8 +81,8 @@ def annotated_docs(
     if "documents" not in tables:
         raise FormatError("E315", name="documents", fmt=fmt)
     columns = {
-        name: {column: _plain_list(frame[column]) for column in frame.columns}
-        for name in ("documents", "spans", "relations", "doc_status")
+        name: {column: _plain_list(frame[column]) for column in wanted}
+        for name, wanted in _READ.items()
         for frame in [table(tables, name, coerced=coerced)]
     }
     return units_of_columns(
@@ -211,3 +211,10 @@ _SPAN_COLUMNS = ("doc_id", "annotator", "span_id", "layer", "label", "start", "e
                  "origin", "attrs", "fragments")
 _RELATION_COLUMNS = ("doc_id", "annotator", "relation_id", "type", "head_span_id",
                      "tail_span_id", "attrs")
+# The columns units are made of, per table.
+_READ = {
+    "documents": ("doc_id", "text", "title", "source", "published", "meta"),
+    "spans": _SPAN_COLUMNS,
+    "relations": _RELATION_COLUMNS,
+    "doc_status": ("doc_id", "annotator", "status"),
+}

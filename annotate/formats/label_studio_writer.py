@@ -246,7 +246,7 @@ class LabelStudioFiles:
         self.scheme = scheme or _default_scheme()
         self.path = out_dir / TASKS_FILE
         self.report = WriteReport()
-        self.doc_ids: list[str] = []
+        self.doc_ids: dict[str, None] = {}  # in task order, each once
         self.tasks = 0
 
     def add(self, units: Sequence[AnnotatedDoc]) -> None:
@@ -260,7 +260,7 @@ class LabelStudioFiles:
                 # newline but its indentation's).
                 handle.write(("[\n " if not self.tasks else ",\n ") + text.replace("\n", "\n "))
                 self.tasks += 1
-        self.doc_ids += dict.fromkeys(unit.doc_id for unit in units)
+        self.doc_ids.update(dict.fromkeys(unit.doc_id for unit in units))
 
     def close(self) -> WriteReport:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -269,7 +269,7 @@ class LabelStudioFiles:
         with self.path.open("a" if self.tasks else "w", encoding="utf-8") as handle:
             handle.write("\n]\n" if self.tasks else "[]\n")
         self.report.files += [config, self.path]
-        self.report.doc_ids[self.path] = list(dict.fromkeys(self.doc_ids))
+        self.report.doc_ids[self.path] = list(self.doc_ids)
         return self.report
 
 

@@ -112,11 +112,12 @@ class ProdigyFile:
         self.out.mkdir(parents=True, exist_ok=True)
         nlp = blank_nlp()
         tokenised: Any = None
+        tokenised_text: str | None = None  # Doc.text is rebuilt from the tokens on every call
         with self.path.open("a" if self._started else "w", encoding="utf-8",
                             newline="\n") as handle:
             for unit in units:
-                if tokenised is None or tokenised.text != unit.text:
-                    tokenised = nlp.make_doc(unit.text)
+                if tokenised_text != unit.text:
+                    tokenised, tokenised_text = nlp.make_doc(unit.text), unit.text
                 task, notes = to_task(tokenised, unit)
                 self.report.notes.extend(notes)
                 handle.write(dumps(task))

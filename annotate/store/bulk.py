@@ -29,7 +29,6 @@ from .faults import (
     current_operation,
     guard_values,
     has_nul,
-    holds_surrogate,
 )
 
 _JSON_NUL = "\\u0000"
@@ -111,7 +110,7 @@ def _checked(table: str, column: sa.Column[Any], values: list[Any]) -> list[Any]
         at = next(text for text in texts if "\x00" in text).find("\x00")
         raise StoreError("E127", operation=current_operation(),
                          column=f"{table}.{column.name}", position=f" at character {at}")
-    for text in filter(holds_surrogate, texts):
+    for text in texts:
         check_surrogates(f"{table}.{column.name}", text)
     limit = getattr(column.type, "length", None)
     if isinstance(limit, int) and limit > 0:
